@@ -45,7 +45,8 @@ function help(name: string, action: ActionYaml): string {
     lines.push(`  --${input} ${dflt}`.trimEnd(), `      ${spec.description ?? ''}`);
   }
   lines.push('', 'outputs:');
-  for (const [output, spec] of Object.entries(action.outputs ?? {})) lines.push(`  ${output}: ${spec.description ?? ''}`);
+  for (const [output, spec] of Object.entries(action.outputs ?? {}))
+    lines.push(`  ${output}: ${spec.description ?? ''}`);
   return lines.join('\n');
 }
 
@@ -54,10 +55,12 @@ export function parseArgs(args: string[], known: string[]): Record<string, strin
   const out: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument '${arg}' (inputs are given as --<input> value)`);
+    if (!arg.startsWith('--'))
+      throw new Error(`unexpected argument '${arg}' (inputs are given as --<input> value)`);
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (!known.includes(name)) throw new Error(`unknown input '--${name}'; known inputs: ${known.join(', ')}`);
+    if (!known.includes(name))
+      throw new Error(`unknown input '--${name}'; known inputs: ${known.join(', ')}`);
     if (eq > 0) out[name] = arg.slice(eq + 1);
     else if (i + 1 < args.length && !args[i + 1]!.startsWith('--')) out[name] = args[++i]!;
     else out[name] = 'true';
@@ -112,10 +115,16 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write('\noutputs:\n');
     for (const [k, v] of Object.entries(outputs)) process.stdout.write(`  ${k}=${v}\n`);
   }
-  if (process.env.APP_PIPELINE_OUTPUTS_JSON) writeFileSync(process.env.APP_PIPELINE_OUTPUTS_JSON, JSON.stringify(outputs));
-  if (!process.env.GITHUB_STEP_SUMMARY && existsSync(summaryFile) && process.env.APP_PIPELINE_QUIET_SUMMARY !== 'true')
+  if (process.env.APP_PIPELINE_OUTPUTS_JSON)
+    writeFileSync(process.env.APP_PIPELINE_OUTPUTS_JSON, JSON.stringify(outputs));
+  if (
+    !process.env.GITHUB_STEP_SUMMARY &&
+    existsSync(summaryFile) &&
+    process.env.APP_PIPELINE_QUIET_SUMMARY !== 'true'
+  )
     process.stdout.write(`\nsummary (${summaryFile}):\n${readFileSync(summaryFile, 'utf8')}\n`);
-  if (!process.env.GITHUB_STEP_SUMMARY && !existsSync(summaryFile)) rmSync(work, { recursive: true, force: true });
+  if (!process.env.GITHUB_STEP_SUMMARY && !existsSync(summaryFile))
+    rmSync(work, { recursive: true, force: true });
   return code;
 }
 

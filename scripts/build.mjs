@@ -23,8 +23,12 @@ for (const { name, entry } of entries) {
   const out = join(outRoot, name);
   rmSync(out, { recursive: true, force: true });
   process.stdout.write(`ncc: ${name}\n`);
-  execFileSync(process.execPath, [ncc, 'build', entry, '-o', out, '--minify', '--quiet', '--target', 'es2022'], {
-    cwd: root,
-    stdio: 'inherit'
-  });
+  execFileSync(
+    process.execPath,
+    [ncc, 'build', entry, '-o', out, '--minify', '--quiet', '--target', 'es2022'],
+    {
+      cwd: root,
+      stdio: 'inherit'
+    }
+  );
 }

@@ -14,11 +14,14 @@ interface ActionYaml {
   runs: { using: string; main: string };
 }
 
-const load = (name: string) => parse(readFileSync(join(root, 'actions', name, 'action.yml'), 'utf8')) as ActionYaml;
+const load = (name: string) =>
+  parse(readFileSync(join(root, 'actions', name, 'action.yml'), 'utf8')) as ActionYaml;
 
 describe('action.yml contracts', () => {
   it('there is exactly one action folder per contract', () => {
-    const folders = readdirSync(join(root, 'actions')).filter(d => existsSync(join(root, 'actions', d, 'action.yml')));
+    const folders = readdirSync(join(root, 'actions')).filter(d =>
+      existsSync(join(root, 'actions', d, 'action.yml'))
+    );
     expect(folders.sort()).toEqual(Object.keys(CONTRACTS).sort());
   });
 
@@ -41,7 +44,9 @@ describe('action.yml contracts', () => {
         expect(input).toMatch(/^[a-z][a-z0-9-]*$/);
         if (!spec.required) expect(typeof spec.default).toBe('string');
       }
-      const required = Object.entries(action.inputs).filter(([, s]) => s.required).map(([n]) => n);
+      const required = Object.entries(action.inputs)
+        .filter(([, s]) => s.required)
+        .map(([n]) => n);
       expect(required.sort()).toEqual((contract.required ?? []).sort());
     });
 
@@ -51,7 +56,8 @@ describe('action.yml contracts', () => {
     });
 
     it('keeps the defaults DESIGN.md fixes', () => {
-      for (const [input, value] of Object.entries(DEFAULTS[name] ?? {})) expect(action.inputs[input]?.default).toBe(value);
+      for (const [input, value] of Object.entries(DEFAULTS[name] ?? {}))
+        expect(action.inputs[input]?.default).toBe(value);
     });
 
     it('declares exactly the outputs of DESIGN.md, each described', () => {

@@ -10,7 +10,11 @@ const root = join(import.meta.dirname, '..', '..');
 // webpackMissingModule stub for an ESM-only package) crashes here instead of printing the input error.
 function runBare(name: string) {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
-  return spawnSync(process.execPath, [join(root, 'dist', name, 'index.js')], { env, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [join(root, 'dist', name, 'index.js')], {
+    env,
+    encoding: 'utf8',
+    timeout: 60_000
+  });
 }
 
 describe.each(Object.keys(CONTRACTS))('dist/%s/index.js', name => {

@@ -23,7 +23,16 @@ export const CONTRACTS: Record<string, { inputs: string[]; outputs: string[]; re
       'dry-run',
       'backup-id'
     ],
-    outputs: ['backup-id', 'object-key', 'size-bytes', 'sha256', 'duration-seconds', 'pruned', 'kept', 'restore-seconds']
+    outputs: [
+      'backup-id',
+      'object-key',
+      'size-bytes',
+      'sha256',
+      'duration-seconds',
+      'pruned',
+      'kept',
+      'restore-seconds'
+    ]
   },
   migrate: {
     inputs: [
@@ -108,9 +117,28 @@ export const CONTRACTS: Record<string, { inputs: string[]; outputs: string[]; re
 
 /** Defaults DESIGN.md fixes. */
 export const DEFAULTS: Record<string, Record<string, string>> = {
-  backup: { mode: 'backup', 's3-region': 'us-east-1', 's3-force-path-style': 'false', 'keep-daily': '30', 'keep-monthly': '12', prune: 'true' },
-  migrate: { 'working-directory': '.', config: 'alembic.ini', target: 'head', alembic: 'alembic', 'allow-destructive': 'false', 'lock-timeout': '10m' },
-  'deploy-app-platform': { timeout: '30m', 'poll-interval': '10s', 'api-url': 'https://api.digitalocean.com', 'print-logs': 'on-failure' },
+  backup: {
+    mode: 'backup',
+    's3-region': 'us-east-1',
+    's3-force-path-style': 'false',
+    'keep-daily': '30',
+    'keep-monthly': '12',
+    prune: 'true'
+  },
+  migrate: {
+    'working-directory': '.',
+    config: 'alembic.ini',
+    target: 'head',
+    alembic: 'alembic',
+    'allow-destructive': 'false',
+    'lock-timeout': '10m'
+  },
+  'deploy-app-platform': {
+    timeout: '30m',
+    'poll-interval': '10s',
+    'api-url': 'https://api.digitalocean.com',
+    'print-logs': 'on-failure'
+  },
   'health-gate': {
     'initial-delay': '0s',
     interval: '10s',
@@ -122,5 +150,13 @@ export const DEFAULTS: Record<string, Record<string, string>> = {
     rollback: 'true',
     'api-url': 'https://api.digitalocean.com'
   },
-  'build-image': { context: '.', file: 'Dockerfile', platform: 'linux/amd64', push: 'true', builder: 'auto', 'tls-verify': 'true', 'skip-existing': 'true' }
+  'build-image': {
+    context: '.',
+    file: 'Dockerfile',
+    platform: 'linux/amd64',
+    push: 'true',
+    builder: 'auto',
+    'tls-verify': 'true',
+    'skip-existing': 'true'
+  }
 };

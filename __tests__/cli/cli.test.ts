@@ -38,7 +38,9 @@ describe('app-platform-pipeline CLI', () => {
   });
 
   it('parses --name value, --name=value and bare flags', () => {
-    expect(parseArgs(['--mode', 'list', '--dry-run', '--storage-url=s3://b/p'], ['mode', 'dry-run', 'storage-url'])).toEqual({
+    expect(
+      parseArgs(['--mode', 'list', '--dry-run', '--storage-url=s3://b/p'], ['mode', 'dry-run', 'storage-url'])
+    ).toEqual({
       mode: 'list',
       'dry-run': 'true',
       'storage-url': 's3://b/p'
@@ -46,6 +48,9 @@ describe('app-platform-pipeline CLI', () => {
   });
 
   it("reads the runner's output file format", () => {
-    expect(parseOutputFile('a<<EOF_1\nline1\nline2\nEOF_1\nb<<X\n\nX\n')).toEqual({ a: 'line1\nline2', b: '' });
+    expect(parseOutputFile('a<<EOF_1\nline1\nline2\nEOF_1\nb<<X\n\nX\n')).toEqual({
+      a: 'line1\nline2',
+      b: ''
+    });
   });
 });

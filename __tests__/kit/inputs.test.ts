@@ -26,7 +26,9 @@ describe('Inputs', () => {
 
   it('boolean default when empty, error naming the input otherwise', () => {
     expect(from({}).boolean('prune', true)).toBe(true);
-    expect(() => from({ prune: 'yes' }).boolean('prune', true)).toThrow("Input 'prune' must be 'true' or 'false', got 'yes'");
+    expect(() => from({ prune: 'yes' }).boolean('prune', true)).toThrow(
+      "Input 'prune' must be 'true' or 'false', got 'yes'"
+    );
   });
 
   it('integer bounds name the input', () => {
@@ -44,7 +46,9 @@ describe('Inputs', () => {
   });
 
   it('enumeration lists the allowed values', () => {
-    expect(from({ mode: 'verify' }).enumeration('mode', ['backup', 'verify'] as const, 'backup')).toBe('verify');
+    expect(from({ mode: 'verify' }).enumeration('mode', ['backup', 'verify'] as const, 'backup')).toBe(
+      'verify'
+    );
     expect(() => from({ mode: 'nope' }).enumeration('mode', ['backup', 'verify'] as const, 'backup')).toThrow(
       "Input 'mode' must be one of backup, verify, got 'nope'"
     );
@@ -52,14 +56,20 @@ describe('Inputs', () => {
 
   it('required inputs say so', () => {
     expect(() => from({}).string('url', { required: true })).toThrow("Input 'url' is required");
-    expect(() => from({ token: '  ' }).secret('token', { required: true })).toThrow("Input 'token' is required");
+    expect(() => from({ token: '  ' }).secret('token', { required: true })).toThrow(
+      "Input 'token' is required"
+    );
   });
 
   it('url checks the protocol and masks a database password before failing', () => {
     clearSecretsForTest();
     const inputs = from({ 'database-url': 'mysql://app:hunter2hunter2@db/x', 'storage-url': 's3://b/p' });
     expect(() =>
-      inputs.url('database-url', { protocols: ['postgres:', 'postgresql:'], required: true, secretPassword: true })
+      inputs.url('database-url', {
+        protocols: ['postgres:', 'postgresql:'],
+        required: true,
+        secretPassword: true
+      })
     ).toThrow("Input 'database-url' must start with postgres:// or postgresql://, got 'mysql://'");
     expect(redact('connect mysql://app:hunter2hunter2@db/x')).toBe('connect mysql://app:***@db/x');
     expect(inputs.url('storage-url', { protocols: ['s3:', 'file:'] })?.hostname).toBe('b');

@@ -8,7 +8,12 @@ describe('ProgressLogger', () => {
   it('prints at most once per interval, with bytes, rate and elapsed time', () => {
     let now = 0;
     const lines: string[] = [];
-    const p = new ProgressLogger({ label: 'backup', intervalMs: 5000, log: l => lines.push(l), now: () => now });
+    const p = new ProgressLogger({
+      label: 'backup',
+      intervalMs: 5000,
+      log: l => lines.push(l),
+      now: () => now
+    });
     for (let i = 1; i <= 100; i++) {
       now = i * 100; // 10 s in 100 updates
       p.set('dumped', i * 1_000_000);
@@ -43,8 +48,15 @@ describe('formatting', () => {
 
   it('markdown tables escape pipes and a timeline is a gantt chart', () => {
     expect(table(['a', 'b'], [['x|y', 1]])).toBe('| a | b |\n| --- | --- |\n| x\\|y | 1 |');
-    expect(facts([['Size', '1 MiB'], ['Skipped', undefined]])).not.toContain('Skipped');
-    const chart = mermaidTimeline('deploy', [{ section: 'phases', name: 'BUILDING', start: 1000, end: 5000 }]);
+    expect(
+      facts([
+        ['Size', '1 MiB'],
+        ['Skipped', undefined]
+      ])
+    ).not.toContain('Skipped');
+    const chart = mermaidTimeline('deploy', [
+      { section: 'phases', name: 'BUILDING', start: 1000, end: 5000 }
+    ]);
     expect(chart).toContain('gantt');
     expect(chart).toContain('BUILDING :1000, 5000');
   });

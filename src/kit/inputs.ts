@@ -25,7 +25,10 @@ export class Inputs {
   string(name: string, opts?: { required?: false; default?: string }): string | undefined;
   string(name: string, opts: { default: string }): string;
   string(name: string, opts: { required?: boolean; hint?: string }): string | undefined;
-  string(name: string, opts: { required?: boolean; default?: string; hint?: string } = {}): string | undefined {
+  string(
+    name: string,
+    opts: { required?: boolean; default?: string; hint?: string } = {}
+  ): string | undefined {
     const v = this.raw(name);
     if (v !== undefined) return v;
     if (opts.required) throw new InputError(name, `is required${opts.hint ? `: ${opts.hint}` : ''}`);
@@ -60,8 +63,10 @@ export class Inputs {
     if (v === undefined) return opts.default;
     if (!/^-?\d+$/.test(v)) throw new InputError(name, `must be a whole number, got '${v}'`);
     const n = Number(v);
-    if (opts.min !== undefined && n < opts.min) throw new InputError(name, `must be at least ${opts.min}, got ${n}`);
-    if (opts.max !== undefined && n > opts.max) throw new InputError(name, `must be at most ${opts.max}, got ${n}`);
+    if (opts.min !== undefined && n < opts.min)
+      throw new InputError(name, `must be at least ${opts.min}, got ${n}`);
+    if (opts.max !== undefined && n > opts.max)
+      throw new InputError(name, `must be at most ${opts.max}, got ${n}`);
     return n;
   }
 
@@ -71,8 +76,10 @@ export class Inputs {
     const ms = parseDuration(v);
     if (ms === undefined)
       throw new InputError(name, `must be a duration such as 90s, 5m, 1h or a number of seconds, got '${v}'`);
-    if (opts.min !== undefined && ms < opts.min) throw new InputError(name, `must be at least ${opts.min / 1000}s, got '${v}'`);
-    if (opts.max !== undefined && ms > opts.max) throw new InputError(name, `must be at most ${opts.max / 1000}s, got '${v}'`);
+    if (opts.min !== undefined && ms < opts.min)
+      throw new InputError(name, `must be at least ${opts.min / 1000}s, got '${v}'`);
+    if (opts.max !== undefined && ms > opts.max)
+      throw new InputError(name, `must be at most ${opts.max / 1000}s, got '${v}'`);
     return ms;
   }
 
@@ -88,8 +95,14 @@ export class Inputs {
    * inside it is masked first (database URLs).
    */
   url(name: string, opts: { protocols: string[]; required: true; secretPassword?: boolean }): URL;
-  url(name: string, opts: { protocols: string[]; required?: false; secretPassword?: boolean }): URL | undefined;
-  url(name: string, opts: { protocols: string[]; required?: boolean; secretPassword?: boolean }): URL | undefined {
+  url(
+    name: string,
+    opts: { protocols: string[]; required?: false; secretPassword?: boolean }
+  ): URL | undefined;
+  url(
+    name: string,
+    opts: { protocols: string[]; required?: boolean; secretPassword?: boolean }
+  ): URL | undefined {
     const v = this.raw(name);
     if (v !== undefined && opts.secretPassword) registerUrlSecrets(v);
     if (v === undefined) {
@@ -103,7 +116,10 @@ export class Inputs {
       throw new InputError(name, `is not a valid URL${opts.secretPassword ? '' : `: '${v}'`}`);
     }
     if (!opts.protocols.includes(u.protocol))
-      throw new InputError(name, `must start with ${opts.protocols.map(p => `${p}//`).join(' or ')}, got '${u.protocol}//'`);
+      throw new InputError(
+        name,
+        `must start with ${opts.protocols.map(p => `${p}//`).join(' or ')}, got '${u.protocol}//'`
+      );
     return u;
   }
 

@@ -39,7 +39,10 @@ export function createLogger(sink: Sink = line => process.stdout.write(`${line}\
 /** A logger that records lines: for tests. */
 export function createMemoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  return Object.assign(createLogger(l => lines.push(l)), { lines });
+  return Object.assign(
+    createLogger(l => lines.push(l)),
+    { lines }
+  );
 }
 
 export const defaultLogger: Logger = createLogger();

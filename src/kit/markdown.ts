@@ -29,7 +29,10 @@ export function mermaid(body: string): string {
 }
 
 /** A Mermaid gantt chart of named spans (times in ms since epoch) — the deploy/probe timelines. */
-export function mermaidTimeline(title: string, spans: { section?: string; name: string; start: number; end: number; status?: 'done' | 'crit' | 'active' }[]): string {
+export function mermaidTimeline(
+  title: string,
+  spans: { section?: string; name: string; start: number; end: number; status?: 'done' | 'crit' | 'active' }[]
+): string {
   const lines = ['gantt', `  title ${title}`, '  dateFormat x', '  axisFormat %H:%M:%S'];
   let section: string | undefined;
   for (const s of spans) {

@@ -31,7 +31,8 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryO
       if (!retryable || attempt >= attempts) throw error;
       const asked = opts.retryAfterMs?.(error);
       const backoff = Math.min(max, base * 2 ** (attempt - 1));
-      const delayMs = asked !== undefined ? Math.min(max, Math.max(0, asked)) : Math.round(random() * backoff);
+      const delayMs =
+        asked !== undefined ? Math.min(max, Math.max(0, asked)) : Math.round(random() * backoff);
       opts.onRetry?.({ attempt, delayMs, error });
       await wait(delayMs);
     }
@@ -39,7 +40,10 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryO
 }
 
 /** `Retry-After` as milliseconds: either delta-seconds or an HTTP date. Undefined when absent/unparseable. */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now: number = Date.now()
+): number | undefined {
   if (value === null || value === undefined) return undefined;
   const v = value.trim();
   if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
