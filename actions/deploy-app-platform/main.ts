@@ -1,9 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { runAction, setOutputs } from '../../src/kit/actions-io.js';
+import { InputError } from '../../src/kit/errors.js';
 import { Inputs } from '../../src/kit/inputs.js';
-import { runAction } from '../../src/kit/actions-io.js';
+import { createLogger } from '../../src/kit/log.js';
+import { Summary } from '../../src/kit/summary.js';
+import { DigitalOceanClient } from '../../src/digitalocean/client.js';
+import { deploy, type PrintLogs } from '../../src/digitalocean/deploy.js';
+import { parseImageRef } from '../../src/digitalocean/spec.js';
+import { renderDeploySummary } from '../../src/digitalocean/summary.js';
 
-// Scaffolding: validates the required input, then says the action is not available yet.
 await runAction(async () => {
   const inputs = new Inputs();
-  inputs.secret('token', { required: true, hint: 'a DigitalOcean API token with app read/write scope' });
-  throw new Error('The deploy-app-platform action is not available yet.');
+  const token = inputs.secret('token', {
+    required: true,
+    hint: 'a DigitalOcean API token with app read/write scope'
+  });
+  const registryCredentials = inputs.secret('registry-credentials');
+  if (registryCredentials !== undefined && !/^[^:\s]+:\S+$/.test(registryCredentials))
+    throw new InputError('registry-credentials', 'must be <username>:<token>');
+  const appId = inputs.string('app-id');
+  const appName = inputs.string('app-name');
+  const specPath = inputs.string('app-spec');
+  const imageText = inputs.string('image');
+  const rollbackTo = inputs.string('rollback-to');
+  const apiUrl = inputs.url('api-url', { protocols: ['https:', 'http:'] });
+  const timeoutMs = inputs.duration('timeout', '30m', { min: 1000 });
+  const pollIntervalMs = inputs.duration('poll-interval', '10s', { min: 100 });
+  const printLogs = inputs.enumeration<PrintLogs>(
+    'print-logs',
+    ['on-failure', 'always', 'never'],
+    'on-failure'
+  );
+  const image = imageText ? parseImageRef(imageText, 'image') : undefined;
+  if (!appId && !appName && !specPath)
+    throw new InputError('app-id', 'or app-name (with app-spec to create the app) is required');
+  if (!image && !specPath && !rollbackTo)
+    throw new InputError(
+      'image',
+      'is required unless app-spec (deploy a spec file) or rollback-to (manual rollback) is given'
+    );
+  let specFile: { path: string; text: string } | undefined;
+  if (specPath) {
+    try {
+      specFile = { path: specPath, text: readFileSync(resolve(specPath), 'utf8') };
+    } catch (error) {
+      throw new InputError(
+        'app-spec',
+        `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (${specPath})`
+      );
+    }
+  }
+
+  const logger = createLogger();
+  const client = new DigitalOceanClient({
+    token,
+    apiUrl: apiUrl?.toString(),
+    logger,
+    userAgent: 'app-platform-pipeline/deploy-app-platform'
+  });
+  const outcome = await deploy(
+    client,
+    {
+      appId,
+      appName,
+      specFile,
+      component: inputs.string('component'),
+      image,
+      registryCredentials,
+      timeoutMs,
+      pollIntervalMs,
+      rollbackTo,
+      printLogs,
+      logDir: process.env.RUNNER_TEMP || tmpdir(),
+      env: process.env
+    },
+    { logger, report: outputs => setOutputs(outputs) }
+  );
+  new Summary().add(renderDeploySummary(outcome)).write();
+  if (!outcome.success) throw new Error(outcome.failure ?? 'The deployment failed');
 });

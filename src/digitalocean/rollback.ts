@@ -1,0 +1,164 @@
+import { formatDuration } from '../kit/duration.js';
+import type { Logger } from '../kit/log.js';
+import type { DigitalOceanClient } from './client.js';
+import type { Deployment, RollbackCondition } from './types.js';
+import { waitForDeployment, type WaitResult } from './waiter.js';
+
+/**
+ * Manual rollback through App Platform's rollback API (validate → rollback → wait ACTIVE → commit), shared
+ * by deploy-app-platform (`rollback-to`) and health-gate (automatic rollback).
+ */
+
+const REFUSALS: Record<string, string> = {
+  incompatible_phase:
+    'the target deployment is not in a phase that can be rolled back to (it must have finished, e.g. ACTIVE or SUPERSEDED)',
+  incompatible_result:
+    'the target deployment did not succeed (failed or canceled), so it cannot be rolled back to',
+  exceeded_revision_limit:
+    "the target deployment is older than the app tier's rollback history allows; pick a newer one or upgrade the tier",
+  app_pinned:
+    'a rollback is already in progress and the app is pinned: commit it (POST /v2/apps/<app>/rollback/commit) or revert it (POST /v2/apps/<app>/rollback/revert) first',
+  database_config_conflict:
+    "the target deployment's database configuration differs from the current one; roll forward instead",
+  region_conflict:
+    "the target deployment ran in another region than the app's current region; roll forward instead",
+  static_site_requires_rebuild:
+    'warning: a static site in the target deployment has to be rebuilt, so the rollback is not an exact copy',
+  image_source_missing_digest:
+    'warning: an image in the target deployment is pinned by tag, not digest, so the rolled-back image may differ'
+};
+
+/** One line for every condition code DigitalOcean documents (and a generic line for any other). */
+export function explainRollbackRefusal(code: string | undefined): string {
+  return (code && REFUSALS[code]) ?? `App Platform refused the rollback${code ? ` (${code})` : ''}`;
+}
+
+export class RollbackRefusedError extends Error {
+  constructor(
+    readonly code: string | undefined,
+    readonly serverMessage: string | undefined,
+    readonly targetDeploymentId: string
+  ) {
+    super(
+      `Rollback to deployment ${targetDeploymentId} refused${code ? ` (${code})` : ''}: ${explainRollbackRefusal(code)}` +
+        (serverMessage ? ` - App Platform says: ${serverMessage}` : '')
+    );
+    this.name = 'RollbackRefusedError';
+  }
+}
+
+export interface RollbackTarget {
+  deploymentId: string;
+  deployment: Deployment;
+  /** The deployment active when we looked (what the rollback replaces). */
+  activeDeploymentId?: string;
+}
+
+const ROLLBACK_CANDIDATE_PHASES = ['SUPERSEDED', 'ACTIVE'];
+
+/**
+ * `previous` = the deployment that was active before the current one: the newest SUPERSEDED/ACTIVE
+ * deployment other than the active one (failed and canceled deployments never served traffic). An id is
+ * looked up so a typo fails here, naming it, rather than in the rollback call.
+ */
+export async function resolveRollbackTarget(
+  client: DigitalOceanClient,
+  appId: string,
+  target: 'previous' | string
+): Promise<RollbackTarget> {
+  const app = await client.getApp(appId);
+  const activeDeploymentId = app.active_deployment?.id;
+  if (target !== 'previous') {
+    const deployment = await client.getDeployment(appId, target);
+    return { deploymentId: deployment.id, deployment, activeDeploymentId };
+  }
+  const deployments = await client.listDeployments(appId, { perPage: 50, pages: 4 });
+  const ordered = [...deployments].sort(
+    (a, b) => Date.parse(b.created_at ?? '') - Date.parse(a.created_at ?? '') || 0
+  );
+  const previous = ordered.find(
+    d => d.id !== activeDeploymentId && ROLLBACK_CANDIDATE_PHASES.includes(d.phase ?? '')
+  );
+  if (!previous)
+    throw new Error(
+      `App ${appId} has no earlier successful deployment to roll back to (active: ${activeDeploymentId ?? 'none'}, ${deployments.length} deployments listed)`
+    );
+  return { deploymentId: previous.id, deployment: previous, activeDeploymentId };
+}
+
+export interface RollbackOptions {
+  pollIntervalMs: number;
+  timeoutMs: number;
+  logger: Logger;
+  /** Runs once the rollback deployment is ACTIVE and before the commit (e.g. a health probe); throw to stop. */
+  beforeCommit?: () => Promise<void>;
+  /** Commit (unpin) when done; default true. False leaves the app pinned to the rollback. */
+  commit?: boolean;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+export interface RollbackResult {
+  rollbackDeploymentId: string;
+  targetDeploymentId: string;
+  phase: string;
+  committed: boolean;
+  warnings: RollbackCondition[];
+  wait: WaitResult;
+}
+
+export async function performRollback(
+  client: DigitalOceanClient,
+  appId: string,
+  targetDeploymentId: string,
+  opts: RollbackOptions
+): Promise<RollbackResult> {
+  const log = opts.logger;
+  const validation = await client.validateRollback(appId, targetDeploymentId);
+  if (!validation.valid)
+    throw new RollbackRefusedError(validation.error?.code, validation.error?.message, targetDeploymentId);
+  const warnings = validation.warnings ?? [];
+  for (const w of warnings)
+    log.warning(
+      `Rollback to ${targetDeploymentId}: ${explainRollbackRefusal(w.code)}${w.message ? ` (${w.message})` : ''}`
+    );
+
+  const deployment = await client.createRollback(appId, targetDeploymentId);
+  log.info(
+    `Rolling back app ${appId} to deployment ${targetDeploymentId}: rollback deployment ${deployment.id}`
+  );
+  const wait = await waitForDeployment(client, appId, deployment.id, {
+    pollIntervalMs: opts.pollIntervalMs,
+    timeoutMs: opts.timeoutMs,
+    logger: log,
+    sleep: opts.sleep,
+    now: opts.now
+  });
+  const base = { rollbackDeploymentId: deployment.id, targetDeploymentId, phase: wait.phase, warnings, wait };
+  if (wait.phase !== 'ACTIVE') {
+    const why = wait.timedOut
+      ? `did not finish within ${formatDuration(opts.timeoutMs)}`
+      : `ended in phase ${wait.phase}`;
+    const step = wait.failingStep
+      ? ` at "${wait.failingStep.step}"${wait.failingStep.message ? `: ${wait.failingStep.message}` : ''}`
+      : '';
+    throw Object.assign(
+      new Error(
+        `Rollback deployment ${deployment.id} ${why}${step}. The app stays pinned to it: revert with POST /v2/apps/${appId}/rollback/revert`
+      ),
+      { result: { ...base, committed: false } satisfies RollbackResult }
+    );
+  }
+  await opts.beforeCommit?.();
+  if (opts.commit === false) {
+    log.info(
+      `Rollback deployment ${deployment.id} is ACTIVE; the app stays pinned until POST /v2/apps/${appId}/rollback/commit (or /revert)`
+    );
+    return { ...base, committed: false };
+  }
+  await client.commitRollback(appId);
+  log.info(
+    `Rollback to ${targetDeploymentId} committed (deployment ${deployment.id}, ${formatDuration(wait.elapsedMs)})`
+  );
+  return { ...base, committed: true };
+}
