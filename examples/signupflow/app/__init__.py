@@ -1,0 +1,1 @@
+"""SignUpFlow stand-in: volunteer scheduling for churches and non-profits (FastAPI + PostgreSQL + Redis)."""
