@@ -2,33 +2,19 @@
  * Run any action locally, through the same bundle GitHub runs:
  *   app-platform-pipeline <action> --<input> value [--<input> value ...]
  *   app-platform-pipeline <action> --help
- * Inputs become INPUT_<NAME> variables; GITHUB_OUTPUT and GITHUB_STEP_SUMMARY point at temporary files whose
- * contents are printed at the end, so a local run shows what a workflow step would see.
+ * Outputs and the job summary are printed at the end, so a local run shows what a workflow step would see.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { readAction, repoRoot, runActionBundle, type ActionYaml } from './run-bundle.js';
 
-interface ActionYaml {
-  description?: string;
-  inputs?: Record<string, { description?: string; required?: boolean; default?: string }>;
-  outputs?: Record<string, { description?: string }>;
-}
-
-// dist/cli/index.js and bin/cli.ts both sit two levels below the repository root.
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const rootFromBin = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const repo = existsSync(join(root, 'actions')) ? root : rootFromBin;
+export { parseOutputFile } from './run-bundle.js';
 
 function actionNames(): string[] {
-  return readdirSync(join(repo, 'actions')).filter(n => existsSync(join(repo, 'actions', n, 'action.yml')));
-}
-
-function readAction(name: string): ActionYaml {
-  return parse(readFileSync(join(repo, 'actions', name, 'action.yml'), 'utf8')) as ActionYaml;
+  return readdirSync(join(repoRoot, 'actions')).filter(n =>
+    existsSync(join(repoRoot, 'actions', n, 'action.yml'))
+  );
 }
 
 function usage(): string {
@@ -83,86 +69,27 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${help(name, action)}\n`);
     return 0;
   }
-  let given: Record<string, string>;
+  let inputs: Record<string, string>;
   try {
-    given = parseArgs(rest, Object.keys(action.inputs ?? {}));
+    inputs = parseArgs(rest, Object.keys(action.inputs ?? {}));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;
   }
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  // Defaults come from action.yml, as the runner would supply them.
-  for (const [input, spec] of Object.entries(action.inputs ?? {})) {
-    const value = given[input] ?? spec.default ?? '';
-    env[`INPUT_${input.replace(/ /g, '_').toUpperCase()}`] = value;
-  }
-  const work = mkdtempSync(join(tmpdir(), `app-platform-pipeline-${name}-`));
-  const outputFile = join(work, 'output');
-  const summaryFile = process.env.GITHUB_STEP_SUMMARY ?? join(work, 'summary.md');
-  writeFileSync(outputFile, '');
-  env.GITHUB_OUTPUT = outputFile;
-  env.GITHUB_STEP_SUMMARY = summaryFile;
-  const bundle = join(repo, 'dist', name, 'index.js');
-  const code = await new Promise<number>(resolveCode => {
-    const child = spawn(process.execPath, [bundle], { env, stdio: ['inherit', 'pipe', 'pipe'] });
-    // The runner swallows `::add-mask::<secret>` commands; outside it they would print the secret itself.
-    forwardWithoutMaskCommands(child.stdout, process.stdout);
-    forwardWithoutMaskCommands(child.stderr, process.stderr);
-    child.on('close', c => resolveCode(c ?? 1));
-  });
-  const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'));
-  if (Object.keys(outputs).length) {
+  const run = await runActionBundle({ name, inputs, summaryFile: process.env.GITHUB_STEP_SUMMARY });
+  if (Object.keys(run.outputs).length) {
     process.stdout.write('\noutputs:\n');
-    for (const [k, v] of Object.entries(outputs)) process.stdout.write(`  ${k}=${v}\n`);
+    for (const [k, v] of Object.entries(run.outputs)) process.stdout.write(`  ${k}=${v}\n`);
   }
   if (process.env.APP_PIPELINE_OUTPUTS_JSON)
-    writeFileSync(process.env.APP_PIPELINE_OUTPUTS_JSON, JSON.stringify(outputs));
-  if (
-    !process.env.GITHUB_STEP_SUMMARY &&
-    existsSync(summaryFile) &&
-    process.env.APP_PIPELINE_QUIET_SUMMARY !== 'true'
-  )
-    process.stdout.write(`\nsummary (${summaryFile}):\n${readFileSync(summaryFile, 'utf8')}\n`);
-  if (!process.env.GITHUB_STEP_SUMMARY && !existsSync(summaryFile))
-    rmSync(work, { recursive: true, force: true });
-  return code;
+    writeFileSync(process.env.APP_PIPELINE_OUTPUTS_JSON, JSON.stringify(run.outputs));
+  if (run.summary && !process.env.GITHUB_STEP_SUMMARY) process.stdout.write(`\nsummary:\n${run.summary}\n`);
+  return run.code;
 }
 
-function forwardWithoutMaskCommands(from: NodeJS.ReadableStream, to: NodeJS.WritableStream): void {
-  let pending = '';
-  from.setEncoding('utf8');
-  from.on('data', (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) if (!line.startsWith('::add-mask::')) to.write(`${line}\n`);
-  });
-  from.on('end', () => {
-    if (pending && !pending.startsWith('::add-mask::')) to.write(pending);
-  });
-}
-
-/** Parses the runner's `name<<DELIM\nvalue\nDELIM` output-file format written by @actions/core. */
-export function parseOutputFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^=<]+)<<(.+)$/.exec(lines[i]!);
-    if (m) {
-      const [, key, delim] = m;
-      const value: string[] = [];
-      while (++i < lines.length && lines[i] !== delim) value.push(lines[i]!);
-      out[key!] = value.join('\n');
-    } else {
-      const eq = lines[i]!.indexOf('=');
-      if (eq > 0) out[lines[i]!.slice(0, eq)] = lines[i]!.slice(eq + 1);
-    }
-  }
-  return out;
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = await main(process.argv.slice(2));
-} else if (process.env.APP_PIPELINE_CLI_MAIN === '1') {
+if (
+  process.env.APP_PIPELINE_CLI_MAIN === '1' ||
+  (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+) {
   process.exitCode = await main(process.argv.slice(2));
 }
