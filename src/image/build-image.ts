@@ -1,0 +1,244 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../kit/log.js';
+import { formatDuration } from '../kit/duration.js';
+import { BuildahBuilder } from './buildah.js';
+import { BuildFailedError, imageRef, type BuildRequest, type Builder } from './builder.js';
+import type { RunCommand } from './command.js';
+import { DockerBuilder, dockerAvailable } from './docker.js';
+import type { GitHubContext } from './github-context.js';
+import { ociLabels } from './labels.js';
+import type { ImageName } from './reference.js';
+import {
+  RegistryClient,
+  type ManifestInfo,
+  type RegistryClientOptions,
+  type RegistryCredentials
+} from './registry.js';
+import { computeTags } from './tags.js';
+
+const FAILED_OUTPUT_LINES = 40;
+
+export type BuilderKind = 'auto' | 'docker' | 'buildah';
+
+export interface BuildImageOptions {
+  image: ImageName;
+  /** Absolute paths, checked by resolveBuildPaths. */
+  context: string;
+  file: string;
+  extraTags: string[];
+  buildArgs: string[];
+  platform: string;
+  push: boolean;
+  credentials?: RegistryCredentials;
+  builder: BuilderKind;
+  tlsVerify: boolean;
+  skipExisting: boolean;
+  github: GitHubContext;
+}
+
+export interface BuildImageDeps {
+  run: RunCommand;
+  log: Logger;
+  /** Environment for the builder processes (buildah storage settings, Actions cache variables). */
+  env?: NodeJS.ProcessEnv;
+  registry?: (opts: RegistryClientOptions) => RegistryClient;
+  now?: () => number;
+}
+
+export interface BuildImageResult {
+  image: string;
+  /** The pushed single-platform image manifest digest; undefined when not pushed. */
+  digest?: string;
+  ref?: string;
+  tags: string[];
+  /** The image's labels: read back from the registry when pushed, else the ones applied. */
+  labels: Record<string, string>;
+  platform: string;
+  builder: 'buildah' | 'docker' | 'none';
+  /** true when sha-<commit> was already in the registry and nothing was built. */
+  skipped: boolean;
+  sizeBytes?: number;
+  buildMs: number;
+  cachedSteps: number;
+  steps: number;
+}
+
+/**
+ * Builds and pushes the image, or reuses the pushed `sha-<commit>` image (skip-existing), and returns the
+ * digest read back from the registry. Every tag ends up pointing at the same manifest bytes: the builder
+ * pushes the sha tag, the other tags are PUT through the registry API from the manifest it serves.
+ */
+export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps): Promise<BuildImageResult> {
+  const { log } = deps;
+  const now = deps.now ?? Date.now;
+  const { shaTag, tags, version } = computeTags(opts.github, opts.extraTags);
+  const labels = ociLabels(opts.github, { version, created: new Date(now()) });
+  const { image } = opts;
+  const base = { image: image.name, tags, labels, platform: opts.platform };
+  log.info(`image ${image.name}, tags: ${tags.join(', ')}`);
+
+  const registry = opts.push
+    ? (deps.registry ?? (o => new RegistryClient(o)))({
+        registry: image.registry,
+        credentials: opts.credentials,
+        tlsVerify: opts.tlsVerify
+      })
+    : undefined;
+  try {
+    if (registry) {
+      // Fails fast, before a long build, when the registry is unreachable or refuses the credentials.
+      await registry.login(image.repository);
+      if (opts.skipExisting) {
+        const existing = await registry.getManifest(image.repository, shaTag);
+        if (existing) {
+          log.info(
+            `${imageRef(image, shaTag)} is already in the registry (${existing.digest}): reusing it, nothing to build`
+          );
+          const single = await singlePlatform(registry, image, existing, opts.platform);
+          await tagManifest(
+            registry,
+            image,
+            existing,
+            tags.filter(t => t !== shaTag),
+            log
+          );
+          return {
+            ...base,
+            labels: await imageLabels(registry, image, single),
+            digest: single.digest,
+            ref: `${image.name}@${single.digest}`,
+            builder: 'none',
+            skipped: true,
+            sizeBytes: RegistryClient.imageSize(single.manifest),
+            buildMs: 0,
+            cachedSteps: 0,
+            steps: 0
+          };
+        }
+      }
+    }
+
+    const builder = await selectBuilder(opts.builder, deps);
+    log.info(`builder: ${builder.name}`);
+    const workDir = mkdtempSync(join(tmpdir(), 'build-image-'));
+    const req: BuildRequest = {
+      image,
+      tags,
+      context: opts.context,
+      file: opts.file,
+      platform: opts.platform,
+      buildArgs: opts.buildArgs,
+      labels,
+      push: opts.push,
+      tlsVerify: opts.tlsVerify,
+      credentials: opts.push ? opts.credentials : undefined,
+      workDir
+    };
+    const started = now();
+    let outcome;
+    try {
+      await builder.login(req);
+      try {
+        outcome = await builder.build(req);
+      } catch (error) {
+        // The live output scrolled by inside a group; repeat its end, folded, next to the error.
+        if (error instanceof BuildFailedError)
+          await log.group(`${builder.name} output (last ${FAILED_OUTPUT_LINES} lines)`, async () => {
+            for (const line of error.output.slice(-FAILED_OUTPUT_LINES)) log.info(line);
+          });
+        throw error;
+      } finally {
+        await builder.logout(req);
+      }
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+    }
+    const buildMs = now() - started;
+    log.info(
+      `built in ${formatDuration(buildMs)}; ${outcome.cachedSteps} of ${outcome.steps} steps from the layer cache`
+    );
+    const result = {
+      ...base,
+      builder: builder.name,
+      skipped: false,
+      buildMs,
+      cachedSteps: outcome.cachedSteps,
+      steps: outcome.steps
+    };
+    if (!registry) return result;
+
+    const pushed = await registry.getManifest(image.repository, shaTag);
+    if (!pushed) throw new Error(`${imageRef(image, shaTag)} is not in the registry after the push`);
+    if (outcome.digest && outcome.digest !== pushed.digest)
+      throw new Error(
+        `${builder.name} reports pushing ${outcome.digest} but the registry serves ${pushed.digest} for ${imageRef(image, shaTag)}`
+      );
+    const single = await singlePlatform(registry, image, pushed, opts.platform);
+    await tagManifest(
+      registry,
+      image,
+      pushed,
+      tags.filter(t => !outcome.pushedTags.includes(t)),
+      log
+    );
+    return {
+      ...result,
+      labels: await imageLabels(registry, image, single),
+      digest: single.digest,
+      ref: `${image.name}@${single.digest}`,
+      sizeBytes: RegistryClient.imageSize(single.manifest)
+    };
+  } finally {
+    await registry?.close();
+  }
+}
+
+export async function selectBuilder(kind: BuilderKind, deps: BuildImageDeps): Promise<Builder> {
+  const builderDeps = { run: deps.run, log: deps.log, env: deps.env };
+  if (kind === 'docker') return new DockerBuilder(builderDeps);
+  if (kind === 'buildah') return new BuildahBuilder(builderDeps);
+  return (await dockerAvailable(deps.run, deps.env))
+    ? new DockerBuilder(builderDeps)
+    : new BuildahBuilder(builderDeps);
+}
+
+/** An index (attestations, multi-arch) is resolved to the platform's image manifest: that is what deploys pin. */
+async function singlePlatform(
+  registry: RegistryClient,
+  image: ImageName,
+  top: ManifestInfo,
+  platform: string
+): Promise<ManifestInfo> {
+  const single = await registry.getImageManifest(image.repository, top.digest, platform);
+  if (!single) throw new Error(`${image.name}@${top.digest} vanished from the registry`);
+  if (!single.manifest.config)
+    throw new Error(`${image.name}@${single.digest} is not an image manifest (${single.mediaType})`);
+  return single;
+}
+
+async function tagManifest(
+  registry: RegistryClient,
+  image: ImageName,
+  manifest: ManifestInfo,
+  tags: string[],
+  log: Logger
+): Promise<void> {
+  for (const tag of tags) {
+    const digest = await registry.putManifest(image.repository, tag, manifest.body, manifest.mediaType);
+    if (digest !== manifest.digest)
+      throw new Error(`tagging ${imageRef(image, tag)} produced ${digest}, expected ${manifest.digest}`);
+    log.info(`tagged ${imageRef(image, tag)}`);
+  }
+}
+
+/** The labels the image in the registry really carries (a reused image has the labels of its own build). */
+async function imageLabels(
+  registry: RegistryClient,
+  image: ImageName,
+  single: ManifestInfo
+): Promise<Record<string, string>> {
+  const config = await registry.getImageConfig(image.repository, single.manifest);
+  return config.config?.Labels ?? {};
+}

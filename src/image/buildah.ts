@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  BuildFailedError,
+  LoginFailedError,
+  buildArgArgs,
+  imageRef,
+  labelArgs,
+  type BuildOutcome,
+  type BuildRequest,
+  type Builder,
+  type BuilderDeps
+} from './builder.js';
+import { lastErrorLine } from './command.js';
+
+/**
+ * buildah: daemonless, runs on any runner with buildah installed (GitHub's ubuntu images have it).
+ * Credentials live in a private auth file inside the request's work dir, so nothing touches the user's
+ * ~/.docker or containers auth, and logout + removing the work dir leaves no token behind.
+ */
+export const authFile = (req: BuildRequest): string => join(req.workDir, 'auth.json');
+const digestFile = (req: BuildRequest): string => join(req.workDir, 'digest');
+
+/** The registry repository holding buildah's layer cache: one image per cached step, tagged by cache key. */
+export const cacheRepository = (req: BuildRequest): string => `${req.image.name}-cache`;
+
+export function buildahLoginArgs(req: BuildRequest): string[] {
+  if (!req.credentials) throw new Error('no credentials');
+  return [
+    'login',
+    '--authfile',
+    authFile(req),
+    `--tls-verify=${req.tlsVerify}`,
+    '--username',
+    req.credentials.username,
+    '--password-stdin',
+    req.image.registry
+  ];
+}
+
+export function buildahBuildArgs(req: BuildRequest): string[] {
+  const args = ['build', `--tls-verify=${req.tlsVerify}`];
+  if (req.credentials) args.push('--authfile', authFile(req));
+  args.push('--platform', req.platform, '--layers', '--file', req.file);
+  // The registry cache needs push rights; without a push the local --layers cache is all there is.
+  if (req.push) args.push('--cache-from', cacheRepository(req), '--cache-to', cacheRepository(req));
+  for (const tag of req.tags) args.push('--tag', imageRef(req.image, tag));
+  args.push(...labelArgs(req.labels), ...buildArgArgs(req.buildArgs), req.context);
+  return args;
+}
+
+export function buildahPushArgs(req: BuildRequest): string[] {
+  const ref = imageRef(req.image, req.tags[0]!);
+  const args = ['push', `--tls-verify=${req.tlsVerify}`];
+  if (req.credentials) args.push('--authfile', authFile(req));
+  args.push('--digestfile', digestFile(req), ref, `docker://${ref}`);
+  return args;
+}
+
+export function buildahLogoutArgs(req: BuildRequest): string[] {
+  return ['logout', '--authfile', authFile(req), req.image.registry];
+}
+
+/** Steps (`STEP 2/4: COPY ...`, FROM excluded) and the ones buildah reused (`--> Using cache <id>`). */
+export function countBuildahCache(
+  lines: string[],
+  labels: Record<string, string> = {}
+): { steps: number; cachedSteps: number } {
+  // buildah turns each --label into a LABEL step of its own; those change every commit and are not the
+  // user's build steps.
+  const ours = new Set(
+    Object.entries(labels).map(([k, v]) => `LABEL ${JSON.stringify(k)}=${JSON.stringify(v)}`)
+  );
+  let steps = 0;
+  let cachedSteps = 0;
+  let counting = false;
+  for (const line of lines) {
+    const step = /^STEP \d+\/\d+: (.*)$/.exec(line);
+    if (step) {
+      counting = !/^FROM /i.test(step[1]!) && !ours.has(step[1]!);
+      if (counting) steps++;
+    } else if (counting && /^--> Using cache [0-9a-f]+/.test(line)) {
+      cachedSteps++;
+    }
+  }
+  return { steps, cachedSteps };
+}
+
+export class BuildahBuilder implements Builder {
+  readonly name = 'buildah' as const;
+
+  constructor(private readonly deps: BuilderDeps) {}
+
+  async login(req: BuildRequest): Promise<void> {
+    if (!req.credentials) return;
+    const res = await this.deps.run('buildah', buildahLoginArgs(req), {
+      input: req.credentials.password,
+      env: this.deps.env
+    });
+    if (res.exitCode !== 0)
+      throw new LoginFailedError(
+        `buildah login ${req.image.registry} as '${req.credentials.username}' failed: ${lastErrorLine(res.lines) ?? `exit code ${res.exitCode}`}`
+      );
+  }
+
+  async build(req: BuildRequest): Promise<BuildOutcome> {
+    const { log } = this.deps;
+    const built = await log.group(`buildah build ${imageRef(req.image, req.tags[0]!)}`, () =>
+      this.deps.run('buildah', buildahBuildArgs(req), { env: this.deps.env, onLine: line => log.info(line) })
+    );
+    if (built.exitCode !== 0)
+      throw new BuildFailedError(
+        `buildah build failed (exit code ${built.exitCode}): ${lastErrorLine(built.lines) ?? 'no output'}`,
+        built.lines
+      );
+    const cache = countBuildahCache(built.lines, req.labels);
+    if (!req.push) return { pushedTags: [], ...cache };
+
+    const pushed = await log.group(`buildah push ${imageRef(req.image, req.tags[0]!)}`, () =>
+      this.deps.run('buildah', buildahPushArgs(req), { env: this.deps.env, onLine: line => log.info(line) })
+    );
+    if (pushed.exitCode !== 0)
+      throw new BuildFailedError(
+        `buildah push ${imageRef(req.image, req.tags[0]!)} failed (exit code ${pushed.exitCode}): ${lastErrorLine(pushed.lines) ?? 'no output'}`,
+        pushed.lines
+      );
+    const digest = readFileSync(digestFile(req), 'utf8').trim();
+    return { digest, pushedTags: [req.tags[0]!], ...cache };
+  }
+
+  async logout(req: BuildRequest): Promise<void> {
+    if (!req.credentials) return;
+    const res = await this.deps.run('buildah', buildahLogoutArgs(req), { env: this.deps.env });
+    if (res.exitCode !== 0)
+      this.deps.log.warning(
+        `buildah logout ${req.image.registry}: ${lastErrorLine(res.lines) ?? `exit code ${res.exitCode}`}`
+      );
+  }
+}
