@@ -1,9 +1,110 @@
+import * as cache from '@actions/cache';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runAction, setOutputs } from '../../src/kit/actions-io.js';
+import { InputError } from '../../src/kit/errors.js';
 import { Inputs } from '../../src/kit/inputs.js';
-import { runAction } from '../../src/kit/actions-io.js';
+import { createLogger } from '../../src/kit/log.js';
+import { Summary } from '../../src/kit/summary.js';
+import { splitCommandLine } from '../../src/alembic/command-line.js';
+import { migrate } from '../../src/alembic/migrate.js';
+import { migrationSummary } from '../../src/alembic/report.js';
+import {
+  baseInterpreter,
+  commandInVirtualenv,
+  prepareVirtualenv,
+  virtualenvEnv,
+  type VenvCache
+} from '../../src/alembic/virtualenv.js';
+import { describeTarget } from '../../src/postgres/advisory-lock.js';
 
-// Scaffolding: validates the required input, then says the action is not available yet.
 await runAction(async () => {
   const inputs = new Inputs();
-  inputs.url('database-url', { protocols: ['postgres:', 'postgresql:'], required: true, secretPassword: true });
-  throw new Error('The migrate action is not available yet.');
+  const logger = createLogger();
+  inputs.url('database-url', {
+    protocols: ['postgres:', 'postgresql:'],
+    required: true,
+    secretPassword: true
+  });
+  const databaseUrl = inputs.raw('database-url')!; // as given: Alembic must see exactly the user's URL
+  const workingDirectory = resolve(inputs.string('working-directory') ?? '.');
+  if (!existsSync(workingDirectory) || !statSync(workingDirectory).isDirectory())
+    throw new InputError('working-directory', `'${workingDirectory}' is not a directory`);
+  const config = inputs.string('config') ?? 'alembic.ini';
+  if (!existsSync(resolve(workingDirectory, config)))
+    throw new InputError('config', `'${config}' does not exist in ${workingDirectory}`);
+  const target = inputs.string('target') ?? 'head';
+  let alembic: string[];
+  try {
+    alembic = splitCommandLine(inputs.string('alembic') ?? 'alembic');
+  } catch (error) {
+    throw new InputError('alembic', `is not a valid command line: ${(error as Error).message}`);
+  }
+  if (alembic.length === 0) throw new InputError('alembic', 'is empty');
+  const requirements = inputs.string('requirements');
+  const allowDestructive = inputs.boolean('allow-destructive', false);
+  const dryRun = inputs.boolean('dry-run', false);
+  const lockTimeoutMs = inputs.duration('lock-timeout', '10m');
+  const temp = process.env.RUNNER_TEMP || tmpdir();
+
+  const extraEnv: Record<string, string> = {};
+  if (requirements) {
+    const venv = await prepareVirtualenv({
+      requirementsFile: resolve(workingDirectory, requirements),
+      python: baseInterpreter(alembic),
+      rootDir: join(temp, 'app-platform-pipeline-venvs'),
+      cache: actionsCache(logger),
+      logger
+    });
+    alembic = commandInVirtualenv(alembic, venv);
+    Object.assign(extraEnv, virtualenvEnv(venv));
+  }
+
+  const report = await migrate({
+    databaseUrl,
+    workingDirectory,
+    config,
+    target,
+    alembic,
+    allowDestructive,
+    dryRun,
+    lockTimeoutMs,
+    sqlFile: join(mkdtempSync(join(temp, 'migrate-')), 'pending.sql'),
+    logger,
+    applicationName: applicationName(),
+    extraEnv
+  });
+  setOutputs({
+    'from-revision': report.from.join(','),
+    'to-revision': report.to.join(','),
+    'applied-count': report.applied.length,
+    destructive: report.destructive,
+    'sql-file': report.sqlFile
+  });
+  new Summary().add(migrationSummary(report, describeTarget(databaseUrl).replace(/^at /, ''))).write();
+  if (report.failure) throw new Error(report.failure);
 });
+
+/** The Actions cache, or undefined (with a notice) where the cache service is not reachable. */
+function actionsCache(logger: ReturnType<typeof createLogger>): VenvCache | undefined {
+  if (!cache.isFeatureAvailable() || !process.env.ACTIONS_RUNTIME_TOKEN) {
+    logger.notice(
+      'The Actions cache service is not available here (no ACTIONS_CACHE_URL/ACTIONS_RUNTIME_TOKEN): the virtualenv is built without caching.'
+    );
+    return undefined;
+  }
+  return {
+    restore: (paths, key) => cache.restoreCache(paths, key),
+    save: async (paths, key) => {
+      await cache.saveCache(paths, key);
+    }
+  };
+}
+
+/** Who we are in pg_stat_activity: what another waiting pipeline prints as the lock holder. */
+function applicationName(): string {
+  const repo = process.env.GITHUB_REPOSITORY;
+  const run = process.env.GITHUB_RUN_ID;
+  return (repo ? `migrate ${repo}${run ? ` run ${run}` : ''}` : `migrate pid ${process.pid}`).slice(0, 63);
+}
