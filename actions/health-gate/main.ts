@@ -1,9 +1,117 @@
+import { InputError } from '../../src/kit/errors.js';
 import { Inputs } from '../../src/kit/inputs.js';
-import { runAction } from '../../src/kit/actions-io.js';
+import { createLogger } from '../../src/kit/log.js';
+import { Summary } from '../../src/kit/summary.js';
+import { runAction, setOutputs } from '../../src/kit/actions-io.js';
+import { DigitalOceanClient } from '../../src/digitalocean/client.js';
+import { checkCertificate } from '../../src/health/certificate.js';
+import { runGate } from '../../src/health/gate.js';
+import { createHttpProbe } from '../../src/health/probe.js';
+import { outageLines, summarySections } from '../../src/health/report.js';
+import { digitalOceanRollback } from '../../src/health/rollback.js';
+import { systemClock } from '../../src/health/types.js';
+import { plannedProbes } from '../../src/health/window.js';
 
-// Scaffolding: validates the required input, then says the action is not available yet.
+/** How long a rollback deployment may take to become ACTIVE (the deploy action's default timeout). */
+const ROLLBACK_TIMEOUT_MS = 30 * 60_000;
+
 await runAction(async () => {
   const inputs = new Inputs();
-  inputs.url('url', { protocols: ['http:', 'https:'], required: true });
-  throw new Error('The health-gate action is not available yet.');
+  const token = inputs.secret('token');
+  const url = inputs.url('url', { protocols: ['http:', 'https:'], required: true });
+  const expectedVersion = inputs.string('expected-version');
+  const initialDelayMs = inputs.duration('initial-delay', '0s');
+  const intervalMs = inputs.duration('interval', '10s', { min: 100 });
+  const requestTimeoutMs = inputs.duration('request-timeout', '5s', { min: 100 });
+  const windowMs = inputs.duration('window', '60s');
+  const successThreshold = inputs.integer('success-threshold', { default: 3, min: 1 });
+  const failureThreshold = inputs.integer('failure-threshold', { default: 3, min: 1 });
+  const maxLatencyMs = inputs.raw('max-latency')
+    ? inputs.duration('max-latency', '0s', { min: 1 })
+    : undefined;
+  const minCertificateDays = inputs.integer('min-certificate-days', { default: 7, min: 0 });
+  const rollback = inputs.boolean('rollback', true);
+  const appId = inputs.string('app-id');
+  const rollbackTo = inputs.string('rollback-to');
+  const apiUrl = inputs.url('api-url', { protocols: ['https:', 'http:'] });
+
+  const planned = plannedProbes(windowMs, intervalMs);
+  if (planned < successThreshold)
+    throw new InputError(
+      'window',
+      `allows only ${planned} probes at this interval, fewer than success-threshold ${successThreshold}`
+    );
+  // Checked before probing: a gate that cannot roll back must not find out after the release failed.
+  if (rollback && !token)
+    throw new InputError(
+      'token',
+      'is required when rollback is true (a DigitalOcean API token with app write scope)'
+    );
+  if (rollback && !appId)
+    throw new InputError('app-id', 'is required when rollback is true (the id of the App Platform app)');
+
+  const logger = createLogger();
+  const release = createHttpProbe({ url, timeoutMs: requestTimeoutMs, expectedVersion });
+  const restored = createHttpProbe({ url, timeoutMs: requestTimeoutMs });
+  const client = rollback
+    ? new DigitalOceanClient({ token: token!, apiUrl: apiUrl?.toString(), logger })
+    : undefined;
+  logger.info(
+    `Probing ${url} every ${intervalMs / 1000}s for ${windowMs / 1000}s (${planned} probes) after ${initialDelayMs / 1000}s` +
+      `${expectedVersion ? `, expecting version ${expectedVersion}` : ''}`
+  );
+  const report = await runGate(
+    {
+      initialDelayMs,
+      intervalMs,
+      windowMs,
+      thresholds: { successThreshold, failureThreshold, maxLatencyMs },
+      rollback,
+      rollbackTo
+    },
+    {
+      probe: release.probe,
+      restoredProbe: restored.probe,
+      checkCertificate:
+        url.protocol === 'https:'
+          ? () => checkCertificate(url, { minDays: minCertificateDays, timeoutMs: requestTimeoutMs })
+          : undefined,
+      rollback: client
+        ? digitalOceanRollback(client, {
+            appId: appId!,
+            pollIntervalMs: intervalMs,
+            timeoutMs: ROLLBACK_TIMEOUT_MS,
+            logger
+          })
+        : undefined,
+      clock: systemClock,
+      logger
+    }
+  ).finally(() => Promise.all([release.close(), restored.close()]));
+
+  const w = report.window;
+  setOutputs({
+    healthy: report.healthy,
+    'rolled-back': report.rolledBack,
+    'rollback-deployment-id': report.rollback?.rollbackDeploymentId ?? '',
+    checks: w?.probes.length ?? 0,
+    failures: w?.probes.filter(p => !p.ok).length ?? 0,
+    'p95-latency-ms': w?.p95LatencyMs ?? '',
+    'certificate-days-left': report.certificate?.daysLeft ?? ''
+  });
+  const summary = new Summary();
+  for (const section of summarySections(report, { url: url.toString(), expectedVersion, maxLatencyMs }))
+    summary.add(section);
+  summary.write();
+  for (const line of outageLines(report)) logger.error(line);
+
+  if (report.healthy) return;
+  if (report.outage) throw new Error(`OUTAGE: ${report.rollback?.error ?? 'the rollback did not complete'}`);
+  if (report.rolledBack)
+    throw new Error(
+      `The release failed the health gate (${report.decision.reason}) and was rolled back to deployment ` +
+        `${report.rollback?.targetDeploymentId} (rollback deployment ${report.rollback?.rollbackDeploymentId})` +
+        (report.rollback?.error ? `; ${report.rollback.error}` : '')
+    );
+  throw new Error(`The release failed the health gate: ${report.decision.reason}`);
 });

@@ -1,0 +1,144 @@
+import { formatDuration } from '../kit/duration.js';
+import { facts, mermaidTimeline, table } from '../kit/markdown.js';
+import type { GateReport } from './gate.js';
+import type { ProbeResult } from './types.js';
+
+/** Log lines and the job summary of the gate: what was probed, what was decided and why. */
+
+const clockTime = (ms: number) => new Date(ms).toISOString().slice(11, 23) + 'Z';
+
+/** `probe #3  18:41:02.120Z  HTTP 503  45 ms  FAIL  HTTP 503; check database: error` */
+export function formatProbeLine(p: ProbeResult): string {
+  const status = p.status !== undefined ? `HTTP ${p.status}` : p.kind === 'timeout' ? 'timeout' : 'no answer';
+  const latency = p.latencyMs !== undefined ? `${p.latencyMs} ms` : '-';
+  const verdict = p.ok ? `ok${p.version ? `  version ${p.version}` : ''}` : `FAIL  ${p.reason ?? ''}`;
+  return `probe #${p.seq}  ${clockTime(p.startedAt)}  ${status}  ${latency}  ${verdict}`;
+}
+
+/** The ::error:: lines of an outage, printed in addition to the failure itself. */
+export function outageLines(r: GateReport): string[] {
+  if (!r.outage) return [];
+  return [
+    'OUTAGE: the release is unhealthy and the automatic rollback did not restore a healthy version.',
+    `OUTAGE: ${r.rollback?.error ?? 'the rollback did not complete'}`,
+    'OUTAGE: a human is needed now: check the app in the DigitalOcean control panel and its runtime logs.'
+  ];
+}
+
+export function headline(r: GateReport): string {
+  if (r.healthy) return '✅ Health gate passed';
+  if (r.outage) return '🚨 OUTAGE: release unhealthy and the rollback did not restore service';
+  if (r.rolledBack) return '↩️ Health gate failed: release rolled back';
+  return '❌ Health gate failed';
+}
+
+export interface SummaryContext {
+  url: string;
+  expectedVersion?: string;
+  maxLatencyMs?: number;
+}
+
+/** Markdown sections of the job summary. */
+export function summarySections(r: GateReport, c: SummaryContext): string[] {
+  const sections: string[] = [`## ${headline(r)}`];
+  if (r.outage)
+    sections.push(
+      `> [!CAUTION]\n> **Outage.** ${r.rollback?.error ?? 'The rollback did not complete.'}\n>\n` +
+        '> No healthy version is known to be serving. A human is needed now.'
+    );
+  const w = r.window;
+  sections.push(
+    facts([
+      ['URL', c.url],
+      ['Expected version', c.expectedVersion],
+      ['Decision', r.healthy ? 'pass' : 'fail'],
+      ['Why', r.decision.reason],
+      ['Probes', w ? `${w.probes.length} (${w.probes.filter(p => !p.ok).length} failed)` : undefined],
+      [
+        'p95 latency',
+        w?.p95LatencyMs !== undefined
+          ? `${w.p95LatencyMs} ms${c.maxLatencyMs !== undefined ? ` (max ${c.maxLatencyMs} ms)` : ''}`
+          : undefined
+      ],
+      ['Certificate', certificateText(r)],
+      ['Rolled back to', r.rollback?.targetDeploymentId],
+      ['Rollback deployment', r.rollback?.rollbackDeploymentId],
+      ['Rollback', r.rollback ? rollbackText(r) : undefined],
+      ['Took', formatDuration(r.endedAt - r.startedAt)]
+    ])
+  );
+  if (w?.probes.length) sections.push('### Bake window', probeTable(w.probes));
+  if (r.rollback?.restored?.probes.length)
+    sections.push('### Restored version', probeTable(r.rollback.restored.probes));
+  if (w?.probes.length) sections.push(timeline(r));
+  return sections;
+}
+
+function certificateText(r: GateReport): string | undefined {
+  if (r.certificateError) return `not read: ${r.certificateError}`;
+  const c = r.certificate;
+  if (!c) return undefined;
+  const base = `${c.subject ?? '?'} by ${c.issuer ?? '?'}, ${c.daysLeft ?? '?'} days left`;
+  return c.problems.length ? `${base}: ${c.problems.join('; ')}` : base;
+}
+
+function rollbackText(r: GateReport): string {
+  const rb = r.rollback!;
+  if (rb.error) return rb.error;
+  return (
+    `committed after ${rb.restored?.probes.length ?? 0} probes of the restored version` +
+    (rb.warnings.length ? ` (warnings: ${rb.warnings.join(', ')})` : '')
+  );
+}
+
+function probeTable(probes: ProbeResult[]): string {
+  return table(
+    ['#', 'time (UTC)', 'status', 'latency', 'result', 'detail'],
+    probes.map(p => [
+      p.seq,
+      clockTime(p.startedAt),
+      p.status ?? p.kind ?? '',
+      p.latencyMs !== undefined ? `${p.latencyMs} ms` : '-',
+      p.ok ? 'ok' : '**FAIL**',
+      p.ok ? (p.version ?? '') : (p.reason ?? '')
+    ])
+  );
+}
+
+/** Each probe spans its slot up to the next one; failures are red (crit). */
+function timeline(r: GateReport): string {
+  const spans: Parameters<typeof mermaidTimeline>[1] = [];
+  const addProbes = (section: string, probes: ProbeResult[], end: number) =>
+    probes.forEach((p, i) =>
+      spans.push({
+        section,
+        name: `#${p.seq} ${p.ok ? 'ok' : (p.status ?? p.kind ?? 'fail')}`,
+        start: p.startedAt,
+        end: probes[i + 1]?.startedAt ?? Math.max(end, p.startedAt + (p.latencyMs ?? 1)),
+        status: p.ok ? 'done' : 'crit'
+      })
+    );
+  const w = r.window!;
+  addProbes('Release', w.probes, w.endedAt);
+  const rb = r.rollback;
+  if (rb) {
+    spans.push({
+      section: 'Rollback',
+      name: 'gate failed',
+      start: w.endedAt,
+      end: w.endedAt,
+      status: 'crit'
+    });
+    spans.push({
+      section: 'Rollback',
+      name: 'rollback to ACTIVE',
+      start: rb.startedAt,
+      end: rb.activeAt ?? rb.endedAt,
+      status: rb.activeAt ? 'active' : 'crit'
+    });
+    if (rb.restored) addProbes('Restored', rb.restored.probes, rb.restored.endedAt);
+    if (rb.committed)
+      spans.push({ section: 'Restored', name: 'commit', start: rb.endedAt, end: rb.endedAt, status: 'done' });
+  }
+  return mermaidTimeline('Health gate', spans);
+}
