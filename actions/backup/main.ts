@@ -1,9 +1,228 @@
 import { Inputs } from '../../src/kit/inputs.js';
-import { runAction } from '../../src/kit/actions-io.js';
+import { InputError } from '../../src/kit/errors.js';
+import { runAction, setOutputs } from '../../src/kit/actions-io.js';
+import { createLogger } from '../../src/kit/log.js';
+import { Summary } from '../../src/kit/summary.js';
+import { details, facts, table } from '../../src/kit/markdown.js';
+import { formatBytes, formatRate } from '../../src/kit/bytes.js';
+import { formatDuration } from '../../src/kit/duration.js';
+import { describeDatabase } from '../../src/postgres/url.js';
+import { parseStorageUrl, type BackupStore } from '../../src/backup/storage.js';
+import { FileStore } from '../../src/backup/file-store.js';
+import { S3Store } from '../../src/backup/s3-store.js';
+import { createDecryptor, createEncryptor } from '../../src/backup/crypto.js';
+import { parseBackupId } from '../../src/backup/id.js';
+import { runBackup } from '../../src/backup/backup.js';
+import { pickBackup, readCatalog } from '../../src/backup/catalog.js';
+import { restoreBackup, verifyBackup } from '../../src/backup/restore.js';
+import { listTables, pruneBackups, pruneTable } from '../../src/backup/prune.js';
 
-// Scaffolding: validates the required input, then says the action is not available yet.
+// Glue only: read and check inputs, build the store and the keys, call src/backup, set outputs, summary.
 await runAction(async () => {
   const inputs = new Inputs();
-  inputs.url('storage-url', { protocols: ['s3:', 'file:'], required: true });
-  throw new Error('The backup action is not available yet.');
+  const log = createLogger();
+  const summary = new Summary();
+  const mode = inputs.enumeration(
+    'mode',
+    ['backup', 'restore', 'verify', 'prune', 'list'] as const,
+    'backup'
+  );
+
+  const storageUrl = inputs.url('storage-url', { protocols: ['s3:', 'file:'], required: true });
+  let location;
+  try {
+    location = parseStorageUrl(storageUrl);
+  } catch (error) {
+    throw new InputError('storage-url', (error as Error).message);
+  }
+  const secretKey = inputs.secret('s3-secret-access-key');
+  let store: BackupStore;
+  if (location.kind === 's3') {
+    store = new S3Store({
+      bucket: location.bucket,
+      prefix: location.prefix,
+      endpoint: inputs.url('s3-endpoint', { protocols: ['https:', 'http:'] })?.toString(),
+      region: inputs.string('s3-region', { default: 'us-east-1' }),
+      accessKeyId: inputs.string('s3-access-key-id'),
+      secretAccessKey: secretKey,
+      forcePathStyle: inputs.boolean('s3-force-path-style', false)
+    });
+  } else {
+    store = new FileStore(location.directory);
+  }
+
+  const databaseUrl = (): string => {
+    inputs.url('database-url', {
+      protocols: ['postgresql:', 'postgres:'],
+      required: true,
+      secretPassword: true
+    });
+    return inputs.raw('database-url')!;
+  };
+  const policy = () => ({
+    keepDaily: inputs.integer('keep-daily', { default: 30, min: 0 }),
+    keepMonthly: inputs.integer('keep-monthly', { default: 12, min: 0 })
+  });
+  const backupId = (): string | undefined => {
+    const id = inputs.string('backup-id');
+    if (id !== undefined && !parseBackupId(id))
+      throw new InputError('backup-id', `must be a backup id such as 20261125T020000Z, got '${id}'`);
+    return id;
+  };
+  const decryptor = async () => {
+    const passphrase = inputs.secret('passphrase');
+    const privateKey = inputs.secret('private-key');
+    const privateKeyPassphrase = inputs.secret('private-key-passphrase');
+    if (!passphrase && !privateKey)
+      throw new InputError('passphrase', 'or private-key is required to decrypt');
+    return createDecryptor({
+      passphrase: privateKey ? undefined : passphrase,
+      privateKey,
+      privateKeyPassphrase
+    });
+  };
+
+  if (mode === 'backup') {
+    const url = databaseUrl();
+    const passphrase = inputs.secret('passphrase');
+    const publicKey = inputs.string('public-key');
+    if (passphrase && publicKey)
+      throw new InputError('public-key', 'and passphrase are both set; choose one way to encrypt');
+    if (!passphrase && !publicKey)
+      throw new InputError('passphrase', 'or public-key is required to encrypt the backup');
+    let encryptor;
+    try {
+      encryptor = await createEncryptor({ passphrase, publicKey });
+    } catch (error) {
+      throw new InputError(publicKey ? 'public-key' : 'passphrase', (error as Error).message);
+    }
+    const doPrune = inputs.boolean('prune', true);
+    const retention = policy();
+    const dryRun = inputs.boolean('dry-run', false);
+
+    const { manifest: m, durationMs } = await runBackup({ databaseUrl: url, store, encryptor, logger: log });
+    setOutputs({
+      'backup-id': m.id,
+      'object-key': m.objectKey,
+      'size-bytes': m.sizeBytes,
+      sha256: m.sha256,
+      'duration-seconds': (durationMs / 1000).toFixed(1)
+    });
+    summary.heading(`Backup ${m.id}`).add(
+      facts([
+        ['Database', `${describeDatabase(url)} (PostgreSQL ${m.serverVersion}, pg_dump ${m.pgDumpVersion})`],
+        ['Storage', store.location],
+        ['Object key', m.objectKey],
+        ['Size', formatBytes(m.sizeBytes)],
+        ['Duration', formatDuration(durationMs)],
+        ['Throughput', formatRate(m.sizeBytes, durationMs)],
+        ['SHA-256', `\`${m.sha256}\``],
+        [
+          'Encryption',
+          `${m.encryption.method}${m.encryption.keyFingerprints.length ? ` (${m.encryption.keyFingerprints.join(', ')})` : ''}`
+        ],
+        ['Tables', m.source.tables.length]
+      ])
+    );
+    if (doPrune) {
+      const result = await pruneBackups(store, retention, { dryRun, logger: log });
+      setOutputs({ pruned: result.deleted.length, kept: result.kept });
+      summary.add(
+        details(
+          `Retention (${retention.keepDaily} daily, ${retention.keepMonthly} monthly): kept ${result.kept}, ${dryRun ? 'would delete' : 'deleted'} ${result.deleted.length}`,
+          pruneTable(result, new Date())
+        )
+      );
+    } else {
+      summary.add('Retention skipped (`prune: false`).');
+    }
+  } else if (mode === 'prune' || mode === 'list') {
+    if (mode === 'list') {
+      const catalog = await readCatalog(store);
+      const text = listTables(catalog, new Date());
+      log.info(text);
+      summary.heading(`Backups in ${store.location}`).add(text);
+      setOutputs({ kept: catalog.complete.length, 'backup-id': catalog.complete[0]?.id });
+    } else {
+      const retention = policy();
+      const dryRun = inputs.boolean('dry-run', false);
+      const result = await pruneBackups(store, retention, { dryRun, logger: log });
+      const text = pruneTable(result, new Date());
+      log.info(text);
+      setOutputs({ pruned: result.deleted.length, kept: result.kept });
+      summary
+        .heading(`Retention ${dryRun ? '(dry run) ' : ''}in ${store.location}`)
+        .add(
+          `${retention.keepDaily} daily, ${retention.keepMonthly} monthly: kept ${result.kept}, ${dryRun ? 'would delete' : 'deleted'} ${result.deleted.length}.`
+        )
+        .add(text);
+    }
+  } else {
+    const url = databaseUrl();
+    const id = backupId();
+    const query = mode === 'verify' ? inputs.string('verify-query') : undefined;
+    const dec = await decryptor();
+    const backup = pickBackup(await readCatalog(store), id, store.location);
+    setOutputs({
+      'backup-id': backup.id,
+      'object-key': backup.manifest.objectKey,
+      'size-bytes': backup.manifest.sizeBytes,
+      sha256: backup.manifest.sha256
+    });
+    const base = { store, backup, decryptor: dec, logger: log };
+    if (mode === 'restore') {
+      const r = await restoreBackup({ ...base, targetUrl: url });
+      setOutputs({
+        'restore-seconds': (r.restoreMs / 1000).toFixed(1),
+        'duration-seconds': (r.restoreMs / 1000).toFixed(1)
+      });
+      summary.heading(`Restored ${backup.id}`).add(
+        facts([
+          ['Target', describeDatabase(url)],
+          ['Backup', `${backup.manifest.objectKey} (${formatBytes(backup.manifest.sizeBytes)})`],
+          ['Restore time (RTO)', formatDuration(r.restoreMs)],
+          ['Tables', r.tables.length]
+        ])
+      );
+    } else {
+      const r = await verifyBackup({ ...base, serverUrl: url, query });
+      setOutputs({
+        'restore-seconds': (r.restoreMs / 1000).toFixed(1),
+        'duration-seconds': (r.restoreMs / 1000).toFixed(1)
+      });
+      summary
+        .heading(`Restore drill ${backup.id}: ${r.failures.length ? 'FAILED' : 'passed'}`)
+        .add(
+          facts([
+            [
+              'Backup',
+              `${backup.manifest.objectKey} (${formatBytes(backup.manifest.sizeBytes)}, taken ${backup.manifest.startedAt})`
+            ],
+            ['Scratch database', `${r.scratchDatabase} on ${describeDatabase(url)} (dropped)`],
+            ['Restore time (RTO)', formatDuration(r.restoreMs)],
+            ['Tables', `${r.tables.length} in the archive`],
+            ['verify-query', query ? `${r.queryResult}` : undefined]
+          ])
+        )
+        .add(
+          table(
+            ['table', 'manifest rows', 'restored rows', 'result'],
+            r.checks.map(c => [
+              c.name,
+              c.expected === undefined ? '-' : `${c.exact ? '' : '~'}${c.expected}`,
+              c.actual ?? '-',
+              c.ok ? 'ok' : 'MISMATCH'
+            ])
+          )
+        );
+      if (r.failures.length) {
+        summary.write();
+        throw new Error(`restore drill of ${backup.id} failed: ${r.failures.join('; ')}`);
+      }
+      log.info(
+        `verify ${backup.id}: passed, ${r.tables.length} tables, restored in ${formatDuration(r.restoreMs)}`
+      );
+    }
+  }
+  summary.write();
 });

@@ -1,0 +1,139 @@
+import pg from 'pg';
+import type { ChildProcess } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from '../kit/log.js';
+import { ProgressLogger } from '../kit/progress.js';
+import { findPgBinary } from '../postgres/binaries.js';
+import { serverVersion } from '../postgres/server.js';
+import { databaseName, describeDatabase, libpqConnection, withSslDefaults } from '../postgres/url.js';
+import type { Encryptor } from './crypto.js';
+import { archiveName, backupIdFor, manifestName } from './id.js';
+import type { Manifest } from './manifest.js';
+import { startProcess } from './process.js';
+import { tableRowCounts } from './rowcounts.js';
+import { counter, endGate, Sha256Stream } from './streams.js';
+import type { BackupStore } from './storage.js';
+
+export interface BackupOptions {
+  databaseUrl: string;
+  store: BackupStore;
+  encryptor: Encryptor;
+  logger: Logger;
+  now?: () => Date;
+  progressIntervalMs?: number;
+  /** Sees pg_dump once it runs (tests kill it mid-stream). */
+  onDumpStarted?: (child: ChildProcess) => void;
+}
+
+export interface BackupResult {
+  manifest: Manifest;
+  durationMs: number;
+}
+
+/**
+ * One streaming pipeline, nothing on disk, memory bounded by the upload's part buffers:
+ *   pg_dump -Fc (in an exported snapshot) -> OpenPGP encrypt -> SHA-256 -> store.upload
+ * then HeadObject-style size check, then the manifest, last. Any failure kills pg_dump, aborts the upload
+ * and writes no manifest, so nothing that looks complete is left behind.
+ */
+export async function runBackup(o: BackupOptions): Promise<BackupResult> {
+  const now = o.now ?? (() => new Date());
+  const startedAt = now();
+  const id = backupIdFor(startedAt);
+  const name = archiveName(id);
+  const log = o.logger;
+
+  const server = await serverVersion(o.databaseUrl);
+  const pgDump = await findPgBinary('pg_dump', { serverMajor: server.major });
+  log.info(
+    `backup ${id}: ${describeDatabase(o.databaseUrl)} (PostgreSQL ${server.version}) with ${pgDump.path} ${pgDump.version}`
+  );
+  log.info(`backup ${id}: writing ${o.store.keyOf(name)} (${o.encryptor.method} encryption)`);
+
+  // The snapshot keeps the row counts consistent with the dump; it must stay open until pg_dump has it.
+  const client = new pg.Client({
+    connectionString: withSslDefaults(o.databaseUrl),
+    application_name: 'backup'
+  });
+  await client.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const snapshot = (await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]!.s;
+    const { dbname, env } = libpqConnection(o.databaseUrl);
+    const dump = startProcess(
+      pgDump.path,
+      ['--format=custom', `--snapshot=${snapshot}`, '--no-password', `--dbname=${dbname}`],
+      { env, label: 'pg_dump' }
+    );
+    o.onDumpStarted?.(dump.child);
+    const counts = tableRowCounts(client);
+    counts.catch(() => undefined);
+
+    const progress = new ProgressLogger({
+      label: `backup ${id}`,
+      log: l => log.info(l),
+      intervalMs: o.progressIntervalMs
+    });
+    const plain = new PassThrough({ highWaterMark: 1 << 20 });
+    const hasher = new Sha256Stream(undefined, n => progress.set('stored', n));
+    const dumping = pipeline(
+      dump.child.stdout!,
+      counter(n => progress.set('dumped', n)),
+      endGate(() => dump.done),
+      plain
+    );
+    const encrypted = await o.encryptor.encrypt(plain, `${id}.dump`);
+    const hashing = pipeline(encrypted, hasher);
+    const uploading = o.store.upload(name, hasher);
+
+    const teardown = (error: Error) => {
+      if (!dump.exited) dump.child.kill('SIGKILL');
+      plain.destroy(error);
+      hasher.destroy(error);
+    };
+    uploading.catch(error => teardown(error as Error));
+    dumping.catch(error => teardown(error as Error));
+    const [dumped, hashed, uploaded, exited] = await Promise.allSettled([
+      dumping,
+      hashing,
+      uploading,
+      dump.done
+    ]);
+    // The root cause first: pg_dump's own message beats the stream errors it caused downstream.
+    for (const r of [exited, uploaded, dumped, hashed]) if (r.status === 'rejected') throw r.reason;
+
+    const sizeBytes = hasher.bytes;
+    const stored = await o.store.head(name);
+    if (!stored || stored.size !== sizeBytes) {
+      await o.store.remove(name).catch(() => undefined);
+      throw new Error(
+        `${o.store.keyOf(name)} holds ${stored?.size ?? 'no'} bytes after the upload, expected ${sizeBytes}`
+      );
+    }
+    const tables = await counts;
+    await client.query('COMMIT');
+    progress.print('(archive stored)');
+
+    const manifest: Manifest = {
+      version: 1,
+      id,
+      startedAt: startedAt.toISOString(),
+      completedAt: now().toISOString(),
+      database: databaseName(o.databaseUrl),
+      serverVersion: server.version,
+      pgDumpVersion: pgDump.version,
+      format: 'pg_dump-custom',
+      objectKey: o.store.keyOf(name),
+      sizeBytes,
+      sha256: hasher.digest!,
+      encryption: { method: o.encryptor.method, keyFingerprints: o.encryptor.keyFingerprints },
+      source: { host: describeDatabase(o.databaseUrl), tables }
+    };
+    await o.store.putText(manifestName(id), `${JSON.stringify(manifest, null, 2)}\n`);
+    log.info(`backup ${id}: complete (manifest ${o.store.keyOf(manifestName(id))})`);
+    return { manifest, durationMs: now().getTime() - startedAt.getTime() };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

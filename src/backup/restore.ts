@@ -1,0 +1,315 @@
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
+import type { Logger } from '../kit/log.js';
+import { ProgressLogger } from '../kit/progress.js';
+import { findPgBinary, parsePgVersion, type PgBinary } from '../postgres/binaries.js';
+import {
+  createDatabase,
+  dropDatabase,
+  serverVersion,
+  userTables,
+  withClient,
+  quoteIdent
+} from '../postgres/server.js';
+import { describeDatabase, libpqConnection, withDatabase } from '../postgres/url.js';
+import type { CompleteBackup } from './catalog.js';
+import type { Decryptor } from './crypto.js';
+import { archiveName } from './id.js';
+import type { Manifest } from './manifest.js';
+import { startProcess } from './process.js';
+import { holdTail, Sha256Stream } from './streams.js';
+import type { BackupStore } from './storage.js';
+
+/** Bytes of plaintext kept from pg_restore until decryption has proven the whole message (MDC). */
+const HELD_TAIL_BYTES = 1 << 20;
+
+export interface RestoreOptions {
+  store: BackupStore;
+  backup: CompleteBackup;
+  decryptor: Decryptor;
+  logger: Logger;
+  progressIntervalMs?: number;
+}
+
+/** The tables (`schema.name`) listed in a `pg_restore --list` table of contents. */
+export function tocTables(toc: string): string[] {
+  const out: string[] = [];
+  for (const line of toc.split('\n')) {
+    // `215; 1259 16386 TABLE public volunteers owner`; `TABLE DATA public volunteers owner` is the data entry.
+    const m = /^\d+;\s+\d+\s+\d+\s+TABLE\s+(.*)$/.exec(line);
+    const words = m?.[1]!.trim().split(/\s+/) ?? [];
+    if (words.length < 2 || (words[0] === 'DATA' && words.length >= 3)) continue;
+    out.push(`${words[0]}.${words[1]}`);
+  }
+  return out;
+}
+
+function expectedOf(store: BackupStore, m: Manifest) {
+  return { sha256: m.sha256, size: m.sizeBytes, what: store.keyOf(archiveName(m.id)) };
+}
+
+/** Sends chunks to a child's stdin while it reads them, and discards them once it has exited. */
+function feedWhileAlive(
+  stdin: NodeJS.WritableStream & { destroyed?: boolean },
+  isAlive: () => boolean,
+  onExit: (cb: () => void) => void
+): Writable {
+  return new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      if (!isAlive() || stdin.destroyed) return cb();
+      if (stdin.write(chunk)) return cb();
+      let called = false;
+      const go = () => {
+        if (!called) {
+          called = true;
+          cb();
+        }
+      };
+      stdin.once('drain', go);
+      onExit(go);
+    },
+    final(cb) {
+      if (isAlive() && !stdin.destroyed) stdin.end();
+      cb();
+    }
+  });
+}
+
+/**
+ * Pass 1, before the target is touched: downloads the archive, checks its SHA-256 and size against the
+ * manifest, decrypts it whole (a wrong key or passphrase, or a failed MDC, fails here) and reads its table
+ * of contents with `pg_restore --list`. Returns the TOC.
+ */
+export async function checkArchive(o: RestoreOptions, pgRestore: PgBinary): Promise<string> {
+  const m = o.backup.manifest;
+  const progress = new ProgressLogger({
+    label: `check ${m.id}`,
+    log: l => o.logger.info(l),
+    intervalMs: o.progressIntervalMs
+  });
+  const source = await o.store.read(archiveName(m.id));
+  const hasher = new Sha256Stream(expectedOf(o.store, m), n => progress.set('checked', n));
+  source.on('error', error => hasher.destroy(error));
+  source.pipe(hasher);
+  const hashed = finished(hasher, { readable: false }).then(() => undefined);
+  hashed.catch(() => undefined);
+
+  const lister = startProcess(pgRestore.path, ['--list'], { stdin: 'pipe', label: 'pg_restore --list' });
+  let toc = '';
+  lister.child.stdout!.setEncoding('utf8').on('data', (d: string) => (toc += d));
+  lister.child.stdin!.on('error', () => undefined); // EPIPE once it has read the TOC and exited
+  const sink = feedWhileAlive(
+    lister.child.stdin!,
+    () => !lister.exited,
+    cb => lister.child.once('close', cb)
+  );
+  try {
+    const plain = await o.decryptor.decrypt(hasher);
+    await pipeline(plain, sink);
+  } catch (error) {
+    // A corrupted byte can break decryption before the hash is complete: finish hashing to name the real cause.
+    if (!hasher.destroyed && !hasher.writableFinished) {
+      hasher.unpipe();
+      hasher.resume();
+    }
+    const hashError = await hashed.then(
+      () => undefined,
+      (e: Error) => e
+    );
+    if (!lister.exited) lister.child.kill('SIGKILL');
+    if (hashError) throw hashError;
+    throw new Error(`decrypting ${o.store.keyOf(archiveName(m.id))} failed: ${(error as Error).message}`);
+  }
+  await hashed;
+  if (!lister.exited) lister.child.stdin!.end();
+  try {
+    await lister.done;
+  } catch (error) {
+    throw new Error(
+      `${o.store.keyOf(archiveName(m.id))} decrypts, but not to a pg_dump archive: ${(error as Error).message}`
+    );
+  }
+  progress.print('(checksum, decryption and table of contents OK)');
+  return toc;
+}
+
+/** Pass 2: stream, re-check the hash, decrypt, hold the tail, pg_restore into `targetUrl`. */
+async function streamRestore(
+  o: RestoreOptions,
+  pgRestore: PgBinary,
+  targetUrl: string,
+  extraArgs: string[]
+): Promise<void> {
+  const m = o.backup.manifest;
+  const { dbname, env } = libpqConnection(targetUrl);
+  const progress = new ProgressLogger({
+    label: `restore ${m.id}`,
+    log: l => o.logger.info(l),
+    intervalMs: o.progressIntervalMs
+  });
+  const source: Readable = await o.store.read(archiveName(m.id));
+  const hasher = new Sha256Stream(expectedOf(o.store, m), n => progress.set('downloaded', n));
+  const restore = startProcess(
+    pgRestore.path,
+    ['--no-owner', '--no-privileges', '--exit-on-error', '--no-password', ...extraArgs, `--dbname=${dbname}`],
+    { env, stdin: 'pipe', stdout: 'ignore', label: 'pg_restore' }
+  );
+  restore.child.stdin!.on('error', () => undefined);
+  const hashing = pipeline(source, hasher);
+  hashing.catch(() => undefined);
+  try {
+    const plain = await o.decryptor.decrypt(hasher);
+    await pipeline(plain, holdTail(HELD_TAIL_BYTES), restore.child.stdin!);
+  } catch (error) {
+    // pg_restore never got the whole archive: killing it rolls its transaction back.
+    restore.child.kill('SIGKILL');
+    await restore.done.catch(() => undefined);
+    const hashError = await hashing.then(
+      () => undefined,
+      (e: Error) => e
+    );
+    throw hashError ?? error;
+  }
+  await hashing;
+  await restore.done;
+  progress.print('(restored)');
+}
+
+async function pgRestoreFor(targetUrl: string, m: Manifest): Promise<PgBinary> {
+  const target = await serverVersion(targetUrl);
+  const dumper = parsePgVersion(`(PostgreSQL) ${m.pgDumpVersion}`)?.major ?? 0;
+  // pg_restore must read the dumper's archive format and speak to the target server.
+  return findPgBinary('pg_restore', { serverMajor: Math.max(target.major, dumper) });
+}
+
+export interface RestoreResult {
+  restoreMs: number;
+  tables: string[];
+}
+
+/** `mode: restore`: into an empty database, in one transaction, after pass 1 has proven the archive. */
+export async function restoreBackup(o: RestoreOptions & { targetUrl: string }): Promise<RestoreResult> {
+  const started = Date.now();
+  const existing = await userTables(o.targetUrl);
+  if (existing.length > 0)
+    throw new Error(
+      `target ${describeDatabase(o.targetUrl)} already has ${existing.length} table(s) (${existing.slice(0, 5).join(', ')}${existing.length > 5 ? ', ...' : ''}); restore only into an empty database`
+    );
+  const pgRestore = await pgRestoreFor(o.targetUrl, o.backup.manifest);
+  o.logger.info(
+    `restore ${o.backup.id} into ${describeDatabase(o.targetUrl)} with ${pgRestore.path} ${pgRestore.version}`
+  );
+  const toc = await checkArchive(o, pgRestore);
+  await streamRestore(o, pgRestore, o.targetUrl, ['--single-transaction']);
+  return { restoreMs: Date.now() - started, tables: tocTables(toc) };
+}
+
+export interface TableCheck {
+  name: string;
+  expected?: number;
+  exact?: boolean;
+  actual?: number;
+  ok: boolean;
+  note: string;
+}
+
+export interface VerifyResult extends RestoreResult {
+  scratchDatabase: string;
+  checks: TableCheck[];
+  queryResult?: string;
+  failures: string[];
+}
+
+/** An estimate (reltuples) is accepted within 10 % + 1000 rows: enough to catch an empty or truncated table. */
+export function withinEstimate(expected: number, actual: number): boolean {
+  return Math.abs(actual - expected) <= expected * 0.1 + 1000;
+}
+
+/**
+ * `mode: verify`, the monthly drill: restore into a scratch database created on the server of `serverUrl`
+ * (dropped afterwards), check the TOC's tables exist and the manifest's row counts match, run the user's
+ * query (must return true). Failures are collected and returned; the caller fails the step on any.
+ */
+export async function verifyBackup(
+  o: RestoreOptions & { serverUrl: string; query?: string }
+): Promise<VerifyResult> {
+  const started = Date.now();
+  const scratch = `verify_${o.backup.id.toLowerCase()}_${randomBytes(3).toString('hex')}`;
+  const scratchUrl = withDatabase(o.serverUrl, scratch);
+  const pgRestore = await pgRestoreFor(o.serverUrl, o.backup.manifest);
+  o.logger.info(
+    `verify ${o.backup.id}: scratch database ${scratch} on ${describeDatabase(o.serverUrl)}, ${pgRestore.path} ${pgRestore.version}`
+  );
+  const toc = await checkArchive(o, pgRestore);
+  await createDatabase(o.serverUrl, scratch);
+  try {
+    await streamRestore(o, pgRestore, scratchUrl, []);
+    const restoreMs = Date.now() - started;
+    const tables = tocTables(toc);
+    const failures: string[] = [];
+    const checks: TableCheck[] = [];
+    let queryResult: string | undefined;
+    await withClient(scratchUrl, async c => {
+      const present = new Set(
+        (
+          await c.query<{ t: string }>(
+            `SELECT n.nspname || '.' || c.relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')`
+          )
+        ).rows.map(r => r.t)
+      );
+      const expected = new Map(o.backup.manifest.source.tables.map(t => [t.name, t]));
+      for (const name of tables) {
+        if (!present.has(name)) {
+          checks.push({ name, ok: false, note: 'missing after restore' });
+          failures.push(`table ${name} from the archive is missing after restore`);
+          continue;
+        }
+        const want = expected.get(name);
+        const [schema, ...rest] = name.split('.');
+        const actual = Number(
+          (
+            await c.query<{ n: string }>(
+              `SELECT count(*) AS n FROM ${quoteIdent(schema!)}.${quoteIdent(rest.join('.'))}`
+            )
+          ).rows[0]!.n
+        );
+        if (!want) {
+          checks.push({ name, actual, ok: true, note: 'no count in manifest' });
+          continue;
+        }
+        const ok = want.exact ? actual === want.rows : withinEstimate(want.rows, actual);
+        checks.push({
+          name,
+          expected: want.rows,
+          exact: want.exact,
+          actual,
+          ok,
+          note: want.exact ? 'exact' : 'estimate'
+        });
+        if (!ok)
+          failures.push(
+            `table ${name} has ${actual} rows, the manifest says ${want.exact ? '' : '~'}${want.rows}`
+          );
+      }
+      if (o.query) {
+        try {
+          const r = await c.query({ text: o.query, rowMode: 'array' });
+          const first = (r.rows[0] as unknown[] | undefined)?.[0];
+          queryResult = String(first);
+          if (first !== true && first !== 't' && first !== 'true')
+            failures.push(`verify-query returned ${queryResult} (expected true)`);
+        } catch (error) {
+          queryResult = `error: ${(error as Error).message}`;
+          failures.push(`verify-query failed: ${(error as Error).message}`);
+        }
+      }
+    });
+    return { restoreMs, tables, scratchDatabase: scratch, checks, queryResult, failures };
+  } finally {
+    await dropDatabase(o.serverUrl, scratch).catch(error =>
+      o.logger.warning(`could not drop scratch database ${scratch}: ${(error as Error).message}`)
+    );
+  }
+}

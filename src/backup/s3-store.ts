@@ -1,0 +1,200 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { Readable } from 'node:stream';
+import { RemoteError } from '../kit/errors.js';
+import type { BackupStore, StoredObject } from './storage.js';
+
+export interface S3StoreOptions {
+  bucket: string;
+  /** `''` or a folder ending in `/`. */
+  prefix: string;
+  endpoint?: string;
+  region?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle?: boolean;
+  /** Bytes per multipart part; memory is bounded by about partSize x queueSize. */
+  partSize?: number;
+  queueSize?: number;
+  /** Attempts per request, including the first (SDK standard retry: 5xx, throttling, connection resets). */
+  maxAttempts?: number;
+}
+
+/** 16 MiB parts allow 156 GiB archives within S3's 10,000 parts; 4 in flight keep memory near 64 MiB. */
+export const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
+export const DEFAULT_QUEUE_SIZE = 4;
+
+/**
+ * Spaces and other S3-compatible stores reject the SDK's default CRC trailers on streaming bodies
+ * (RGW: 411 MissingContentLength), so checksums are only sent when an operation requires them.
+ */
+export function createS3Client(opts: S3StoreOptions): S3Client {
+  return new S3Client({
+    region: opts.region || 'us-east-1',
+    endpoint: opts.endpoint || undefined,
+    forcePathStyle: opts.forcePathStyle ?? false,
+    credentials:
+      opts.accessKeyId && opts.secretAccessKey
+        ? { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey }
+        : undefined,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: opts.maxAttempts ?? 6
+  });
+}
+
+/** Wraps an SDK failure so the message names the call, the server's code and message, and the request id. */
+export function s3Error(call: string, error: unknown): Error {
+  if (error instanceof S3ServiceException) {
+    return new RemoteError({
+      call,
+      status: error.$metadata?.httpStatusCode,
+      code: error.name,
+      serverMessage:
+        error.message && error.message !== error.name && error.message !== 'UnknownError'
+          ? error.message
+          : undefined,
+      requestId: error.$metadata?.requestId
+    });
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  if (e.name === 'AbortError') return e;
+  return new Error(`${call} failed: ${e.message}`, { cause: e });
+}
+
+const isNotFound = (error: unknown) =>
+  error instanceof S3ServiceException &&
+  (error.name === 'NotFound' || error.name === 'NoSuchKey' || error.$metadata?.httpStatusCode === 404);
+
+export class S3Store implements BackupStore {
+  readonly location: string;
+  readonly client: S3Client;
+
+  constructor(private readonly opts: S3StoreOptions) {
+    this.client = createS3Client(opts);
+    this.location = `s3://${opts.bucket}/${opts.prefix}`;
+  }
+
+  keyOf(name: string): string {
+    return `${this.opts.prefix}${name}`;
+  }
+
+  private call(op: string, name: string): string {
+    return `${op} s3://${this.opts.bucket}/${this.keyOf(name)}`;
+  }
+
+  async upload(name: string, body: Readable): Promise<void> {
+    // lib-storage aborts the multipart upload itself when a part or the body fails (leavePartsOnError false).
+    const upload = new Upload({
+      client: this.client,
+      params: {
+        Bucket: this.opts.bucket,
+        Key: this.keyOf(name),
+        Body: body,
+        ContentType: 'application/pgp-encrypted'
+      },
+      partSize: this.opts.partSize ?? DEFAULT_PART_SIZE,
+      queueSize: this.opts.queueSize ?? DEFAULT_QUEUE_SIZE,
+      leavePartsOnError: false
+    });
+    try {
+      await upload.done();
+    } catch (error) {
+      // A failing body stream is reported as itself (e.g. pg_dump's error), not as an S3 failure.
+      if (body.errored) throw body.errored;
+      throw s3Error(this.call('Upload', name), error);
+    }
+  }
+
+  async head(name: string): Promise<{ size: number } | undefined> {
+    try {
+      const r = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.opts.bucket, Key: this.keyOf(name) })
+      );
+      return { size: r.ContentLength ?? 0 };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw s3Error(this.call('HeadObject', name), error);
+    }
+  }
+
+  async read(name: string): Promise<Readable> {
+    try {
+      const r = await this.client.send(
+        new GetObjectCommand({ Bucket: this.opts.bucket, Key: this.keyOf(name) })
+      );
+      return r.Body as Readable;
+    } catch (error) {
+      throw s3Error(this.call('GetObject', name), error);
+    }
+  }
+
+  async putText(name: string, text: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.opts.bucket,
+          Key: this.keyOf(name),
+          Body: Buffer.from(text),
+          ContentType: 'application/json'
+        })
+      );
+    } catch (error) {
+      throw s3Error(this.call('PutObject', name), error);
+    }
+  }
+
+  async getText(name: string): Promise<string> {
+    const body = await this.read(name);
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  async list(): Promise<StoredObject[]> {
+    const out: StoredObject[] = [];
+    let token: string | undefined;
+    do {
+      let r;
+      try {
+        r = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.opts.bucket,
+            Prefix: this.opts.prefix,
+            Delimiter: '/',
+            ContinuationToken: token
+          })
+        );
+      } catch (error) {
+        throw s3Error(`ListObjectsV2 s3://${this.opts.bucket}/${this.opts.prefix}`, error);
+      }
+      for (const o of r.Contents ?? []) {
+        if (!o.Key) continue;
+        out.push({
+          name: o.Key.slice(this.opts.prefix.length),
+          size: o.Size ?? 0,
+          lastModified: o.LastModified ?? new Date(0)
+        });
+      }
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (token);
+    return out;
+  }
+
+  async remove(name: string): Promise<void> {
+    // One DeleteObject per key: DeleteObjects needs Content-MD5 on some S3-compatible stores, which the SDK no longer sends.
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.opts.bucket, Key: this.keyOf(name) }));
+    } catch (error) {
+      throw s3Error(this.call('DeleteObject', name), error);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+
+/** Counts bytes as they pass (progress, sizes). */
+export function counter(onBytes: (total: number) => void): Transform {
+  let total = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      total += chunk.length;
+      onBytes(total);
+      cb(null, chunk);
+    }
+  });
+}
+
+/** SHA-256 and size of what passes; `expected` makes the end of the stream fail on a mismatch. */
+export class Sha256Stream extends Transform {
+  private readonly hash = createHash('sha256');
+  bytes = 0;
+  digest?: string;
+
+  constructor(
+    private readonly expected?: { sha256: string; size: number; what: string },
+    private readonly onBytes?: (total: number) => void
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    this.onBytes?.(this.bytes);
+    cb(null, chunk);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    this.digest = this.hash.digest('hex');
+    const e = this.expected;
+    if (e && (e.size !== this.bytes || e.sha256 !== this.digest)) {
+      cb(
+        new Error(
+          `checksum mismatch for ${e.what}: stored ${this.bytes} bytes with SHA-256 ${this.digest}, the manifest says ${e.size} bytes with SHA-256 ${e.sha256}`
+        )
+      );
+      return;
+    }
+    cb();
+  }
+}
+
+/**
+ * Passes data through but delays the end until `gate` resolves, and fails the stream when it rejects:
+ * pg_dump's output is only whole once pg_dump has exited with 0, and an error here must reach the upload
+ * (which then aborts) instead of a clean end-of-stream (which would complete it).
+ */
+export function endGate(gate: () => Promise<void>): Transform {
+  return new Transform({
+    transform(chunk, _enc, cb) {
+      cb(null, chunk);
+    },
+    flush(cb) {
+      gate().then(
+        () => cb(),
+        (error: Error) => cb(error)
+      );
+    }
+  });
+}
+
+/**
+ * Holds back the last `bytes` of the stream until it ends cleanly. Decryption only proves integrity at the
+ * very end (the MDC); holding the tail keeps pg_restore from ever seeing a whole archive that later fails.
+ */
+export function holdTail(bytes: number): Transform {
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      held.push(chunk);
+      heldBytes += chunk.length;
+      while (held.length > 1 && heldBytes - held[0]!.length >= bytes) {
+        const first = held.shift()!;
+        heldBytes -= first.length;
+        this.push(first);
+      }
+      cb();
+    },
+    flush(cb) {
+      for (const c of held) this.push(c);
+      held = [];
+      cb();
+    }
+  });
+}

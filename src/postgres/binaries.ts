@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { access, readdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export type PgTool = 'pg_dump' | 'pg_restore' | 'psql' | 'pg_dumpall';
+
+export interface PgBinary {
+  path: string;
+  /** `15.18`, as printed by `--version`. */
+  version: string;
+  major: number;
+}
+
+export interface FindOptions {
+  /** The server's major version: the client must be at least this (pg_dump refuses older servers only). */
+  serverMajor?: number;
+  /** Defaults to $PATH. */
+  pathEnv?: string;
+  /** Where Debian/Ubuntu install each major side by side. */
+  versionedRoot?: string;
+}
+
+/** Parses `pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)` or `pg_dump (PostgreSQL) 9.6.24`. */
+export function parsePgVersion(text: string): { version: string; major: number } | undefined {
+  const m = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(text);
+  if (!m) return undefined;
+  const first = Number(m[1]);
+  // Before 10 the major version had two parts (9.6).
+  const major = first >= 10 ? first : Number(`${first}.${m[2] ?? 0}`);
+  return { version: [m[1], m[2], m[3]].filter(x => x !== undefined).join('.'), major };
+}
+
+export async function binaryVersion(path: string): Promise<PgBinary> {
+  const { stdout } = await execFileAsync(path, ['--version'], { timeout: 10_000 });
+  const parsed = parsePgVersion(stdout);
+  if (!parsed) throw new Error(`${path} --version printed something unexpected: ${stdout.trim()}`);
+  return { path, ...parsed };
+}
+
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every candidate path for `tool`: $PATH entries first, then /usr/lib/postgresql/<major>/bin. */
+export async function candidatePaths(tool: PgTool, opts: FindOptions = {}): Promise<string[]> {
+  const paths: string[] = [];
+  for (const dir of (opts.pathEnv ?? process.env.PATH ?? '').split(delimiter)) {
+    if (dir && (await isExecutable(join(dir, tool)))) paths.push(join(dir, tool));
+  }
+  const root = opts.versionedRoot ?? '/usr/lib/postgresql';
+  let majors: string[] = [];
+  try {
+    majors = await readdir(root);
+  } catch {
+    // no versioned installs on this machine
+  }
+  for (const major of majors) {
+    const p = join(root, major, 'bin', tool);
+    if (await isExecutable(p)) paths.push(p);
+  }
+  return [...new Set(paths)];
+}
+
+/**
+ * Finds `tool` (PATH first, then /usr/lib/postgresql/* /bin) and picks the newest version found. With
+ * `serverMajor`, refuses in one line naming both versions when no client is at least that major: an older
+ * pg_dump aborts on a newer server, the most common silent backup failure.
+ */
+export async function findPgBinary(tool: PgTool, opts: FindOptions = {}): Promise<PgBinary> {
+  const found: PgBinary[] = [];
+  for (const p of await candidatePaths(tool, opts)) {
+    try {
+      found.push(await binaryVersion(p));
+    } catch {
+      // a broken wrapper (Debian's pg_wrapper without a cluster) is not a candidate
+    }
+  }
+  if (found.length === 0)
+    throw new Error(
+      `${tool} not found on PATH or under /usr/lib/postgresql/*/bin; install the PostgreSQL client`
+    );
+  // Newest first; among equal versions keep PATH order (stable sort).
+  found.sort((a, b) => b.major - a.major);
+  const best = found[0]!;
+  if (opts.serverMajor !== undefined && best.major < opts.serverMajor)
+    throw new Error(
+      `${tool} ${best.version} is older than the server (PostgreSQL ${opts.serverMajor}); install postgresql-client-${opts.serverMajor} or newer`
+    );
+  return best;
+}

@@ -1,0 +1,3 @@
+export * from './url.js';
+export * from './binaries.js';
+export * from './server.js';
