@@ -81,5 +81,6 @@ export function lastErrorLine(lines: string[]): string | undefined {
   const errorish = meaningful.filter(l =>
     /error|denied|unauthori[sz]ed|failed|no such file|not found/i.test(l)
   );
-  return (errorish.pop() ?? meaningful.pop())?.replace(/^(Error|error):\s*/, '');
+  // `#6 ERROR: ...` (buildx step prefix) and `Error: ...` say nothing the surrounding message does not.
+  return (errorish.pop() ?? meaningful.pop())?.replace(/^#\d+\s+/, '').replace(/^error:\s*/i, '');
 }
