@@ -1,0 +1,218 @@
+// A throw-away PostgreSQL cluster from Debian's binaries: initdb + pg_ctl in a private temp dir, TCP on a free
+// 127.0.0.1 port with scram password auth, the unix socket inside the temp dir, durability switched off for speed.
+import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { retryOnPortClash, freePort } from './ports.js';
+import { Guard, logTail, makeTempDir, processName, run, terminate, type RunOptions } from './process.js';
+
+export interface PostgresInfo {
+  /** postgresql://user:password@127.0.0.1:port/database (user and password URL-encoded). */
+  url: string;
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  /** e.g. /usr/lib/postgresql/15/bin: where pg_dump/pg_restore/psql of the server's version live. */
+  binDir: string;
+  majorVersion: number;
+  /** The temp dir holding the data dir, socket and log (removed by stop()). */
+  dir: string;
+  /** The postmaster's pid. */
+  pids: number[];
+}
+
+export interface PostgresServer extends PostgresInfo {
+  /** The URL of another database on this server. */
+  urlFor(database: string): string;
+  /** Creates a database (CREATE DATABASE) and returns its URL. */
+  createDatabase(name: string): Promise<string>;
+  /** Drops a database, disconnecting its sessions; no error when it does not exist. */
+  dropDatabase(name: string): Promise<void>;
+  /** Stops the server and removes its directory; a no-op for a server this process does not own. */
+  stop(): Promise<void>;
+}
+
+export interface StartPostgresOptions {
+  /** Default: the highest version under /usr/lib/postgresql/. */
+  binDir?: string;
+  /** Superuser name; default 'postgres'. */
+  user?: string;
+  /** Default: random hex. Any characters work (the URL encodes them). */
+  password?: string;
+}
+
+/** The bin dir of the newest PostgreSQL installed from Debian packages. */
+export function findPostgresBinDir(root = '/usr/lib/postgresql'): string {
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter(v => /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'initdb')))
+        .map(Number)
+        .sort((a, b) => b - a)
+    : [];
+  if (versions.length === 0) throw new Error(`no PostgreSQL server binaries under ${root}/<version>/bin`);
+  return join(root, String(versions[0]), 'bin');
+}
+
+export function startPostgres(opts: StartPostgresOptions = {}): Promise<PostgresServer> {
+  return retryOnPortClash(() => startOnce(opts));
+}
+
+async function startOnce(opts: StartPostgresOptions): Promise<PostgresServer> {
+  const binDir = opts.binDir ?? findPostgresBinDir();
+  const user = opts.user ?? 'postgres';
+  const password = opts.password ?? randomBytes(12).toString('hex');
+  const port = await freePort();
+  const dir = makeTempDir('pg');
+  const guard = new Guard(dir);
+  const dataDir = join(dir, 'data');
+  const logFile = join(dir, 'postgres.log');
+  // initdb and pg_ctl refuse to run as root: as root, run them as the Debian 'postgres' user.
+  const asUser = process.getuid?.() === 0 ? systemUser('postgres') : {};
+  try {
+    if (asUser.uid !== undefined) chownSync(dir, asUser.uid, asUser.gid as number);
+    const pwFile = join(dir, 'pwfile');
+    writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
+    if (asUser.uid !== undefined) chownSync(pwFile, asUser.uid, asUser.gid as number);
+    const runOpts: RunOptions = { ...asUser, env: { ...process.env, LC_ALL: 'C' } };
+    await run(
+      join(binDir, 'initdb'),
+      [
+        '-D',
+        dataDir,
+        '-U',
+        user,
+        `--pwfile=${pwFile}`,
+        '--auth-host=scram-sha-256',
+        '--auth-local=trust'
+      ].concat(['-E', 'UTF8', '--no-locale', '--no-sync', '--no-instructions']),
+      runOpts
+    );
+    rmSync(pwFile);
+    // Throw-away data: durability off. Only loopback TCP; the socket stays private to our dir.
+    const settings: Record<string, string> = {
+      port: String(port),
+      listen_addresses: "'127.0.0.1'",
+      unix_socket_directories: `'${dir}'`,
+      fsync: 'off',
+      synchronous_commit: 'off',
+      full_page_writes: 'off',
+      wal_level: 'minimal',
+      max_wal_senders: '0',
+      max_connections: '100',
+      shared_buffers: '64MB',
+      timezone: "'UTC'",
+      log_timezone: "'UTC'"
+    };
+    writeFileSync(
+      join(dataDir, 'postgresql.auto.conf'),
+      Object.entries(settings)
+        .map(([k, v]) => `${k} = ${v}\n`)
+        .join('')
+    );
+    try {
+      await run(
+        join(binDir, 'pg_ctl'),
+        ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-s'],
+        runOpts
+      );
+    } catch (err) {
+      throw new Error(`PostgreSQL did not start: ${String(err)}\n${logTail(logFile)}`);
+    }
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    guard.add(pid, 'postgres', 'SIGQUIT');
+    const majorVersion = Number(readFileSync(join(dataDir, 'PG_VERSION'), 'utf8').trim());
+    const info: PostgresInfo = {
+      url: '',
+      host: '127.0.0.1',
+      port,
+      user,
+      password,
+      database: 'postgres',
+      binDir,
+      majorVersion,
+      dir,
+      pids: [pid]
+    };
+    info.url = postgresUrl(info, 'postgres');
+    let stopped: Promise<void> | undefined;
+    return postgresHandle(info, () => (stopped ??= stopPostgres(info, guard, runOpts)));
+  } catch (err) {
+    guard.emergencyCleanup();
+    throw err;
+  }
+}
+
+async function stopPostgres(info: PostgresInfo, guard: Guard, runOpts: RunOptions): Promise<void> {
+  const dataDir = join(info.dir, 'data');
+  try {
+    await run(
+      join(info.binDir, 'pg_ctl'),
+      ['stop', '-D', dataDir, '-m', 'immediate', '-w', '-t', '30', '-s'],
+      runOpts
+    );
+  } catch {
+    // pg_ctl could not do it (e.g. the data dir is damaged): signal the postmaster ourselves.
+  }
+  for (const pid of info.pids) await terminate({ pid, name: 'postgres' }, 'SIGQUIT', 5000);
+  rmSync(info.dir, { recursive: true, force: true });
+  guard.release();
+}
+
+/** A handle on a server started elsewhere (the stack file): everything but stop(), which is a no-op. */
+export function attachPostgres(info: PostgresInfo): PostgresServer {
+  return postgresHandle(info, async () => {});
+}
+
+function postgresHandle(info: PostgresInfo, stop: () => Promise<void>): PostgresServer {
+  const withClient = async (sql: string): Promise<void> => {
+    const client = new pg.Client({ connectionString: info.url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    ...info,
+    urlFor: database => postgresUrl(info, database),
+    async createDatabase(name) {
+      await withClient(`CREATE DATABASE ${quoteIdent(name)}`);
+      return postgresUrl(info, name);
+    },
+    async dropDatabase(name) {
+      await withClient(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+    },
+    stop
+  };
+}
+
+export function postgresUrl(
+  info: Pick<PostgresInfo, 'user' | 'password' | 'host' | 'port'>,
+  db: string
+): string {
+  const enc = encodeURIComponent;
+  return `postgresql://${enc(info.user)}:${enc(info.password)}@${info.host}:${info.port}/${enc(db)}`;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** uid/gid of a local system user, from /etc/passwd. */
+function systemUser(name: string): { uid: number; gid: number } {
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find(l => l.startsWith(`${name}:`));
+  if (!line) throw new Error(`running as root, but there is no '${name}' user to run initdb/pg_ctl as`);
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+/** Whether the postmaster of this server is still running (for tests). */
+export function postgresRunning(info: PostgresInfo): boolean {
+  return info.pids.some(pid => processName(pid) === 'postgres');
+}
