@@ -27,7 +27,7 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
       env: opts.env ?? process.env,
       uid: opts.uid,
       gid: opts.gid,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       timeout: opts.timeoutMs ?? 60_000,
       killSignal: 'SIGKILL'
     });
@@ -41,7 +41,10 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
       const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       reject(new Error(`${[cmd, ...args].join(' ')} ${why}: ${tail(stderr || stdout)}`));
     });
-    child.stdin.end(opts.input ?? '');
+    if (child.stdin) {
+      child.stdin.on('error', () => {}); // EPIPE when the command exits without reading: its exit code tells
+      child.stdin.end(opts.input);
+    }
   });
 }
 
