@@ -56,9 +56,15 @@ const opts: SimulatorOptions = {
   python: values.python,
   appEnv,
   phaseDelayMs: int('phase-delay-ms', values['phase-delay-ms']),
-  rateLimit: values['rate-limit-per-minute'] ? { perMinute: int('rate-limit-per-minute', values['rate-limit-per-minute']) } : undefined,
+  rateLimit: values['rate-limit-per-minute']
+    ? { perMinute: int('rate-limit-per-minute', values['rate-limit-per-minute']) }
+    : undefined,
   registry: values['registry-host']
-    ? { host: values['registry-host'], username: values['registry-username'], password: values['registry-password'] }
+    ? {
+        host: values['registry-host'],
+        username: values['registry-username'],
+        password: values['registry-password']
+      }
     : undefined
 };
 
@@ -83,7 +89,11 @@ try {
   }
   // Written whole under a temporary name, then renamed: a reader never sees half a file.
   const tmp = `${values.json}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify({ url: sim.url, token: sim.token, pid: process.pid, apps: seeded }, null, 2), { mode: 0o600 });
+  writeFileSync(
+    tmp,
+    JSON.stringify({ url: sim.url, token: sim.token, pid: process.pid, apps: seeded }, null, 2),
+    { mode: 0o600 }
+  );
   renameSync(tmp, values.json);
   process.stdout.write(`app-platform-sim: serving ${sim.url} (pid ${process.pid})\n`);
 } catch (err) {

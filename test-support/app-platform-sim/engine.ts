@@ -331,8 +331,9 @@ export class Engine {
         err.leaf.step.component_name ?? 'platform',
         `ERROR ${err.reason.code}: ${err.reason.message}`
       );
-      this.setPhase(dep, 'ERROR');
+      // Torn down before the phase turns ERROR: whoever sees ERROR sees no process of it left.
       await this.stopProcesses(dep);
+      this.setPhase(dep, 'ERROR');
     }
   }
 

@@ -1,0 +1,287 @@
+// Deployment lifecycle against the real example app: phases and steps, SUPERSEDED, the live URL proxy
+// switching versions, failing releases that leave the previous version serving, logs, cancel, health, delete.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { api, appSpec, health, startHarness, waitForDeployment, type Harness } from './harness.js';
+import { contractViolations } from './contract.js';
+
+const CANONICAL = ['PENDING_BUILD', 'BUILDING', 'PENDING_DEPLOY', 'DEPLOYING', 'ACTIVE'];
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+async function eventually(check: () => boolean, ms = 15_000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) return false;
+    await new Promise(r => setTimeout(r, 50));
+  }
+  return true;
+}
+
+let h: Harness;
+let appId = '';
+let firstDep = '';
+let secondDep = '';
+
+beforeAll(async () => {
+  h = await startHarness(
+    { v1: {}, v2: {}, broken: { CHAOS_DB_FAIL_AFTER_SECONDS: '0' } },
+    { phaseDelayMs: 150 }
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('a new app', () => {
+  test('propose, then create: the first deployment walks the phases to ACTIVE and live_url serves v1', async () => {
+    const spec = appSpec('signupflow', h.images.v1!.source);
+    const proposed = await api(h.sim, 'POST', '/v2/apps/propose', { spec });
+    expect(proposed.status).toBe(200);
+    expect(proposed.body).toMatchObject({ app_name_available: true, spec: { name: 'signupflow' } });
+
+    const created = await api(h.sim, 'POST', '/v2/apps', { spec });
+    expect(created.status).toBe(200);
+    const app = created.body.app;
+    appId = app.id;
+    firstDep = app.pending_deployment.id;
+    expect(app.pending_deployment.phase).toBe('PENDING_BUILD');
+    expect(app.live_url).toBeUndefined(); // nothing is live yet
+
+    const { phases, deployment } = await waitForDeployment(h.sim, appId, firstDep);
+    expect(phases).toEqual(CANONICAL);
+    expect(deployment.progress).toMatchObject({
+      success_steps: 6,
+      total_steps: 6,
+      error_steps: 0,
+      pending_steps: 0
+    });
+    const [build, deploy] = deployment.progress.steps;
+    expect(build.steps.map((s: { name: string }) => s.name)).toEqual(['initialize', 'components']);
+    expect(build.steps[1].steps[0]).toMatchObject({
+      name: 'web',
+      component_name: 'web',
+      message_base: 'Building service',
+      status: 'SUCCESS',
+      reason: { code: 'PreBuiltImage' }
+    });
+    expect(
+      deploy.steps[1].steps[0].steps.map(
+        (s: { name: string; message_base: string }) => `${s.name}:${s.message_base}`
+      )
+    ).toEqual(['deploy:Deploying service', 'wait:Waiting for service']);
+    expect(deployment.services).toEqual([{ name: 'web', source_commit_hash: h.images.v1!.digest }]);
+
+    const got = await api(h.sim, 'GET', `/v2/apps/${appId}`);
+    expect(got.body.app.active_deployment.id).toBe(firstDep);
+    expect(got.body.app.pending_deployment).toBeUndefined();
+    expect(got.body.app.live_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await health(got.body.app.live_url)).toEqual({ status: 200, version: 'v1' });
+  });
+
+  test('SECRET env values come back encrypted as EV[...]; GENERAL values as sent', async () => {
+    const { body } = await api(h.sim, 'GET', `/v2/apps/${appId}`);
+    const envs = body.app.spec.services[0].envs;
+    expect(envs[0].value).toMatch(/^EV\[1:[^:]+:[^\]]+\]$/);
+    expect(envs[1]).toEqual({ key: 'FEATURE_FLAG', scope: 'RUN_TIME', value: 'on' });
+  });
+
+  test('a taken name is reported by propose and refused by create', async () => {
+    const spec = appSpec('signupflow', h.images.v1!.source);
+    const proposed = await api(h.sim, 'POST', '/v2/apps/propose', { spec });
+    expect(proposed.body.app_name_available).toBe(false);
+    expect(proposed.body.app_name_suggestion).toMatch(/^signupflow-/);
+    const again = await api(h.sim, 'POST', '/v2/apps', { spec });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ id: 'conflict' });
+  });
+});
+
+describe('updating the image', () => {
+  test('PUT returns the new deployment as pending_deployment; it goes ACTIVE, the old one SUPERSEDED, live_url switches', async () => {
+    const current = (await api(h.sim, 'GET', `/v2/apps/${appId}`)).body.app;
+    const oldPid = h.sim.apps
+      .get(appId)!
+      .deployments.find(d => d.id === firstDep)!
+      .processes.get('web')!.pid;
+    const spec = structuredClone(current.spec);
+    spec.services[0].image = h.images.v2!.source;
+    const put = await api(h.sim, 'PUT', `/v2/apps/${appId}`, { spec, update_all_source_versions: true });
+    expect(put.status).toBe(200);
+    secondDep = put.body.app.pending_deployment.id;
+    expect(secondDep).not.toBe(firstDep);
+    expect(put.body.app.active_deployment.id).toBe(firstDep);
+    // the encrypted secret sent back as it came is kept, not re-encrypted
+    expect(put.body.app.spec.services[0].envs[0].value).toBe(current.spec.services[0].envs[0].value);
+
+    const { deployment } = await waitForDeployment(h.sim, appId, secondDep);
+    expect(deployment.phase).toBe('ACTIVE');
+    expect(deployment.previous_deployment_id).toBe(firstDep);
+    const old = await api(h.sim, 'GET', `/v2/apps/${appId}/deployments/${firstDep}`);
+    expect(old.body.deployment.phase).toBe('SUPERSEDED');
+    expect(await health(current.live_url)).toEqual({ status: 200, version: 'v2' });
+    expect(await eventually(() => !isAlive(oldPid))).toBe(true);
+  });
+
+  test('deployments are listed newest first with pagination links and meta.total', async () => {
+    const p1 = await api(h.sim, 'GET', `/v2/apps/${appId}/deployments?per_page=1`);
+    expect(p1.body.deployments.map((d: { id: string }) => d.id)).toEqual([secondDep]);
+    expect(p1.body.meta).toEqual({ total: 2 });
+    expect(p1.body.links.pages.next).toBe(`${h.sim.url}/v2/apps/${appId}/deployments?per_page=1&page=2`);
+    const next = new URL(p1.body.links.pages.next);
+    const p2 = await api(h.sim, 'GET', `${next.pathname}${next.search}`);
+    expect(p2.body.deployments.map((d: { id: string }) => d.id)).toEqual([firstDep]);
+    expect(p2.body.links.pages).toEqual({
+      first: `${h.sim.url}/v2/apps/${appId}/deployments?per_page=1&page=1`,
+      prev: `${h.sim.url}/v2/apps/${appId}/deployments?per_page=1&page=1`
+    });
+    const apps = await api(h.sim, 'GET', '/v2/apps?per_page=200');
+    expect(apps.body.apps.map((a: { id: string }) => a.id)).toEqual([appId]);
+    expect(apps.body.meta.total).toBe(1);
+  });
+
+  test('logs: historic_urls serve BUILD and DEPLOY text without the token; unknown component 404; live_url follows', async () => {
+    const build = await api(h.sim, 'GET', `/v2/apps/${appId}/deployments/${secondDep}/logs?type=BUILD`);
+    expect(build.status).toBe(200);
+    const buildText = await (await fetch(build.body.historic_urls[0])).text();
+    expect(buildText).toContain(`Pulled acme/signupflow@${h.images.v2!.digest}`);
+    const deploy = await api(
+      h.sim,
+      'GET',
+      `/v2/apps/${appId}/deployments/${secondDep}/components/web/logs?type=DEPLOY`
+    );
+    const deployText = await (await fetch(deploy.body.historic_urls[0])).text();
+    expect(deployText).toMatch(/^web \S+ Starting container \(version v2\)/m);
+    expect(deployText).toContain('Uvicorn running on');
+    const missing = await api(
+      h.sim,
+      'GET',
+      `/v2/apps/${appId}/deployments/${secondDep}/components/nope/logs?type=DEPLOY`
+    );
+    expect(missing.status).toBe(404);
+    // live_url of an ACTIVE deployment's DEPLOY logs streams what exists and ends (deploy stage is over)
+    const live = await (await fetch(deploy.body.live_url)).text();
+    expect(live).toContain('Component is ready');
+  });
+
+  test('GET /v2/apps/{id}/health reports the running component HEALTHY', async () => {
+    const r = await api(h.sim, 'GET', `/v2/apps/${appId}/health`);
+    expect(r.body).toEqual({
+      app_health: {
+        components: [
+          expect.objectContaining({ name: 'web', state: 'HEALTHY', replicas_desired: 2, replicas_ready: 2 })
+        ],
+        functions_components: []
+      }
+    });
+  });
+});
+
+describe('failing releases leave the previous deployment serving', () => {
+  test('a release whose /health answers 503 ends in ERROR at the wait step; live_url still serves v2', async () => {
+    const spec = (await api(h.sim, 'GET', `/v2/apps/${appId}`)).body.app.spec;
+    spec.services[0].image = h.images.broken!.source;
+    const put = await api(h.sim, 'PUT', `/v2/apps/${appId}`, { spec });
+    const depId = put.body.app.pending_deployment.id;
+    const { deployment } = await waitForDeployment(h.sim, appId, depId);
+    expect(deployment.phase).toBe('ERROR');
+    expect(deployment.progress.error_steps).toBe(1);
+    const wait = deployment.progress.steps[1].steps[1].steps[0].steps[1];
+    expect(wait).toMatchObject({
+      name: 'wait',
+      status: 'ERROR',
+      reason: { code: 'DeployHealthChecksFailed' }
+    });
+    expect(wait.reason.message).toContain('readiness probe failed 3 times in a row (last: HTTP 503)');
+
+    const app = (await api(h.sim, 'GET', `/v2/apps/${appId}`)).body.app;
+    expect(app.active_deployment.id).toBe(secondDep);
+    expect(await health(app.live_url)).toEqual({ status: 200, version: 'v2' });
+    const logs = await api(h.sim, 'GET', `/v2/apps/${appId}/deployments/${depId}/logs?type=DEPLOY`);
+    const text = await (await fetch(logs.body.historic_urls[0])).text();
+    expect(text).toContain('Readiness probe failed: HTTP 503');
+    expect(text).toContain('ERROR DeployHealthChecksFailed');
+    const proc = h.sim.apps
+      .get(appId)!
+      .deployments.find(d => d.id === depId)!
+      .processes.get('web')!;
+    expect(proc.hasExited()).toBe(true);
+  });
+
+  test('an image the registry does not have fails at the build (pull) step', async () => {
+    const spec = (await api(h.sim, 'GET', `/v2/apps/${appId}`)).body.app.spec;
+    spec.services[0].image = { ...h.images.v2!.source, digest: `sha256:${'0'.repeat(64)}` };
+    const put = await api(h.sim, 'PUT', `/v2/apps/${appId}`, { spec });
+    const { phases, deployment } = await waitForDeployment(h.sim, appId, put.body.app.pending_deployment.id);
+    expect(phases[phases.length - 1]).toBe('ERROR');
+    expect(phases).not.toContain('DEPLOYING');
+    const pull = deployment.progress.steps[0].steps[1].steps[0];
+    expect(pull).toMatchObject({ status: 'ERROR', reason: { code: 'ImagePullFailed' } });
+    expect(pull.reason.message).toContain('manifest unknown');
+    expect(deployment.progress.steps[0].reason.code).toBe('ImagePullFailed');
+    const app = (await api(h.sim, 'GET', `/v2/apps/${appId}`)).body.app;
+    expect(await health(app.live_url)).toEqual({ status: 200, version: 'v2' });
+    // restore the good image for the following tests
+    spec.services[0].image = h.images.v2!.source;
+    const back = await api(h.sim, 'PUT', `/v2/apps/${appId}`, { spec });
+    expect(
+      (await waitForDeployment(h.sim, appId, back.body.app.pending_deployment.id)).deployment.phase
+    ).toBe('ACTIVE');
+  });
+
+  test('faults.failDeploymentAtStep fails the next deployment at that step with its reason and log line', async () => {
+    h.sim.faults.failDeploymentAtStep('finalize');
+    const created = await api(h.sim, 'POST', `/v2/apps/${appId}/deployments`, { force_build: true });
+    expect(created.status).toBe(200);
+    const { deployment } = await waitForDeployment(h.sim, appId, created.body.deployment.id);
+    expect(deployment.phase).toBe('ERROR');
+    const finalize = deployment.progress.steps[1].steps[2];
+    expect(finalize).toMatchObject({ name: 'finalize', status: 'ERROR' });
+    expect(finalize.reason.message).toContain('injected fault at step deploy.finalize');
+    expect(deployment.cause).toBe('manual');
+    const logs = await api(h.sim, 'GET', `/v2/apps/${appId}/deployments/${deployment.id}/logs?type=DEPLOY`);
+    expect(await (await fetch(logs.body.historic_urls[0])).text()).toContain('injected fault');
+  });
+
+  test('cancel: an in-progress deployment becomes CANCELED; canceling a finished one is refused', async () => {
+    h.sim.faults.slowPhases(3000);
+    try {
+      const created = await api(h.sim, 'POST', `/v2/apps/${appId}/deployments`);
+      const depId = created.body.deployment.id;
+      const app = (await api(h.sim, 'GET', `/v2/apps/${appId}`)).body.app;
+      expect(app.in_progress_deployment.id).toBe(depId);
+      const canceled = await api(h.sim, 'POST', `/v2/apps/${appId}/deployments/${depId}/cancel`);
+      expect(canceled.status).toBe(200);
+      expect(canceled.body.deployment.phase).toBe('CANCELED');
+      const again = await api(h.sim, 'POST', `/v2/apps/${appId}/deployments/${depId}/cancel`);
+      expect(again.status).toBe(400);
+      expect(again.body.id).toBe('bad_request');
+      const after = (await api(h.sim, 'GET', `/v2/apps/${appId}`)).body.app;
+      expect(after.in_progress_deployment).toBeUndefined();
+      expect(await health(after.live_url)).toEqual({ status: 200, version: 'v2' });
+    } finally {
+      h.sim.faults.slowPhases(150);
+    }
+  });
+});
+
+describe('deleting the app', () => {
+  test('DELETE answers {id}, stops its processes and the app is gone', async () => {
+    const state = h.sim.apps.get(appId)!;
+    const pids = state.deployments.flatMap(d => [...d.processes.values()].map(p => p.pid));
+    const del = await api(h.sim, 'DELETE', `/v2/apps/${appId}`);
+    expect(del.body).toEqual({ id: appId });
+    expect((await api(h.sim, 'GET', `/v2/apps/${appId}`)).status).toBe(404);
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+});
+
+test('contract: every response in this file validates against apps.json', () => {
+  expect(h.sim.requests.length).toBeGreaterThan(20);
+  expect(contractViolations(h.sim.requests)).toEqual([]);
+});
