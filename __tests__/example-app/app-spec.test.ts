@@ -68,6 +68,8 @@ const SUBSTITUTIONS: Record<string, string> = {
 };
 
 const raw = readFileSync(join(EXAMPLE_DIR, '.do', 'app.yaml'), 'utf8');
+// Parsed YAML walked by path in the assertions below, which check its shape themselves.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function substituted(): Record<string, any> {
   return parse(
     raw.replace(/\$\{([A-Z_]+)\}/g, (_m, name: string) => SUBSTITUTIONS[name] ?? `<unset ${name}>`)
