@@ -193,6 +193,12 @@ interface GuardedPid extends StopTarget {
 
 const live = new Set<Guard>();
 let handlersInstalled = false;
+let cleanupOnSignal = true;
+
+/** For a program that stops its servers itself on SIGINT/SIGTERM (stack-cli): the exit handler stays. */
+export function leaveSignalsToCaller(): void {
+  cleanupOnSignal = false;
+}
 
 export class Guard {
   readonly pids: GuardedPid[] = [];
@@ -275,6 +281,7 @@ function installHandlers(): void {
   process.on('exit', emergencyCleanupAll);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = (): void => {
+      if (!cleanupOnSignal) return;
       emergencyCleanupAll();
       // If we are the only listener, restore the default action (terminate) that our listener suppressed.
       process.removeListener(signal, onSignal);
