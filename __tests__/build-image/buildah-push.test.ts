@@ -224,4 +224,15 @@ describe('buildah build + push to a real registry', () => {
     expect(commands.map(c => c[1])).toEqual(['build']);
     expect(await headDigest(reg, repository, 'sha-e5e5e5e')).toBeUndefined();
   });
+
+  it('skip-existing does not reuse a sha tag built for another platform', async () => {
+    const log = createMemoryLogger();
+    const { run, commands } = recordingRun(storage.env);
+    const result = await buildImage(options({ platform: 'linux/arm64' }), { run, log, env: storage.env });
+    expect(result.skipped).toBe(false);
+    expect(commands.map(c => c[1])).toContain('build');
+    expect(log.lines.some(l => /not reusing .*: it is linux\/amd64, not linux\/arm64/.test(l))).toBe(true);
+    expect(result.digest).not.toBe(firstDigest);
+    expect((await imageConfig(reg, repository, 'sha-a1a1a1a')).architecture).toBe('arm64');
+  });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import { formatDuration } from '../kit/duration.js';
 import { BuildahBuilder } from './buildah.js';
@@ -92,11 +93,11 @@ export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps):
       await registry.login(image.repository);
       if (opts.skipExisting) {
         const existing = await registry.getManifest(image.repository, shaTag);
-        if (existing) {
+        const reusable = existing && (await reusableImage(registry, image, existing, opts.platform, log));
+        if (existing && reusable) {
           log.info(
             `${imageRef(image, shaTag)} is already in the registry (${existing.digest}): reusing it, nothing to build`
           );
-          const single = await singlePlatform(registry, image, existing, opts.platform);
           await tagManifest(
             registry,
             image,
@@ -106,12 +107,12 @@ export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps):
           );
           return {
             ...base,
-            labels: await imageLabels(registry, image, single),
-            digest: single.digest,
-            ref: `${image.name}@${single.digest}`,
+            labels: reusable.labels,
+            digest: reusable.single.digest,
+            ref: `${image.name}@${reusable.single.digest}`,
             builder: 'none',
             skipped: true,
-            sizeBytes: RegistryClient.imageSize(single.manifest),
+            sizeBytes: RegistryClient.imageSize(reusable.single.manifest),
             buildMs: 0,
             cachedSteps: 0,
             steps: 0
@@ -241,4 +242,33 @@ async function imageLabels(
 ): Promise<Record<string, string>> {
   const config = await registry.getImageConfig(image.repository, single.manifest);
   return config.config?.Labels ?? {};
+}
+
+/**
+ * The existing sha-tagged image, if it is an image for `platform`: a sha tag pushed earlier for another
+ * platform (the input changed) must be rebuilt, not reused.
+ */
+async function reusableImage(
+  registry: RegistryClient,
+  image: ImageName,
+  existing: ManifestInfo,
+  platform: string,
+  log: Logger
+): Promise<{ single: ManifestInfo; labels: Record<string, string> } | undefined> {
+  let single: ManifestInfo;
+  try {
+    single = await singlePlatform(registry, image, existing, platform);
+  } catch (error) {
+    log.info(`not reusing ${image.name}@${existing.digest}: ${errorMessage(error)}`);
+    return undefined;
+  }
+  const config = await registry.getImageConfig(image.repository, single.manifest);
+  const [os, architecture] = platform.split('/');
+  if (config.os !== os || config.architecture !== architecture) {
+    log.info(
+      `not reusing ${image.name}@${single.digest}: it is ${config.os}/${config.architecture}, not ${platform}`
+    );
+    return undefined;
+  }
+  return { single, labels: config.config?.Labels ?? {} };
 }

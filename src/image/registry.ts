@@ -97,9 +97,23 @@ export class RegistryClient {
       await this.token(repository, actions);
       return;
     }
-    const res = await this.send('GET', '/v2/', { repository, actions });
+    const call = `log in to ${this.opts.registry} as ${this.userLabel()} (GET ${this.base!.url}/v2/)`;
+    if (!this.opts.credentials)
+      throw new RemoteError({
+        call,
+        status: 401,
+        serverMessage: 'the registry requires a login: set registry-username and registry-password'
+      });
+    const authorization = basic(this.opts.credentials);
+    const res = await this.withRetry(() =>
+      this.raw('GET', `${this.base!.url}/v2/`, { headers: { authorization } })
+    );
     if (res.status !== 200)
-      throw this.error(`GET ${this.base!.url}/v2/ (log in as ${this.userLabel()})`, res);
+      throw this.error(
+        call,
+        res,
+        res.status === 401 || res.status === 403 ? 'authentication refused' : undefined
+      );
   }
 
   /** The manifest `reference` (tag or digest) points at, or undefined when there is none. */
@@ -240,7 +254,7 @@ export class RegistryClient {
       return this.base;
     }
     throw new RemoteError({
-      call: `GET ${candidates.join(' / ')}/v2/`,
+      call: `GET ${candidates.map(c => `${c}/v2/`).join(' and ')}`,
       serverMessage: `registry ${this.opts.registry} is unreachable: ${describeNetworkError(lastError)}`
     });
   }
@@ -287,7 +301,7 @@ export class RegistryClient {
     if (challenge.scheme === 'basic') {
       if (!this.opts.credentials)
         throw new RemoteError({
-          call: `${method} ${path}`,
+          call: `${method} ${url}${path}`,
           status: 401,
           serverMessage: `registry ${this.opts.registry} requires a login: set registry-username and registry-password`
         });
@@ -297,7 +311,7 @@ export class RegistryClient {
     }
     const res = await this.withRetry(() => this.raw(method, `${url}${path}`, { headers, body: o.body }));
     if (res.status === 401 || res.status === 403)
-      throw this.error(`${method} ${path} (as ${this.userLabel()})`, res, 'authentication refused');
+      throw this.error(`${method} ${url}${path} (as ${this.userLabel()})`, res, 'authentication refused');
     return res;
   }
 
