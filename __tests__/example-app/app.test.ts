@@ -1,7 +1,16 @@
 // The example app as a real process (run.sh -> Debian's uvicorn) against real PostgreSQL and redis-server.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import pg from 'pg';
-import { alembic, getHealth, runAppToExit, startApp, startRedis, waitUntil, type App } from './processes.js';
+import {
+  alembic,
+  getHealth,
+  runAppToExit,
+  startApp,
+  startRedis,
+  waitUntil,
+  type App,
+  type HealthResponse
+} from './processes.js';
 import { sharedPostgres, type PostgresServer } from '../../test-support/shared.js';
 
 // Characters that URL encoding changes, so both spellings must stay out of every response.
@@ -149,12 +158,13 @@ describe('example app process', () => {
     const after = 5;
     const started = await app({ CHAOS_DB_FAIL_AFTER_SECONDS: String(after) });
     const seen: number[] = [];
-    let last = await getHealth(started.url);
+    let last: HealthResponse | undefined;
     await waitUntil(async () => {
       last = await getHealth(started.url);
       seen.push(last.status);
       return last.status === 503;
     }, 'the chaos hook to fail /health');
+    if (!last) throw new Error('no /health answer');
     // Healthy first, then failing for good: a release that breaks after going live.
     expect(seen[0]).toBe(200);
     expect(seen.slice(seen.indexOf(503))).toEqual([503]);
