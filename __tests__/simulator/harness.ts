@@ -39,6 +39,8 @@ export async function startHarness(
     registry,
     phaseDelayMs: 50,
     stopGraceMs: 5000,
+    // the tests poll faster than a real client may; the rate limit has its own test
+    rateLimit: { perMinute: 100_000, perHour: 1_000_000 },
     ...opts
   });
   return { sim, images, databaseUrl: pg.url, close: () => sim.stop() };
@@ -97,7 +99,7 @@ export async function waitForDeployment(
     if (phases[phases.length - 1] !== phase) phases.push(phase);
     if (TERMINAL.includes(phase)) return { phases, deployment: r.body.deployment };
     if (Date.now() > until) throw new Error(`deployment ${depId} still ${phase} after ${timeoutMs} ms`);
-    await new Promise(res => setTimeout(res, 40));
+    await new Promise(res => setTimeout(res, 60));
   }
 }
 

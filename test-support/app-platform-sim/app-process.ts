@@ -93,8 +93,11 @@ export function startAppProcess(opts: AppProcessOptions): AppProcess {
     async stop(graceMs = 10_000) {
       if (done) return;
       child.kill('SIGTERM');
-      const timer = delay(graceMs).then(() => 'timeout');
-      if ((await Promise.race([exited, timer])) === 'timeout') {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<string>(resolve => (timer = setTimeout(() => resolve('timeout'), graceMs)));
+      const outcome = await Promise.race([exited, timeout]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
         child.kill('SIGKILL');
         await exited;
       }
