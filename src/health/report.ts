@@ -15,12 +15,11 @@ export function formatProbeLine(p: ProbeResult): string {
   return `probe #${p.seq}  ${clockTime(p.startedAt)}  ${status}  ${latency}  ${verdict}`;
 }
 
-/** The ::error:: lines of an outage, printed in addition to the failure itself. */
+/** The ::error:: lines of an outage, printed before the step fails with the rollback's error. */
 export function outageLines(r: GateReport): string[] {
   if (!r.outage) return [];
   return [
     'OUTAGE: the release is unhealthy and the automatic rollback did not restore a healthy version.',
-    `OUTAGE: ${r.rollback?.error ?? 'the rollback did not complete'}`,
     'OUTAGE: a human is needed now: check the app in the DigitalOcean control panel and its runtime logs.'
   ];
 }
