@@ -40,8 +40,8 @@ function roleUrl(password: string): string {
   return url.toString();
 }
 
-async function app(env: Record<string, string>): Promise<App> {
-  const started = await startApp({ DATABASE_URL: databaseUrl, APP_VERSION: VERSION, ...env });
+async function app(env: Record<string, string>, opts: { bare?: boolean } = {}): Promise<App> {
+  const started = await startApp({ DATABASE_URL: databaseUrl, APP_VERSION: VERSION, ...env }, opts);
   apps.push(started);
   return started;
 }
@@ -91,6 +91,13 @@ describe('example app process', () => {
       });
       expect(Number.isInteger(body.uptime_seconds)).toBe(true);
       expectNoSecret(text);
+    });
+
+    test('the plain uvicorn command of the README (the simulator runs that) serves the same body', async () => {
+      const started = await app({ APP_VERSION: 'bare-1' }, { bare: true });
+      const health = await getHealth(started.url);
+      expect(health.status).toBe(200);
+      expect(health.body).toMatchObject({ status: 'healthy', version: 'bare-1', checks: { database: 'ok' } });
     });
 
     test('with a real redis-server the redis check is ok; stopping redis makes it 503 with redis failing', async () => {

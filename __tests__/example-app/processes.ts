@@ -57,9 +57,9 @@ function manage(child: ChildProcess): Managed {
   };
 }
 
-/** Only what the app needs, so nothing from the test runner's environment leaks in. */
-function baseEnv(): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' };
+/** Only what the app needs, so nothing from the test runner's environment leaks in; no __pycache__ in the sources. */
+export function baseEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONDONTWRITEBYTECODE: '1' };
 }
 
 export interface App extends Managed {
@@ -67,11 +67,30 @@ export interface App extends Managed {
   port: number;
 }
 
-/** Starts the app with `run.sh` (the README's command) on a free port; resolves once it answers HTTP. */
-export async function startApp(env: Record<string, string>): Promise<App> {
+/** The README's bare command, as the App Platform simulator runs it. */
+export const UVICORN_COMMAND = [
+  '/usr/bin/python3',
+  '-m',
+  'uvicorn',
+  'app.main:app',
+  '--host',
+  '127.0.0.1',
+  '--port'
+];
+
+/**
+ * Starts the app on a free port with `run.sh` (or, with `bare`, the README's plain uvicorn command);
+ * resolves once it answers HTTP.
+ */
+export async function startApp(
+  env: Record<string, string>,
+  opts: { bare?: boolean; cwd?: string } = {}
+): Promise<App> {
   const port = await freePort();
-  const child = spawn(join(EXAMPLE_DIR, 'run.sh'), [], {
-    cwd: EXAMPLE_DIR,
+  const cwd = opts.cwd ?? EXAMPLE_DIR;
+  const [cmd, ...args] = opts.bare ? [...UVICORN_COMMAND, String(port)] : [join(cwd, 'run.sh')];
+  const child = spawn(cmd, args, {
+    cwd,
     env: { ...baseEnv(), ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe']
   });
