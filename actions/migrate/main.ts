@@ -76,8 +76,8 @@ await runAction(async () => {
     extraEnv
   });
   setOutputs({
-    'from-revision': report.from.join(','),
-    'to-revision': report.to.join(','),
+    'from-revision': report.databaseRead ? report.from.join(',') : undefined,
+    'to-revision': report.databaseRead ? report.to.join(',') : undefined,
     'applied-count': report.applied.length,
     destructive: report.destructive,
     'sql-file': report.sqlFile

@@ -56,6 +56,8 @@ export interface OfflineRender {
 
 export interface MigrationReport {
   heads: string[];
+  /** False until the database's current revision was read (a failure before that leaves from/to unknown). */
+  databaseRead: boolean;
   from: string[];
   to: string[];
   targets: string[];
@@ -85,6 +87,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
   const log = opts.logger;
   const report: MigrationReport = {
     heads: [],
+    databaseRead: false,
     from: [],
     to: [],
     targets: [],
@@ -125,6 +128,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
     client = await openDirectConnection(opts.databaseUrl, { applicationName: opts.applicationName });
     report.from = await currentRevisions(cli);
     report.to = report.from;
+    report.databaseRead = true;
     await preview(cli, graph, report, opts);
 
     if (opts.dryRun) {

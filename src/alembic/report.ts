@@ -18,10 +18,13 @@ export function migrationSummary(report: MigrationReport, database: string): str
     facts([
       ['Outcome', outcome],
       ['Database', database],
-      ['From', show(report.from)],
-      ['To', report.dryRun ? `${show(report.to)} (dry run)` : show(report.to)],
-      ['Pending', report.pending.length],
-      ['Destructive', report.destructive ? 'yes' : 'no'],
+      ['From', report.databaseRead ? show(report.from) : undefined],
+      [
+        'To',
+        !report.databaseRead ? undefined : report.dryRun ? `${show(report.to)} (dry run)` : show(report.to)
+      ],
+      ['Pending', report.databaseRead ? report.pending.length : undefined],
+      ['Destructive', report.render ? (report.destructive ? 'yes' : 'no') : undefined],
       [
         'Waited for lock',
         report.lockWaitedMs !== undefined ? formatDuration(report.lockWaitedMs) : undefined

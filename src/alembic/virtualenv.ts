@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
+import { InputError } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import { runProcess, type ProcessResult } from './process.js';
 
@@ -37,7 +38,7 @@ export interface Virtualenv {
 
 export async function prepareVirtualenv(opts: VirtualenvOptions): Promise<Virtualenv> {
   if (!existsSync(opts.requirementsFile))
-    throw new Error(`Input 'requirements': file '${opts.requirementsFile}' does not exist`);
+    throw new InputError('requirements', `names a file that does not exist: ${opts.requirementsFile}`);
   const requirements = readFileSync(opts.requirementsFile);
   const version = (
     await mustRun(

@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  mkdirSync
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { sharedPostgres } from '../../test-support/shared.js';
+import type { PostgresServer } from '../../test-support/postgres.js';
+import { exampleApp, fixture, repoRoot, versions } from './helpers.js';
+
+// The bundle GitHub runs, as a process: inputs in INPUT_* variables, outputs and summary in files.
+const bundle = join(repoRoot, 'dist', 'migrate', 'index.js');
+const work = mkdtempSync(join(tmpdir(), 'migrate-dist-test-'));
+let server: PostgresServer;
+let n = 0;
+
+interface DistRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+function runDist(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<DistRun> {
+  const dir = join(work, `run-${++n}`);
+  mkdirSync(dir);
+  const outputFile = join(dir, 'output');
+  const summaryFile = join(dir, 'summary');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const inputEnv = Object.fromEntries(
+    Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])
+  );
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_') && !k.startsWith('ACTIONS_'))
+  );
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bundle], {
+      env: {
+        ...clean,
+        ...inputEnv,
+        ...env,
+        GITHUB_OUTPUT: outputFile,
+        GITHUB_STEP_SUMMARY: summaryFile,
+        RUNNER_TEMP: dir
+      },
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', d => (stdout += d));
+    child.stderr.on('data', d => (stderr += d));
+    child.on('error', reject);
+    child.on('close', code =>
+      resolve({
+        code,
+        stdout,
+        stderr,
+        outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
+        summary: readFileSync(summaryFile, 'utf8')
+      })
+    );
+  });
+}
+
+/** What a user sees: everything but the `::add-mask::` commands the runner consumes. */
+function visible(r: DistRun): string {
+  const lines = `${r.stdout}\n${r.stderr}`.split('\n').filter(l => !l.startsWith('::add-mask::'));
+  return [...lines, r.summary, JSON.stringify(r.outputs)].join('\n');
+}
+
+/** GITHUB_OUTPUT's `name<<delimiter` blocks. */
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+beforeAll(async () => {
+  server = await sharedPostgres();
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: node scripts/build.mjs --only migrate`);
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('dist/migrate as a process', () => {
+  it('two concurrent pipelines both succeed; one applies, the other waits and finds nothing to do', async () => {
+    const url = await server.createDatabase(`dist_${process.pid}_concurrent`);
+    const inputs = {
+      'database-url': url,
+      'working-directory': exampleApp,
+      alembic: '/usr/bin/alembic',
+      'lock-timeout': '2m'
+    };
+    const [a, b] = await Promise.all([runDist(inputs), runDist(inputs)]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect([a.outputs['applied-count'], b.outputs['applied-count']].sort()).toEqual(['0', '3']);
+    for (const r of [a, b]) {
+      expect(r.outputs['to-revision']).toBe('0003');
+      expect(r.outputs['destructive']).toBe('false');
+      expect(existsSync(r.outputs['sql-file']!)).toBe(true);
+      expect(r.summary).toContain('## Database migration');
+      expect(visible(r)).not.toContain(server.password);
+    }
+    const waiter = [a, b].find(r => r.outputs['applied-count'] === '0')!;
+    expect(waiter.stdout).toMatch(
+      /Waiting up to 2m 00s for the migration lock held by pid \d+ \(user \w+, application 'migrate pid \d+'|Nothing (left )?to do/
+    );
+    expect(await versions(url)).toEqual(['0003']);
+  });
+
+  it('fails a wrong password with one clear line and never prints the password', async () => {
+    const url = new URL(await server.createDatabase(`dist_${process.pid}_badpw`));
+    url.password = 'Wrong-Secret-1234';
+    const r = await runDist({
+      'database-url': url.toString(),
+      'working-directory': fixture('linear'),
+      alembic: '/usr/bin/alembic'
+    });
+    expect(r.code).toBe(1);
+    const errors = r.stdout.split('\n').filter(l => l.startsWith('::error::'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /^::error::Cannot connect to PostgreSQL at 127\.0\.0\.1:\d+, database dist_\S+, user \w+: password authentication failed for user "\w+" \(28P01\)$/
+    );
+    // Masked for the runner first, then never printed.
+    expect(r.stdout.split('\n')[0]).toBe('::add-mask::Wrong-Secret-1234');
+    expect(visible(r)).not.toContain('Wrong-Secret-1234');
+  });
+
+  it('fails a bad input with one line naming it, before running anything', async () => {
+    const r = await runDist({
+      'database-url': server.url,
+      'working-directory': fixture('linear'),
+      'lock-timeout': 'soon'
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split('\n').pop()).toBe(
+      "::error::Input 'lock-timeout' must be a duration such as 90s, 5m, 1h or a number of seconds, got 'soon'"
+    );
+    const missing = await runDist({ 'database-url': server.url, 'working-directory': fixture('nope') });
+    expect(missing.stdout).toMatch(
+      /::error::Input 'working-directory' '.*fixtures\/nope' is not a directory/
+    );
+  });
+
+  it('installs requirements into a virtualenv (no cache service here: a notice) and migrates with it', async () => {
+    const wheels = join(work, 'wheels');
+    const pkg = join(work, 'tinyhelper');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, 'tinyhelper.py'), 'TABLE = "helpers"\n');
+    writeFileSync(
+      join(pkg, 'setup.py'),
+      'from setuptools import setup\nsetup(name="tinyhelper", version="0.1.0", py_modules=["tinyhelper"])\n'
+    );
+    execFileSync(
+      '/usr/bin/python3',
+      ['-m', 'pip', 'wheel', '--no-index', '--no-build-isolation', '-q', '-w', wheels, pkg],
+      { stdio: 'pipe' }
+    );
+    const url = await server.createDatabase(`dist_${process.pid}_venv`);
+    const r = await runDist(
+      {
+        'database-url': url,
+        'working-directory': fixture('requirements'),
+        alembic: '/usr/bin/python3 -m alembic',
+        requirements: 'requirements.txt'
+      },
+      { PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels }
+    );
+    expect(r.stdout).toContain('::notice::The Actions cache service is not available here');
+    expect(r.stdout).toContain('Successfully installed tinyhelper-0.1.0');
+    expect(r.code).toBe(0);
+    expect(r.outputs['applied-count']).toBe('1');
+    expect(readdirSync(join(work, `run-${n}`, 'app-platform-pipeline-venvs'))).toHaveLength(1);
+    expect(await versions(url)).toEqual(['0001']);
+  });
+});
