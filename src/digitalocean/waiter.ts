@@ -78,8 +78,11 @@ export async function waitForDeployment(
       phases.push({ phase, start: at, end: at });
       log.info(`${stamp()} deployment ${deploymentId}: phase ${phase}`);
     }
-    for (const { key, step } of flattenSteps(deployment.progress?.steps ?? [])) {
+    for (const { key, step, depth } of flattenSteps(deployment.progress?.steps ?? [])) {
       const status = step.status ?? 'UNKNOWN';
+      // Stages (build, deploy) and component steps (with a message_base) tell the story; the plumbing
+      // steps in between (initialize, components) only repeat it, unless they fail.
+      if (depth > 0 && !step.message_base && status !== 'ERROR') continue;
       if (stepStatus.get(key) === status) continue;
       const first = !stepStatus.has(key);
       stepStatus.set(key, status);
@@ -135,21 +138,23 @@ export function describeStep(step: DeploymentProgressStep): string {
 /** Every step with a stable key (its name path), parents before children. */
 export function flattenSteps(
   steps: DeploymentProgressStep[],
-  prefix = ''
-): { key: string; step: DeploymentProgressStep }[] {
-  const out: { key: string; step: DeploymentProgressStep }[] = [];
+  prefix = '',
+  depth = 0
+): { key: string; step: DeploymentProgressStep; depth: number }[] {
+  const out: { key: string; step: DeploymentProgressStep; depth: number }[] = [];
   steps.forEach((step, i) => {
     const key = `${prefix}/${step.name ?? i}${step.component_name ? `:${step.component_name}` : ''}`;
-    out.push({ key, step }, ...flattenSteps(step.steps ?? [], key));
+    out.push({ key, step, depth }, ...flattenSteps(step.steps ?? [], key, depth + 1));
   });
   return out;
 }
 
-/** The deepest step in ERROR: the one whose reason explains the failure. */
+/** The deepest step in ERROR with a reason: the one that explains the failure. */
 export function findFailingStep(steps: DeploymentProgressStep[]): FailingStep | undefined {
   let found: FailingStep | undefined;
   for (const { step } of flattenSteps(steps)) {
-    if (step.status !== 'ERROR') continue;
+    // A parent in ERROR often only echoes its child: keep the deepest step that says why.
+    if (step.status !== 'ERROR' || (found?.message && !step.reason?.message)) continue;
     found = {
       step: describeStep(step),
       component: step.component_name,
