@@ -104,21 +104,24 @@ function probeTable(probes: ProbeResult[]): string {
   );
 }
 
-/** Each probe spans its slot up to the next one; failures are red (crit). */
+/** Probes (failures red), the failure, the rollback and the commit on one time axis. */
 function timeline(r: GateReport): string {
   const spans: Parameters<typeof mermaidTimeline>[1] = [];
-  const addProbes = (section: string, probes: ProbeResult[], end: number) =>
-    probes.forEach((p, i) =>
+  // A probe spans its slot up to the next one (the last one as wide as the slot before it).
+  const addProbes = (section: string, probes: ProbeResult[]) =>
+    probes.forEach((p, i) => {
+      const prev = probes[i - 1];
+      const width = prev ? p.startedAt - prev.startedAt : (p.latencyMs ?? 1);
       spans.push({
         section,
-        name: `#${p.seq} ${p.ok ? 'ok' : (p.status ?? p.kind ?? 'fail')}`,
+        name: `probe ${p.seq} ${p.ok ? 'ok' : (p.status ?? p.kind ?? 'fail')}`,
         start: p.startedAt,
-        end: probes[i + 1]?.startedAt ?? Math.max(end, p.startedAt + (p.latencyMs ?? 1)),
+        end: probes[i + 1]?.startedAt ?? p.startedAt + width,
         status: p.ok ? 'done' : 'crit'
-      })
-    );
+      });
+    });
   const w = r.window!;
-  addProbes('Release', w.probes, w.endedAt);
+  addProbes('Release', w.probes);
   const rb = r.rollback;
   if (rb) {
     spans.push({
@@ -135,7 +138,7 @@ function timeline(r: GateReport): string {
       end: rb.activeAt ?? rb.endedAt,
       status: rb.activeAt ? 'active' : 'crit'
     });
-    if (rb.restored) addProbes('Restored', rb.restored.probes, rb.restored.endedAt);
+    if (rb.restored) addProbes('Restored', rb.restored.probes);
     if (rb.committed)
       spans.push({ section: 'Restored', name: 'commit', start: rb.endedAt, end: rb.endedAt, status: 'done' });
   }
