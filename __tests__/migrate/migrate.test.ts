@@ -117,6 +117,25 @@ describe('migrate against real PostgreSQL with Alembic', () => {
     expect(failed.summary).toContain('failed, rolled back');
   });
 
+  it('with a transaction per revision, keeps the revisions before the failing one and says so', async () => {
+    const url = await freshDatabase();
+    const failed = await run(url, fixture('failing-per-revision'));
+    expect(failed.report.failedRevision).toBe('0003');
+    expect(failed.report.failure).toContain('Revision 0003 (add index on a missing table) failed');
+    expect(failed.report.failure).toContain('The database is now at 0002: 0001, 0002 stayed applied');
+    expect(failed.report.applied.map(a => a.revision)).toEqual(['0001', '0002']);
+    expect(failed.report.to).toEqual(['0002']);
+    expect(await versions(url)).toEqual(['0002']);
+  });
+
+  it('names the alembic input when its command cannot run', async () => {
+    const url = await freshDatabase();
+    const r = await run(url, fixture('linear'), { alembic: ['/nonexistent/alembic'] });
+    expect(r.report.failure).toBe(
+      "cannot run '/nonexistent/alembic': not found (input 'alembic' is '/nonexistent/alembic')"
+    );
+  });
+
   it('refuses two heads before touching the database, naming both and the merge command', async () => {
     const url = await freshDatabase();
     const r = await run(url, fixture('two-heads'));
