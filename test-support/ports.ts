@@ -4,10 +4,13 @@ import { createServer } from 'node:net';
 
 const handedOut = new Set<number>();
 
+/** Where ports come from; tests swap `next` to hand out a taken port and exercise the retry. */
+export const portSource = { next: kernelPort };
+
 /** A currently free TCP port on 127.0.0.1, never the same one twice in this process. */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await kernelPort();
+    const port = await portSource.next();
     if (!handedOut.has(port)) {
       handedOut.add(port);
       return port;

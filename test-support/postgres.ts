@@ -56,15 +56,10 @@ export function findPostgresBinDir(root = '/usr/lib/postgresql'): string {
   return join(root, String(versions[0]), 'bin');
 }
 
-export function startPostgres(opts: StartPostgresOptions = {}): Promise<PostgresServer> {
-  return retryOnPortClash(() => startOnce(opts));
-}
-
-async function startOnce(opts: StartPostgresOptions): Promise<PostgresServer> {
+export async function startPostgres(opts: StartPostgresOptions = {}): Promise<PostgresServer> {
   const binDir = opts.binDir ?? findPostgresBinDir();
   const user = opts.user ?? 'postgres';
   const password = opts.password ?? randomBytes(12).toString('hex');
-  const port = await freePort();
   const dir = makeTempDir('pg');
   const guard = new Guard(dir);
   const dataDir = join(dir, 'data');
@@ -93,7 +88,6 @@ async function startOnce(opts: StartPostgresOptions): Promise<PostgresServer> {
     rmSync(pwFile);
     // Throw-away data: durability off. Only loopback TCP; the socket stays private to our dir.
     const settings: Record<string, string> = {
-      port: String(port),
       listen_addresses: "'127.0.0.1'",
       unix_socket_directories: `'${dir}'`,
       fsync: 'off',
@@ -106,21 +100,22 @@ async function startOnce(opts: StartPostgresOptions): Promise<PostgresServer> {
       timezone: "'UTC'",
       log_timezone: "'UTC'"
     };
-    writeFileSync(
-      join(dataDir, 'postgresql.auto.conf'),
-      Object.entries(settings)
-        .map(([k, v]) => `${k} = ${v}\n`)
-        .join('')
-    );
-    try {
-      await run(
-        join(binDir, 'pg_ctl'),
-        ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-s'],
-        runOpts
-      );
-    } catch (err) {
-      throw new Error(`PostgreSQL did not start: ${String(err)}\n${logTail(logFile)}`);
-    }
+    // A port lost to another process between choosing and binding: only this step is retried, not initdb.
+    const port = await retryOnPortClash(async () => {
+      const port = await freePort();
+      const conf = Object.entries({ ...settings, port: String(port) }).map(([k, v]) => `${k} = ${v}\n`);
+      writeFileSync(join(dataDir, 'postgresql.auto.conf'), conf.join(''));
+      try {
+        await run(
+          join(binDir, 'pg_ctl'),
+          ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-s'],
+          runOpts
+        );
+      } catch (err) {
+        throw new Error(`PostgreSQL did not start: ${String(err)}\n${logTail(logFile)}`);
+      }
+      return port;
+    });
     const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     guard.add(pid, 'postgres', 'SIGQUIT');
     const majorVersion = Number(readFileSync(join(dataDir, 'PG_VERSION'), 'utf8').trim());

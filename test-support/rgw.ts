@@ -108,6 +108,13 @@ async function startOnce(opts: StartRgwOptions): Promise<S3Server> {
         join(dir, 'keyring')
       ]);
       await launch('mon', ['-i', 'a']);
+      // Elected = bound and serving. Checked in its log, not by connecting: a port lost to another server would
+      // accept connections too. A mon that cannot bind exits (after ms_bind_retry_*) and fails the start at once.
+      await waitUntil(() => logTail(log('mon'), 1000).includes('(leader)'), {
+        timeoutMs: 60_000,
+        what: 'ceph-mon to elect itself leader',
+        abortIf: abortIfDied
+      });
       // The CLI keeps trying until the mon answers (client_mount_timeout); a fresh cluster hands out id 0.
       const { stdout } = await run('ceph', ['-c', conf, 'osd', 'new', osdUuid], { env });
       if (stdout.trim() !== '0')
@@ -312,6 +319,9 @@ function cephConf(p: {
     'mon_max_pg_per_osd = 1000',
     'mon_allow_pool_delete = true',
     'ms_async_op_threads = 1',
+    // A taken port fails the daemon after ~1 s instead of 3 tries 5 s apart; the start then retries on new ports.
+    'ms_bind_retry_count = 1',
+    'ms_bind_retry_delay = 1',
     '',
     '[mon]',
     // (3) every osdmap change (OSD boot, each pool RGW creates) waits paxos_propose_interval (1 s by default).

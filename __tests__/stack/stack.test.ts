@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 import {
   DeleteObjectCommand,
@@ -21,6 +22,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { startPostgres, attachPostgres } from '../../test-support/postgres.js';
 import { startRgw } from '../../test-support/rgw.js';
 import { startRegistry } from '../../test-support/registry.js';
+import { portSource } from '../../test-support/ports.js';
 import { readStackFile, type StackFile } from '../../test-support/stack-file.js';
 
 const execFileP = promisify(execFile);
@@ -311,5 +313,46 @@ describe('stack-cli and the stack file', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a port taken between choosing and binding', () => {
+  // The first port handed out (PostgreSQL's, the registry's, Ceph's mon port, or with `skip` 1 radosgw's S3 port)
+  // is one another process is listening on: the start must fail fast on it and succeed with new ports.
+  async function withTakenPort<T>(skip: number, start: () => Promise<T & { stop(): Promise<void> }>) {
+    const blocker = createServer();
+    await new Promise<void>(r => blocker.listen(0, '127.0.0.1', r));
+    const taken = (blocker.address() as AddressInfo).port;
+    const original = portSource.next;
+    let calls = 0;
+    portSource.next = () => (calls++ === skip ? Promise.resolve(taken) : original());
+    try {
+      const server = await start();
+      await server.stop();
+      return { server, taken };
+    } finally {
+      portSource.next = original;
+      blocker.close();
+    }
+  }
+
+  test('postgres retries on new ports', async () => {
+    const { server, taken } = await withTakenPort(0, () => startPostgres());
+    expect(server.port).not.toBe(taken);
+  });
+
+  test('registry retries on new ports', async () => {
+    const { server, taken } = await withTakenPort(0, () => startRegistry());
+    expect(server.host).not.toBe(`127.0.0.1:${taken}`);
+  });
+
+  test('rgw retries when the mon port is taken', async () => {
+    const { server } = await withTakenPort(0, () => startRgw());
+    expect(existsSync(server.dir)).toBe(false);
+  });
+
+  test('rgw retries when the S3 port is taken', async () => {
+    const { server, taken } = await withTakenPort(1, () => startRgw());
+    expect(server.endpoint).not.toBe(`http://127.0.0.1:${taken}`);
   });
 });
