@@ -8,13 +8,25 @@ import { databaseName, libpqConnection, withDatabase, withSslDefaults } from '..
 
 describe('withSslDefaults', () => {
   test.each([
-    ['postgresql://u:p@db.example.com:25060/app', 'postgresql://u:p@db.example.com:25060/app?sslmode=require'],
-    ['postgresql://u:p@db.example.com/app?sslmode=disable', 'postgresql://u:p@db.example.com/app?sslmode=disable'],
-    ['postgresql://u:p@db.example.com/app?sslmode=verify-full', 'postgresql://u:p@db.example.com/app?sslmode=verify-full'],
+    [
+      'postgresql://u:p@db.example.com:25060/app',
+      'postgresql://u:p@db.example.com:25060/app?sslmode=require'
+    ],
+    [
+      'postgresql://u:p@db.example.com/app?sslmode=disable',
+      'postgresql://u:p@db.example.com/app?sslmode=disable'
+    ],
+    [
+      'postgresql://u:p@db.example.com/app?sslmode=verify-full',
+      'postgresql://u:p@db.example.com/app?sslmode=verify-full'
+    ],
     ['postgresql://u:p@127.0.0.1:5432/app', 'postgresql://u:p@127.0.0.1:5432/app'],
     ['postgresql://u:p@localhost/app', 'postgresql://u:p@localhost/app'],
     ['postgresql://u:p@[::1]:5432/app', 'postgresql://u:p@[::1]:5432/app'],
-    ['postgres://u@db.internal/app?host=/var/run/postgresql', 'postgres://u@db.internal/app?host=/var/run/postgresql']
+    [
+      'postgres://u@db.internal/app?host=/var/run/postgresql',
+      'postgres://u@db.internal/app?host=/var/run/postgresql'
+    ]
   ])('%s', (input, expected) => {
     expect(withSslDefaults(input)).toBe(expected);
   });
@@ -30,13 +42,18 @@ describe('connection helpers', () => {
   test('databaseName and withDatabase', () => {
     expect(databaseName('postgresql://u:p@h/app')).toBe('app');
     expect(databaseName('postgresql://u:p@h')).toBe('u');
-    expect(withDatabase('postgresql://u:p@h:1/app?sslmode=require', 'scratch')).toBe('postgresql://u:p@h:1/scratch?sslmode=require');
+    expect(withDatabase('postgresql://u:p@h:1/app?sslmode=require', 'scratch')).toBe(
+      'postgresql://u:p@h:1/scratch?sslmode=require'
+    );
   });
 });
 
 describe('pg_dump discovery', () => {
   test('parses versions, including pre-10 two-part majors', () => {
-    expect(parsePgVersion('pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)')).toEqual({ version: '15.18', major: 15 });
+    expect(parsePgVersion('pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)')).toEqual({
+      version: '15.18',
+      major: 15
+    });
     expect(parsePgVersion('pg_dump (PostgreSQL) 17.2')).toEqual({ version: '17.2', major: 17 });
     expect(parsePgVersion('pg_dump (PostgreSQL) 9.6.24')).toEqual({ version: '9.6.24', major: 9.6 });
     expect(parsePgVersion('something else')).toBeUndefined();
@@ -56,7 +73,11 @@ describe('pg_dump discovery', () => {
 
   test('picks the newest of PATH and /usr/lib/postgresql/*/bin', async () => {
     const found = await findPgBinary('pg_dump', { ...opts, serverMajor: 15 });
-    expect(found).toEqual({ path: join(root, 'versioned', '16', 'bin', 'pg_dump'), version: '16.4', major: 16 });
+    expect(found).toEqual({
+      path: join(root, 'versioned', '16', 'bin', 'pg_dump'),
+      version: '16.4',
+      major: 16
+    });
   });
 
   test('refuses a client older than the server in one line naming both versions', async () => {
@@ -66,8 +87,8 @@ describe('pg_dump discovery', () => {
   });
 
   test('says so when there is no pg_dump at all', async () => {
-    await expect(findPgBinary('pg_dump', { pathEnv: join(root, 'none'), versionedRoot: join(root, 'none') })).rejects.toThrow(
-      /pg_dump not found/
-    );
+    await expect(
+      findPgBinary('pg_dump', { pathEnv: join(root, 'none'), versionedRoot: join(root, 'none') })
+    ).rejects.toThrow(/pg_dump not found/);
   });
 });

@@ -27,17 +27,32 @@ describe('planRetention (UTC, newest of each kept day/month, newest always kept)
     },
     {
       name: 'several backups a day: the newest of the day is the daily one',
-      backups: ['2026-11-25T02:00:00Z', '2026-11-25T14:30:00Z', '2026-11-25T23:59:59Z', '2026-11-24T02:00:00Z', '2026-11-24T20:00:00Z'],
+      backups: [
+        '2026-11-25T02:00:00Z',
+        '2026-11-25T14:30:00Z',
+        '2026-11-25T23:59:59Z',
+        '2026-11-24T02:00:00Z',
+        '2026-11-24T20:00:00Z'
+      ],
       daily: 2,
       monthly: 0,
       expected: ['2026-11-25T23:59 newest+daily 2026-11-25', '2026-11-24T20:00 daily 2026-11-24']
     },
     {
       name: 'days without backups are not counted: a missed night reaches one day further back',
-      backups: ['2026-11-25T02:00:00Z', '2026-11-23T02:00:00Z', '2026-11-22T02:00:00Z', '2026-11-21T02:00:00Z'],
+      backups: [
+        '2026-11-25T02:00:00Z',
+        '2026-11-23T02:00:00Z',
+        '2026-11-22T02:00:00Z',
+        '2026-11-21T02:00:00Z'
+      ],
       daily: 3,
       monthly: 0,
-      expected: ['2026-11-25T02:00 newest+daily 2026-11-25', '2026-11-23T02:00 daily 2026-11-23', '2026-11-22T02:00 daily 2026-11-22']
+      expected: [
+        '2026-11-25T02:00 newest+daily 2026-11-25',
+        '2026-11-23T02:00 daily 2026-11-23',
+        '2026-11-22T02:00 daily 2026-11-22'
+      ]
     },
     {
       name: 'UTC day boundary: 23:59:59 and 00:00:00 are different days',
@@ -48,21 +63,46 @@ describe('planRetention (UTC, newest of each kept day/month, newest always kept)
     },
     {
       name: 'months without backups are not counted; monthly keeps the newest of the month',
-      backups: ['2026-11-02T02:00:00Z', '2026-11-01T02:00:00Z', '2026-08-31T02:00:00Z', '2026-08-15T02:00:00Z', '2026-07-31T02:00:00Z', '2026-05-10T02:00:00Z'],
+      backups: [
+        '2026-11-02T02:00:00Z',
+        '2026-11-01T02:00:00Z',
+        '2026-08-31T02:00:00Z',
+        '2026-08-15T02:00:00Z',
+        '2026-07-31T02:00:00Z',
+        '2026-05-10T02:00:00Z'
+      ],
       daily: 1,
       monthly: 3,
-      expected: ['2026-11-02T02:00 newest+daily 2026-11-02+monthly 2026-11', '2026-08-31T02:00 monthly 2026-08', '2026-07-31T02:00 monthly 2026-07']
+      expected: [
+        '2026-11-02T02:00 newest+daily 2026-11-02+monthly 2026-11',
+        '2026-08-31T02:00 monthly 2026-08',
+        '2026-07-31T02:00 monthly 2026-07'
+      ]
     },
     {
       name: 'month and year boundaries: Dec 31 23:59 and Jan 1 00:00 are different days, months and years',
-      backups: ['2027-01-01T00:00:00Z', '2026-12-31T23:59:00Z', '2026-12-01T00:00:00Z', '2026-11-30T23:59:59Z'],
+      backups: [
+        '2027-01-01T00:00:00Z',
+        '2026-12-31T23:59:00Z',
+        '2026-12-01T00:00:00Z',
+        '2026-11-30T23:59:59Z'
+      ],
       daily: 1,
       monthly: 3,
-      expected: ['2027-01-01T00:00 newest+daily 2027-01-01+monthly 2027-01', '2026-12-31T23:59 monthly 2026-12', '2026-11-30T23:59 monthly 2026-11']
+      expected: [
+        '2027-01-01T00:00 newest+daily 2027-01-01+monthly 2027-01',
+        '2026-12-31T23:59 monthly 2026-12',
+        '2026-11-30T23:59 monthly 2026-11'
+      ]
     },
     {
       name: 'daily and monthly overlap: one backup can be kept for both reasons',
-      backups: ['2026-11-25T02:00:00Z', '2026-11-24T02:00:00Z', '2026-10-31T02:00:00Z', '2026-10-30T02:00:00Z'],
+      backups: [
+        '2026-11-25T02:00:00Z',
+        '2026-11-24T02:00:00Z',
+        '2026-10-31T02:00:00Z',
+        '2026-10-30T02:00:00Z'
+      ],
       daily: 3,
       monthly: 2,
       expected: [
@@ -73,7 +113,12 @@ describe('planRetention (UTC, newest of each kept day/month, newest always kept)
     },
     {
       name: 'keep-daily 0 with monthly: only month ends (and the newest) survive',
-      backups: ['2026-11-25T02:00:00Z', '2026-11-24T02:00:00Z', '2026-10-31T02:00:00Z', '2026-10-01T02:00:00Z'],
+      backups: [
+        '2026-11-25T02:00:00Z',
+        '2026-11-24T02:00:00Z',
+        '2026-10-31T02:00:00Z',
+        '2026-10-01T02:00:00Z'
+      ],
       daily: 0,
       monthly: 12,
       expected: ['2026-11-25T02:00 newest+monthly 2026-11', '2026-10-31T02:00 monthly 2026-10']

@@ -87,8 +87,14 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
     const hashing = pipeline(encrypted, hasher);
     const uploading = o.store.upload(name, hasher);
 
+    let firstFailure: Error | undefined;
+    let killedByUs = false;
     const teardown = (error: Error) => {
-      if (!dump.exited) dump.child.kill('SIGKILL');
+      firstFailure ??= error;
+      if (!dump.exited) {
+        killedByUs = true;
+        dump.child.kill('SIGKILL');
+      }
       plain.destroy(error);
       hasher.destroy(error);
     };
@@ -100,7 +106,10 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
       uploading,
       dump.done
     ]);
-    // The root cause first: pg_dump's own message beats the stream errors it caused downstream.
+    // The root cause first: pg_dump's own failure beats the stream errors it caused downstream, unless we
+    // killed it because the upload (or the stream) failed first.
+    if (exited.status === 'rejected' && !killedByUs) throw exited.reason;
+    if (firstFailure) throw firstFailure;
     for (const r of [exited, uploaded, dumped, hashed]) if (r.status === 'rejected') throw r.reason;
 
     const sizeBytes = hasher.bytes;

@@ -37,11 +37,10 @@ export interface RestoreOptions {
 export function tocTables(toc: string): string[] {
   const out: string[] = [];
   for (const line of toc.split('\n')) {
-    // `215; 1259 16386 TABLE public volunteers owner`; `TABLE DATA public volunteers owner` is the data entry.
-    const m = /^\d+;\s+\d+\s+\d+\s+TABLE\s+(.*)$/.exec(line);
-    const words = m?.[1]!.trim().split(/\s+/) ?? [];
-    if (words.length < 2 || (words[0] === 'DATA' && words.length >= 3)) continue;
-    out.push(`${words[0]}.${words[1]}`);
+    // `215; 1259 16386 TABLE public Mixed Case owner`: names are printed unquoted, so the schema is the first
+    // word, the owner the last, and the name everything between. `TABLE DATA ...` is the data entry.
+    const m = /^\d+;\s+\d+\s+\d+\s+TABLE\s+(?!DATA\s)(\S+)\s+(.+)\s+(\S+)\s*$/.exec(line);
+    if (m) out.push(`${m[1]}.${m[2]}`);
   }
   return out;
 }
@@ -120,7 +119,12 @@ export async function checkArchive(o: RestoreOptions, pgRestore: PgBinary): Prom
     );
     if (!lister.exited) lister.child.kill('SIGKILL');
     if (hashError) throw hashError;
-    throw new Error(`decrypting ${o.store.keyOf(archiveName(m.id))} failed: ${(error as Error).message}`);
+    const to = m.encryption.keyFingerprints.length
+      ? ` (encrypted to ${m.encryption.keyFingerprints.join(', ')})`
+      : '';
+    throw new Error(
+      `decrypting ${o.store.keyOf(archiveName(m.id))} failed: ${(error as Error).message}${to}`
+    );
   }
   await hashed;
   if (!lister.exited) lister.child.stdin!.end();
