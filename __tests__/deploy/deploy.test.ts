@@ -188,6 +188,28 @@ describe('image deploy', () => {
     expect(since(start).some(r => r.path.includes('/logs'))).toBe(false); // print-logs: never
   });
 
+  test('a deployment that finishes just as the timeout passes is reported as it ended', async () => {
+    const app = fake.addApp(sampleSpec('photo-finish'));
+    fake.nextScript = ['PENDING_BUILD', 'DEPLOYING', 'DEPLOYING', 'ACTIVE'];
+    fake.fail({
+      method: 'POST',
+      path: /\/cancel$/,
+      response: { status: 400, body: { id: 'bad_request', message: 'deployment is already ACTIVE' } }
+    });
+    const h = harness();
+    const outcome = await deploy(
+      h.client,
+      h.req({ appId: app.id, image: parseImageRef(`ghcr.io/signupflow/app@${D}`), timeoutMs: 10_000 }),
+      h.hooks
+    );
+    expect(h.text()).toMatch(
+      /Could not cancel deployment .*: POST .*\/cancel failed: HTTP 400 bad_request - deployment is already ACTIVE/
+    );
+    expect(outcome.success).toBe(true);
+    expect(outcome.wait!.timedOut).toBe(false);
+    expect(outcome.outputs.phase).toBe('ACTIVE');
+  });
+
   test('a pinned app is refused before any change, saying how to commit or revert', async () => {
     const app = fake.addApp(sampleSpec('pinned'));
     app.pinnedId = app.activeId;

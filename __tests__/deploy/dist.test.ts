@@ -157,6 +157,9 @@ describe('dist/deploy-app-platform as a process', () => {
   test('an API error names the call, the server message and the request id', async () => {
     const r = await run({ token: TOKEN, 'app-id': 'no-such-app', image: `ghcr.io/signupflow/app@${D}` });
     expect(r.status).toBe(1);
+    expect(r.summary).toMatch(
+      /## ❌ Deployment not started\n\n> GET \/v2\/apps\/no-such-app failed: HTTP 404/
+    );
     expect(r.errors[0]).toMatch(
       /^::error::GET \/v2\/apps\/no-such-app failed: HTTP 404 not_found - The resource you requested could not be found\. \(request id [0-9a-f-]{36}\)$/
     );

@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { runAction, setOutputs } from '../../src/kit/actions-io.js';
-import { InputError } from '../../src/kit/errors.js';
+import { InputError, errorMessage } from '../../src/kit/errors.js';
 import { Inputs } from '../../src/kit/inputs.js';
 import { createLogger } from '../../src/kit/log.js';
 import { Summary } from '../../src/kit/summary.js';
 import { DigitalOceanClient } from '../../src/digitalocean/client.js';
 import { deploy, type PrintLogs } from '../../src/digitalocean/deploy.js';
 import { parseImageRef } from '../../src/digitalocean/spec.js';
-import { renderDeploySummary } from '../../src/digitalocean/summary.js';
+import { renderDeploySummary, renderErrorSummary } from '../../src/digitalocean/summary.js';
 
 await runAction(async () => {
   const inputs = new Inputs();
@@ -77,7 +77,11 @@ await runAction(async () => {
       env: process.env
     },
     { logger, report: outputs => setOutputs(outputs) }
-  );
+  ).catch(error => {
+    // Failed before a deployment outcome existed (API refused a call, pinned app, spec rejected).
+    new Summary().add(renderErrorSummary(errorMessage(error))).write();
+    throw error;
+  });
   new Summary().add(renderDeploySummary(outcome)).write();
   if (!outcome.success) throw new Error(outcome.failure ?? 'The deployment failed');
 });

@@ -57,3 +57,8 @@ export function renderDeploySummary(o: DeployOutcome): string {
   for (const note of o.notes) parts.push(`- ${note}`);
   return parts.join('\n\n');
 }
+
+/** The summary of a step that failed before any deployment outcome (refused call, pinned app, bad spec). */
+export function renderErrorSummary(message: string): string {
+  return `## ❌ Deployment not started\n\n> ${message.replace(/\n/g, ' ')}`;
+}

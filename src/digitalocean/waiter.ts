@@ -110,7 +110,19 @@ export async function waitForDeployment(
     return finish(canceled, phase, true, true);
   } catch (error) {
     log.warning(`Could not cancel deployment ${deploymentId}: ${errorMessage(error)}`);
-    return finish(deployment, deployment.phase ?? 'UNKNOWN', true, false);
+    // Most often it just finished (cancel answers 400 for a terminal deployment): report what it became.
+    try {
+      deployment = await client.getDeployment(appId, deploymentId);
+    } catch {
+      // keep the last state we saw
+    }
+    const phase = deployment.phase ?? 'UNKNOWN';
+    if ((TERMINAL_PHASES as readonly string[]).includes(phase)) {
+      const last = phases[phases.length - 1];
+      if (last && last.phase !== phase) phases.push({ phase, start: now(), end: now() });
+      return finish(deployment, phase, false, false);
+    }
+    return finish(deployment, phase, true, false);
   }
 
   function finish(dep: Deployment, phase: string, timedOut: boolean, canceled: boolean): WaitResult {
