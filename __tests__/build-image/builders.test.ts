@@ -222,7 +222,7 @@ describe('buildah arguments', () => {
   it('builds with --layers and a registry cache repository next to the image', () => {
     const args = buildahBuildArgs(request()).join(' ');
     expect(args).toContain(
-      'build --tls-verify=true --authfile /tmp/wd/auth.json --platform linux/amd64 --layers --file /ws/Dockerfile'
+      'build --tls-verify=true --authfile /tmp/wd/auth.json --platform linux/amd64 --layers --force-rm --file /ws/Dockerfile'
     );
     expect(args).toContain('--cache-from ghcr.io/acme/app-cache --cache-to ghcr.io/acme/app-cache');
     expect(args).toContain('--tag ghcr.io/acme/app:sha-0123456 --tag ghcr.io/acme/app:main');
