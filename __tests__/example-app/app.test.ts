@@ -191,6 +191,66 @@ describe('example app process', () => {
     expect(started.output()).toMatch(/Finished server process/);
   });
 
+  describe('SIGTERM with a request in flight', () => {
+    // A test transaction holds the event row lock, so the app's sign-up (SELECT ... FOR UPDATE) waits in
+    // PostgreSQL: a request that is provably still running when SIGTERM arrives.
+    async function inFlightSignup(started: App) {
+      const holder = new pg.Client({ connectionString: databaseUrl });
+      await holder.connect();
+      const post = (path: string, body: unknown) =>
+        fetch(`${started.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body)
+        });
+      const event = (await (
+        await post('/events', {
+          title: 'Drain',
+          starts_at: '2026-12-01T10:00:00Z',
+          ends_at: '2026-12-01T11:00:00Z'
+        })
+      ).json()) as { id: number };
+      const volunteer = (await (
+        await post('/volunteers', { name: 'Drain', email: `drain-${started.port}@example.org` })
+      ).json()) as { id: number };
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM events WHERE id = $1 FOR UPDATE', [event.id]);
+      const response = post(`/events/${event.id}/signups`, { volunteer_id: volunteer.id });
+      await waitUntil(async () => {
+        // Statistics views are frozen inside a transaction (stats_fetch_consistency): drop the snapshot.
+        await holder.query('SELECT pg_stat_clear_snapshot()');
+        const waiting = await holder.query(
+          `SELECT 1 FROM pg_stat_activity WHERE application_name = 'signupflow' AND wait_event_type = 'Lock'`
+        );
+        return waiting.rowCount === 1;
+      }, 'the sign-up to wait for the row lock');
+      return { holder, response };
+    }
+
+    test('the request completes, then the process exits 0', async () => {
+      const started = await app({});
+      const { holder, response } = await inFlightSignup(started);
+      const exit = started.stop('SIGTERM', 30_000);
+      await waitUntil(async () => /Shutting down/.test(started.output()), 'uvicorn to begin its shutdown');
+      expect(started.child.exitCode).toBeNull(); // still draining
+      await holder.query('COMMIT');
+      await holder.end();
+      expect((await response).status).toBe(201);
+      expect(await exit).toEqual({ code: 0, signal: null });
+    });
+
+    test('a request that never gets its lock is cut by the statement timeout, so the drain still ends', async () => {
+      // Debian's uvicorn 0.17 has no --timeout-graceful-shutdown: the app's own timeouts bound the drain.
+      const started = await app({});
+      const { holder, response } = await inFlightSignup(started);
+      const exit = started.stop('SIGTERM', 30_000);
+      expect((await response).status).toBe(503);
+      expect(await exit).toEqual({ code: 0, signal: null });
+      await holder.query('ROLLBACK');
+      await holder.end();
+    });
+  });
+
   describe('configuration errors stop the process with one line naming the variable', () => {
     test('DATABASE_URL unset', async () => {
       const result = await runAppToExit({ APP_VERSION: VERSION });
