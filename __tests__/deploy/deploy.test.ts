@@ -188,6 +188,28 @@ describe('image deploy', () => {
     expect(since(start).some(r => r.path.includes('/logs'))).toBe(false); // print-logs: never
   });
 
+  test('cancelOnTimeout false leaves the deployment running and still fails', async () => {
+    const app = fake.addApp(sampleSpec('slow-keep'));
+    fake.nextScript = ['PENDING_BUILD', ...Array(50).fill('DEPLOYING')];
+    const h = harness();
+    const start = fake.requests.length;
+    const outcome = await deploy(
+      h.client,
+      h.req({
+        appId: app.id,
+        image: parseImageRef('ghcr.io/signupflow/app:v9'),
+        timeoutMs: 10_000,
+        cancelOnTimeout: false,
+        printLogs: 'never'
+      }),
+      h.hooks
+    );
+    expect(outcome.success).toBe(false);
+    expect(outcome.failure).toMatch(/did not finish within 10.0s \(phase DEPLOYING\)$/);
+    expect(since(start).filter(r => r.path.endsWith('/cancel'))).toEqual([]);
+    expect(h.text()).toMatch(/::warning::Deploying by tag 'v9': a rollback to this deployment is not exact/);
+  });
+
   test('a deployment that finishes just as the timeout passes is reported as it ended', async () => {
     const app = fake.addApp(sampleSpec('photo-finish'));
     fake.nextScript = ['PENDING_BUILD', 'DEPLOYING', 'DEPLOYING', 'ACTIVE'];

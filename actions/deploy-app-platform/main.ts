@@ -72,6 +72,7 @@ await runAction(async () => {
       timeoutMs,
       pollIntervalMs,
       rollbackTo,
+      cancelOnTimeout: inputs.boolean('cancel-on-timeout', true),
       printLogs,
       logDir: process.env.RUNNER_TEMP || tmpdir(),
       env: process.env

@@ -5,7 +5,12 @@ import { InputError, RemoteError, errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import { redact } from '../kit/secrets.js';
 import type { DigitalOceanClient } from './client.js';
-import { performRollback, resolveRollbackTarget, type RollbackResult } from './rollback.js';
+import {
+  performRollback,
+  resolveRollbackTarget,
+  RollbackDeploymentError,
+  type RollbackResult
+} from './rollback.js';
 import {
   describeImage,
   formatProblems,
@@ -38,6 +43,8 @@ export interface DeployRequest {
   timeoutMs: number;
   pollIntervalMs: number;
   rollbackTo?: string;
+  /** Cancel the deployment when `timeoutMs` passes (default true). */
+  cancelOnTimeout?: boolean;
   printLogs: PrintLogs;
   /** Where the full logs file is written. */
   logDir: string;
@@ -110,10 +117,11 @@ export async function deploy(
       log.warning(
         `Also using ${edit.after.repository} at another version, left unchanged: ${edit.sameRepository.join(', ')}`
       );
-    if (edit.after.tag)
-      notes.push(
-        `Deployed by tag '${edit.after.tag}': a rollback to this deployment is not exact; prefer a digest.`
-      );
+    if (edit.after.tag) {
+      const msg = `Deploying by tag '${edit.after.tag}': a rollback to this deployment is not exact; prefer a digest (image@sha256:…)`;
+      log.warning(msg);
+      notes.push(msg);
+    }
   }
 
   if (!app) return createMode(spec, edit);
@@ -180,8 +188,8 @@ export async function deploy(
         now: hooks.now
       });
     } catch (error) {
-      const partial = (error as { result?: RollbackResult }).result;
-      if (!partial) throw error;
+      if (!(error instanceof RollbackDeploymentError)) throw error;
+      const partial = error.result;
       set({ 'deployment-id': partial.rollbackDeploymentId, phase: partial.phase });
       return done({
         mode: 'rollback',
@@ -216,6 +224,7 @@ export async function deploy(
       wait = await waitForDeployment(client, appId, deploymentId, {
         pollIntervalMs: req.pollIntervalMs,
         timeoutMs: req.timeoutMs,
+        cancelOnTimeout: req.cancelOnTimeout,
         logger: log,
         sleep: hooks.sleep,
         now: hooks.now

@@ -47,6 +47,17 @@ export class RollbackRefusedError extends Error {
   }
 }
 
+/** The rollback deployment was created but did not become ACTIVE; `result` says which one and how far it got. */
+export class RollbackDeploymentError extends Error {
+  constructor(
+    message: string,
+    readonly result: RollbackResult
+  ) {
+    super(message);
+    this.name = 'RollbackDeploymentError';
+  }
+}
+
 export interface RollbackTarget {
   deploymentId: string;
   deployment: Deployment;
@@ -142,11 +153,9 @@ export async function performRollback(
     const step = wait.failingStep
       ? ` at "${wait.failingStep.step}"${wait.failingStep.message ? `: ${wait.failingStep.message}` : ''}`
       : '';
-    throw Object.assign(
-      new Error(
-        `Rollback deployment ${deployment.id} ${why}${step}. The app stays pinned to it: revert with POST /v2/apps/${appId}/rollback/revert`
-      ),
-      { result: { ...base, committed: false } satisfies RollbackResult }
+    throw new RollbackDeploymentError(
+      `Rollback deployment ${deployment.id} ${why}${step}. The app stays pinned to it: revert with POST /v2/apps/${appId}/rollback/revert`,
+      { ...base, committed: false }
     );
   }
   await opts.beforeCommit?.();
