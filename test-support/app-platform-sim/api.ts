@@ -99,7 +99,9 @@ async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
   };
   const token = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1]?.trim();
   const headers: Record<string, string> = { 'x-request-id': requestId };
+  // Only DigitalOcean's API is logged: the /_sim control calls are the test's own, not the client's.
   const record = (status: number, response: unknown) =>
+    r.path.startsWith('/v2/') &&
     ctx.requests.push({
       method: r.method,
       path: r.path,

@@ -15,23 +15,33 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const { values } = parseArgs({
-  options: {
-    json: { type: 'string' },
-    token: { type: 'string' },
-    port: { type: 'string' },
-    'example-app-dir': { type: 'string' },
-    python: { type: 'string' },
-    'app-env': { type: 'string', multiple: true },
-    'registry-host': { type: 'string' },
-    'registry-username': { type: 'string' },
-    'registry-password': { type: 'string' },
-    'phase-delay-ms': { type: 'string' },
-    'rate-limit-per-minute': { type: 'string' },
-    seed: { type: 'string', multiple: true },
-    help: { type: 'boolean' }
-  }
-});
+let parsed: ReturnType<typeof parseCli>;
+try {
+  parsed = parseCli();
+} catch (err) {
+  fail((err as Error).message);
+}
+const { values } = parsed;
+
+function parseCli() {
+  return parseArgs({
+    options: {
+      json: { type: 'string' },
+      token: { type: 'string' },
+      port: { type: 'string' },
+      'example-app-dir': { type: 'string' },
+      python: { type: 'string' },
+      'app-env': { type: 'string', multiple: true },
+      'registry-host': { type: 'string' },
+      'registry-username': { type: 'string' },
+      'registry-password': { type: 'string' },
+      'phase-delay-ms': { type: 'string' },
+      'rate-limit-per-minute': { type: 'string' },
+      seed: { type: 'string', multiple: true },
+      help: { type: 'boolean' }
+    }
+  });
+}
 if (values.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
