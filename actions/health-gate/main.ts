@@ -7,7 +7,7 @@ import { DigitalOceanClient } from '../../src/digitalocean/client.js';
 import { checkCertificate } from '../../src/health/certificate.js';
 import { runGate } from '../../src/health/gate.js';
 import { createHttpProbe } from '../../src/health/probe.js';
-import { outageLines, summarySections } from '../../src/health/report.js';
+import { failureMessage, outageLines, summarySections } from '../../src/health/report.js';
 import { digitalOceanRollback } from '../../src/health/rollback.js';
 import { systemClock } from '../../src/health/types.js';
 import { plannedProbes } from '../../src/health/window.js';
@@ -105,13 +105,6 @@ await runAction(async () => {
   summary.write();
   for (const line of outageLines(report)) logger.error(line);
 
-  if (report.healthy) return;
-  if (report.outage) throw new Error(`OUTAGE: ${report.rollback?.error ?? 'the rollback did not complete'}`);
-  if (report.rolledBack)
-    throw new Error(
-      `The release failed the health gate (${report.decision.reason}) and was rolled back to deployment ` +
-        `${report.rollback?.targetDeploymentId} (rollback deployment ${report.rollback?.rollbackDeploymentId})` +
-        (report.rollback?.error ? `; ${report.rollback.error}` : '')
-    );
-  throw new Error(`The release failed the health gate: ${report.decision.reason}`);
+  const failure = failureMessage(report);
+  if (failure) throw new Error(failure);
 });

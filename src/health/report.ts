@@ -24,6 +24,19 @@ export function outageLines(r: GateReport): string[] {
   ];
 }
 
+/** The one line the step fails with, or undefined when the gate passed. */
+export function failureMessage(r: GateReport): string | undefined {
+  if (r.healthy) return undefined;
+  if (r.outage) return `OUTAGE: ${r.rollback?.error ?? 'the rollback did not complete'}`;
+  if (r.rolledBack)
+    return (
+      `The release failed the health gate (${r.decision.reason}) and was rolled back to deployment ` +
+      `${r.rollback?.targetDeploymentId} (rollback deployment ${r.rollback?.rollbackDeploymentId})` +
+      (r.rollback?.error ? `; ${r.rollback.error}` : '')
+    );
+  return `The release failed the health gate: ${r.decision.reason}`;
+}
+
 export function headline(r: GateReport): string {
   if (r.healthy) return '✅ Health gate passed';
   if (r.outage) return '🚨 OUTAGE: release unhealthy and the rollback did not restore service';
