@@ -49,9 +49,12 @@ export function sharedRegistry(): Promise<RegistryServer> {
   return registry;
 }
 
-// Registered when a test file imports this module (hooks cannot be added from inside a test or another hook).
-afterAll(async () => {
-  const servers = await Promise.allSettled(startedHere.splice(0));
-  await Promise.all(servers.map(s => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
-  postgres = s3 = registry = undefined;
-}, 120_000);
+// Hooks can only be added while jest collects the test file, and top-level afterAll hooks run in the order they
+// were added. Adding ours from a microtask puts it after the test file's own top-level hooks (declared in the
+// synchronous part of the file), so their teardown can still use the servers before we stop them.
+queueMicrotask(() =>
+  afterAll(async () => {
+    const servers = await Promise.allSettled(startedHere.splice(0));
+    await Promise.all(servers.map(s => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+  }, 120_000)
+);
