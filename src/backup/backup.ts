@@ -75,6 +75,9 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
       log: l => log.info(l),
       intervalMs: o.progressIntervalMs
     });
+    // Fixed order in the line: dumped, then stored (the rate printed is that of the last, the stored bytes).
+    progress.set('dumped', 0);
+    progress.set('stored', 0);
     const plain = new PassThrough({ highWaterMark: 1 << 20 });
     const hasher = new Sha256Stream(undefined, n => progress.set('stored', n));
     const dumping = pipeline(
