@@ -172,6 +172,40 @@ describe('health-gate against the App Platform simulator', () => {
     });
   });
 
+  it('calls it an outage, naming the rollback deployment, when the rollback deployment fails', async () => {
+    const r = await release('v2');
+    // The next deployment created is the rollback one: it fails at its "wait" step (readiness).
+    sim.faults.failDeploymentAtStep('wait');
+    const run = await runHealthGate({
+      ...fast,
+      url: r.healthUrl,
+      'expected-version': 'v3',
+      window: '2s',
+      token: sim.token,
+      'app-id': r.appId,
+      'api-url': sim.url
+    });
+    await explain(run, async () => {
+      expect(run.code).toBe(1);
+      const create = sim.requests.find(
+        q => q.method === 'POST' && q.path === `/v2/apps/${r.appId}/rollback`
+      )!;
+      const rollbackId = (create.response as { deployment: { id: string } }).deployment.id;
+      expect(run.outputs).toMatchObject({
+        healthy: 'false',
+        'rolled-back': 'false',
+        'rollback-deployment-id': rollbackId
+      });
+      expect(run.stdout).toContain(
+        `::error::OUTAGE: the rollback failed: Rollback deployment ${rollbackId} ended in phase ERROR`
+      );
+      expect(rollbackCalls(r.appId)).toEqual(['POST /rollback/validate', 'POST /rollback']);
+      expect(run.summary).toContain('🚨 OUTAGE');
+      // The unhealthy release still serves: that is why it is an outage.
+      expect(await liveHealth(r.healthUrl)).toMatchObject({ status: 200, body: { version: 'v2' } });
+    });
+  });
+
   it('fails a release that reports the wrong version', async () => {
     const r = await release('v2');
     const run = await runHealthGate({
