@@ -109,24 +109,37 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
   let client: Awaited<ReturnType<typeof openDirectConnection>> | undefined;
   let lock: HeldLock | undefined;
   try {
-    // Pre-flight, part 1: the scripts alone (no database yet).
-    const graph = await log.group('Pre-flight: revisions', async () => {
-      const [history, heads] = await Promise.all([cli.run(['history']), cli.run(['heads'])]);
-      const graph = new RevisionGraph(parseHistory(history.stdout));
-      report.heads = parseRevisionList(heads.stdout);
-      log.info(
-        `${graph.size} revisions, head${report.heads.length === 1 ? '' : 's'}: ${report.heads.join(', ') || 'none'}`
-      );
-      return graph;
-    });
-    if (report.heads.length === 0)
-      throw new Refusal(`Alembic found no revisions in ${opts.workingDirectory} (config ${opts.config})`);
-    if (report.heads.length > 1) throw new Refusal(multipleHeadsMessage(report.heads, graph));
-    report.targets = graph.resolveTarget(opts.target, report.heads);
-
-    // Pre-flight, part 2: where the database is. Our own connection first: a clear line if it is unreachable.
-    client = await openDirectConnection(opts.databaseUrl, { applicationName: opts.applicationName });
-    report.from = await currentRevisions(cli);
+    // Pre-flight. The scripts (history, heads) and, once our own connection proves the database reachable,
+    // its revision (current, read-only) are read at once: each Alembic process costs about a second of
+    // Python start-up. Failures are reported in order: the scripts first, then our connection (one clear
+    // line), then Alembic's view of the database.
+    const connecting = openDirectConnection(opts.databaseUrl, { applicationName: opts.applicationName });
+    const reading = connecting.then(() => currentRevisions(cli));
+    // Settled later, in order; until then a rejection must not count as unhandled.
+    connecting.catch(() => undefined);
+    reading.catch(() => undefined);
+    let graph: RevisionGraph;
+    try {
+      graph = await log.group('Pre-flight: revisions', async () => {
+        const [history, heads] = await Promise.all([cli.run(['history']), cli.run(['heads'])]);
+        const graph = new RevisionGraph(parseHistory(history.stdout));
+        report.heads = parseRevisionList(heads.stdout);
+        log.info(
+          `${graph.size} revisions, head${report.heads.length === 1 ? '' : 's'}: ${report.heads.join(', ') || 'none'}`
+        );
+        return graph;
+      });
+      if (report.heads.length === 0)
+        throw new Refusal(`Alembic found no revisions in ${opts.workingDirectory} (config ${opts.config})`);
+      if (report.heads.length > 1) throw new Refusal(multipleHeadsMessage(report.heads, graph));
+      report.targets = graph.resolveTarget(opts.target, report.heads);
+      client = await connecting;
+      report.from = await reading;
+    } finally {
+      // Whatever failed above, the connection must not outlive the run.
+      if (!client) await connecting.then(c => c.end()).catch(() => undefined);
+      await reading.catch(() => undefined);
+    }
     report.to = report.from;
     report.databaseRead = true;
     await preview(cli, graph, report, opts);
