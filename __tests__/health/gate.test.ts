@@ -229,6 +229,28 @@ describe('runGate', () => {
     expect(port.calls).toEqual([]);
   });
 
+  it('probes anyway when the certificate cannot be read, and reports why', async () => {
+    const probe = scripted('');
+    const r = await runGate(settings, {
+      probe,
+      restoredProbe: scripted(''),
+      rollback: fakePort(),
+      clock: fakeClock(),
+      logger: createMemoryLogger(),
+      checkCertificate: async () => {
+        throw new Error('TLS check of h:443 failed: network error: ECONNRESET');
+      }
+    });
+    expect(r).toMatchObject({
+      healthy: true,
+      certificateError: 'TLS check of h:443 failed: network error: ECONNRESET'
+    });
+    expect(probe.calls).toBe(7);
+    expect(summarySections(r, { url: 'https://h/health' }).join('\n')).toContain(
+      'not read: TLS check of h:443 failed'
+    );
+  });
+
   it('summarises the window with a table, the p95, the decision and a Mermaid timeline', async () => {
     const r = await runGate(settings, {
       probe: scripted('ok F F F'),
