@@ -120,6 +120,7 @@ describe('.do/app.yaml', () => {
     });
     expect(web).toMatchObject({ http_port: 8000, instance_count: 2, instance_size_slug: expect.any(String) });
     expect(web.health_check).toMatchObject({ http_path: '/health', port: 8000 });
+    expect(web.liveness_health_check).toMatchObject({ http_path: '/livez', port: 8000 });
     // The platform must wait longer than uvicorn's 25 s drain before it kills an instance.
     expect(web.termination.grace_period_seconds).toBeGreaterThan(25);
     const envs = Object.fromEntries(web.envs.map((e: { key: string }) => [e.key, e]));

@@ -158,6 +158,10 @@ describe('example app process', () => {
       expect(failing.status).toBe(503);
       expect(failing.body.checks.database).toMatch(/^error: OperationalError: .*(refused|failed)/);
       expectNoSecret(failing.text, deadUrl);
+      // Liveness stays up: the platform must not restart instances because the database is away.
+      const live = await fetch(`${started.url}/livez`);
+      expect(live.status).toBe(200);
+      expect(await live.json()).toEqual({ status: 'alive', version: VERSION });
     });
   });
 

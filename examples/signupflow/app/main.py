@@ -68,6 +68,13 @@ def health() -> JSONResponse:
     return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
+@app.get("/livez")
+def livez() -> dict:
+    # Liveness only: no dependency checks, so a database outage does not make the platform restart
+    # every instance in a loop (readiness, /health, takes them out of rotation instead).
+    return {"status": "alive", "version": settings.app_version}
+
+
 @app.get("/")
 def index() -> dict:
     return {"service": "signupflow", "version": settings.app_version}
