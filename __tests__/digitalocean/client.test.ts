@@ -168,6 +168,28 @@ describe('DigitalOceanClient calls', () => {
     expect(await c.findAppByName('nope')).toBeUndefined();
   });
 
+  test('an api-url with a path prefix keeps it, also for pagination links', async () => {
+    const { c, server } = await client(req => {
+      if (req.path === '/proxy/v2/apps' && req.query.get('page') === '1')
+        return {
+          body: {
+            apps: [{ id: 'a1', spec: { name: 'one' } }],
+            links: { pages: { next: `${server.url}/proxy/v2/apps?page=2` } }
+          }
+        };
+      if (req.path === '/proxy/v2/apps')
+        return { body: { apps: [{ id: 'a2', spec: { name: 'two' } }], links: { pages: {} } } };
+      return undefined;
+    });
+    const prefixed = new DigitalOceanClient({
+      token: TOKEN,
+      apiUrl: `${server.url}/proxy/`,
+      sleep: async () => {}
+    });
+    expect((await prefixed.listApps()).map(a => a.id)).toEqual(['a1', 'a2']);
+    expect(c.requestCount).toBe(0);
+  });
+
   test('deployment logs: historic_urls fetched without the token; 400 means no logs', async () => {
     let url = '';
     const { c, server } = await client(req => {

@@ -69,7 +69,9 @@ const NETWORK_CODES = new Set([
 
 export class DigitalOceanClient {
   private readonly token: string;
-  private readonly apiUrl: URL;
+  /** The API base without a trailing slash; may carry a path prefix (e.g. a proxy's `/do`). */
+  private readonly apiBase: string;
+  private readonly apiPrefix: string;
   private readonly logger: Logger;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly userAgent: string;
@@ -84,7 +86,9 @@ export class DigitalOceanClient {
     if (!opts.token) throw new Error('DigitalOceanClient needs a token');
     registerSecret(opts.token);
     this.token = opts.token;
-    this.apiUrl = new URL(opts.apiUrl ?? 'https://api.digitalocean.com');
+    const api = new URL(opts.apiUrl ?? 'https://api.digitalocean.com');
+    this.apiPrefix = api.pathname.replace(/\/+$/, '');
+    this.apiBase = `${api.origin}${this.apiPrefix}`;
     this.logger = opts.logger ?? defaultLogger;
     this.sleep = opts.sleep ?? realSleep;
     this.userAgent = opts.userAgent ?? 'app-platform-pipeline';
@@ -258,7 +262,7 @@ export class DigitalOceanClient {
   ): Promise<T> {
     this.requestCount++;
     this.onRequest?.({ method, path, body, attempt });
-    const url = new URL(path, this.apiUrl);
+    const url = `${this.apiBase}${path}`;
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.token}`,
       accept: 'application/json',
@@ -345,8 +349,12 @@ export class DigitalOceanClient {
   /** A pagination link reduced to path + query on our API host. */
   private sameHostPath(link: string | undefined): string | undefined {
     if (!link) return undefined;
-    const u = new URL(link, this.apiUrl);
-    return `${u.pathname}${u.search}`;
+    const u = new URL(link, `${this.apiBase}/`);
+    const path =
+      this.apiPrefix && u.pathname.startsWith(`${this.apiPrefix}/`)
+        ? u.pathname.slice(this.apiPrefix.length)
+        : u.pathname;
+    return `${path}${u.search}`;
   }
 }
 
