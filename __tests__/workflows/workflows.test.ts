@@ -110,3 +110,29 @@ jobs:
     expect(problems.some(p => p.includes(expected))).toBe(true);
   });
 });
+
+describe('the caller examples in the README', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map(m => m[1]!)
+    .filter(b => /uses: [\w-]+\/app-platform-pipeline\/\.github\/workflows\//.test(b));
+
+  it('there are callers for deploy and rollback', () => {
+    expect(blocks.some(b => b.includes('workflows/deploy.yml@'))).toBe(true);
+    expect(blocks.some(b => b.includes('workflows/rollback.yml@'))).toBe(true);
+  });
+
+  it.each(blocks.map((b, i) => [i + 1, b]))(
+    'example %i passes actionlint and the rules',
+    async (_i, block) => {
+      const findings = await runLint(block as string, '<stdin>');
+      expect(findings.map(f => `${f.line}: ${f.message}`)).toEqual([]);
+      // Checked as if it called this checkout's workflow.
+      const local = (block as string).replace(
+        /uses: [\w-]+\/app-platform-pipeline\/(\.github\/workflows\/[\w.-]+)@\S+/g,
+        'uses: ./$1'
+      );
+      expect(checkWorkflow('README example', loadWorkflow(local), root, reusable)).toEqual([]);
+    }
+  );
+});
