@@ -122,6 +122,10 @@ describe('image deploys', () => {
       q => q.method === 'GET' && q.path === `/v2/apps/${appId}/deployments/${deployments.v3}`
     );
     expect(polls).toHaveLength(outcome.wait!.polls);
+    // The whole deploy: GET app, PUT, the polls, GET app (live URL), then 2 × (logs URL + archive) for BUILD/DEPLOY.
+    const all = apiRequests(from);
+    expect(all.filter(q => !q.path.includes('/logs'))).toHaveLength(outcome.wait!.polls + 3);
+    expect(all.filter(q => q.path.endsWith('/logs'))).toHaveLength(2);
     expect(outcome.wait!.phases.map(p => p.phase)).toEqual(
       ['PENDING_BUILD', 'BUILDING', 'PENDING_DEPLOY', 'DEPLOYING', 'ACTIVE'].filter(p =>
         outcome.wait!.phases.some(x => x.phase === p)
