@@ -203,3 +203,53 @@ export async function waitUntilReady(
     await delay(hc.periodMs, undefined, { signal });
   }
 }
+
+export interface CommandOptions {
+  command: string;
+  cwd: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+  signal: AbortSignal;
+  onLine: (line: string) => void;
+}
+
+/** A one-off command (a job's run_command): resolves with the exit code, or `timeout`/`canceled`/a signal name. */
+export function runCommand(opts: CommandOptions): Promise<number | string> {
+  installExitHook();
+  const child = spawn('/bin/sh', ['-c', opts.command], {
+    cwd: opts.cwd,
+    env: opts.env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  live.add(child);
+  for (const stream of [child.stdout, child.stderr]) {
+    let rest = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      const parts = (rest + chunk).split('\n');
+      rest = parts.pop() ?? '';
+      for (const p of parts) if (p.trim()) opts.onLine(p);
+    });
+  }
+  let why: string | undefined;
+  const kill = (reason: string) => {
+    why ??= reason;
+    child.kill('SIGKILL');
+  };
+  const timer = setTimeout(() => kill('timeout'), opts.timeoutMs);
+  const onAbort = () => kill('canceled');
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  return new Promise(resolve => {
+    const done = (result: number | string) => {
+      clearTimeout(timer);
+      opts.signal.removeEventListener('abort', onAbort);
+      live.delete(child);
+      resolve(why ?? result);
+    };
+    child.once('error', err => {
+      opts.onLine(`failed to start: ${err.message}`);
+      done('spawn-error');
+    });
+    child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown'));
+  });
+}

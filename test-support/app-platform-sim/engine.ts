@@ -4,8 +4,10 @@
 // the app's live URL proxy to it; the previous ACTIVE deployment becomes SUPERSEDED and its process is stopped.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import { dirname } from 'node:path';
 import {
   freePort,
+  runCommand,
   startAppProcess,
   waitUntilReady,
   type AppProcess,
@@ -44,6 +46,8 @@ export interface EngineOptions {
   readyTimeoutMs: number;
   /** Grace given to a replaced process on SIGTERM before SIGKILL. */
   stopGraceMs: number;
+  /** Longest a PRE_DEPLOY job may run. */
+  jobTimeoutMs: number;
 }
 
 export interface DeploymentState {
@@ -127,8 +131,15 @@ export function componentsOf(spec: AppSpec): (ComponentRef & { spec: Obj })[] {
   ];
   for (const [list, kind] of lists) {
     const items = spec[list];
-    if (Array.isArray(items))
-      for (const c of items) if (isObj(c)) out.push({ name: String(c.name), kind, spec: c });
+    if (!Array.isArray(items)) continue;
+    for (const c of items)
+      if (isObj(c))
+        out.push({
+          name: String(c.name),
+          kind,
+          spec: c,
+          ...(kind === 'job' ? { jobKind: String(c.kind ?? 'UNSPECIFIED') } : {})
+        });
   }
   return out;
 }
@@ -297,6 +308,16 @@ export class Engine {
       await this.runLeaf(dep, 'deploy.initialize', async () => {
         this.log(dep, 'DEPLOY', 'platform', `Deploying ${comps.length} component(s)`);
       });
+      for (const c of comps.filter(x => x.jobKind === 'PRE_DEPLOY')) {
+        await this.runLeaf(dep, `deploy.components.${c.name}.run`, async leaf => {
+          const result = await this.runJob(app, dep, c.name, c.spec);
+          if (result !== 0)
+            throw new StepFailure(leaf, {
+              code: 'PreDeployJobFailed',
+              message: `Your deploy failed because the pre-deploy job ${c.name} exited with ${result}.`
+            });
+        });
+      }
       for (const c of comps.filter(x => x.kind === 'service' || x.kind === 'worker')) {
         await this.runLeaf(dep, `deploy.components.${c.name}.deploy`, async () => {
           if (c.kind === 'service') await this.startComponent(app, dep, c.name, c.spec);
@@ -453,6 +474,32 @@ export class Engine {
       onLine: line => this.log(dep, dep.phase === 'ACTIVE' ? 'RUN' : 'DEPLOY', name, line)
     });
     dep.processes.set(name, proc);
+  }
+
+  /** Runs a job's run_command once (sh -c, cwd = the example app); resolves with 0 or what ended it. */
+  private async runJob(
+    app: AppState,
+    dep: DeploymentState,
+    name: string,
+    spec: Obj
+  ): Promise<number | string> {
+    const env = this.envFor(app, dep, name, spec, 0);
+    delete env.PORT;
+    // The job's command (e.g. `alembic upgrade head`) must find the tools of the configured Python first.
+    env.PATH = `${dirname(this.opts.python)}:${env.PATH}`;
+    const command =
+      typeof spec.run_command === 'string' && spec.run_command.trim() ? spec.run_command : 'true';
+    this.log(dep, 'DEPLOY', name, `Running pre-deploy job: ${command}`);
+    const code = await runCommand({
+      command,
+      cwd: this.opts.exampleAppDir,
+      env,
+      timeoutMs: this.opts.jobTimeoutMs,
+      signal: dep.abort.signal,
+      onLine: line => this.log(dep, 'DEPLOY', name, line)
+    });
+    this.log(dep, 'DEPLOY', name, `Job ${name} finished: ${code === 0 ? 'succeeded' : `failed (${code})`}`);
+    return code;
   }
 
   /** Routes the live URL to the new deployment, supersedes the old one and stops its processes gracefully. */

@@ -38,6 +38,8 @@ export interface SimulatorOptions {
   readyTimeoutMs?: number;
   /** SIGTERM grace for replaced processes before SIGKILL (default 10 s). */
   stopGraceMs?: number;
+  /** Longest a PRE_DEPLOY job may run (default 120 s). */
+  jobTimeoutMs?: number;
   /** How many newer live revisions a rollback target may be behind (default 10). */
   revisionLimit?: number;
 }
@@ -84,7 +86,8 @@ export async function startAppPlatformSimulator(opts: SimulatorOptions = {}): Pr
     phaseDelayMs: opts.phaseDelayMs ?? 200,
     healthCheckPeriodMs: opts.healthCheckPeriodMs ?? 250,
     readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
-    stopGraceMs: opts.stopGraceMs ?? 10_000
+    stopGraceMs: opts.stopGraceMs ?? 10_000,
+    jobTimeoutMs: opts.jobTimeoutMs ?? 120_000
   });
   const faultState: FaultState = {
     failNext: { remaining: 0, status: 503 },

@@ -1,6 +1,13 @@
 // The app's stable live URL: a small reverse proxy that forwards to the ACTIVE deployment's process.
 // Switching deployments only swaps the target port, so clients keep one URL across releases.
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  request,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse
+} from 'node:http';
 
 export interface LiveProxy {
   port: number;
@@ -9,6 +16,9 @@ export interface LiveProxy {
   target(): number | undefined;
   close(): Promise<void>;
 }
+
+// No upstream keep-alive: an idle pooled connection would hold a replaced process in its graceful shutdown.
+const upstreamAgent = new Agent({ keepAlive: false });
 
 export async function startLiveProxy(port = 0): Promise<LiveProxy> {
   let targetPort: number | undefined;
@@ -23,6 +33,7 @@ export async function startLiveProxy(port = 0): Promise<LiveProxy> {
       {
         host: '127.0.0.1',
         port: to,
+        agent: upstreamAgent,
         method: req.method,
         path: req.url,
         headers: { ...req.headers, 'x-forwarded-proto': 'http' }

@@ -26,13 +26,17 @@ export class SecretVault {
     return this.isEncrypted(value) ? this.plain.get(value) : value;
   }
 
-  /** A copy of the spec with every secret sealed; other fields untouched. */
+  /** A copy of the spec with every secret sealed and null env values dropped; other fields untouched. */
   sealSpec<T>(spec: T): T {
     const copy = structuredClone(spec) as unknown;
     const visitEnvs = (envs: unknown) => {
       if (!Array.isArray(envs)) return;
-      for (const e of envs)
-        if (isObj(e) && e.type === 'SECRET' && typeof e.value === 'string') e.value = this.seal(e.value);
+      for (const e of envs) {
+        if (!isObj(e)) continue;
+        // An empty YAML `value:` arrives as null; the API stores it as unset (godo: omitempty).
+        if (e.value === null) delete e.value;
+        if (e.type === 'SECRET' && typeof e.value === 'string') e.value = this.seal(e.value);
+      }
     };
     if (!isObj(copy)) return copy as T;
     visitEnvs(copy.envs);

@@ -9,6 +9,8 @@ export interface ComponentRef {
   name: string;
   /** services, workers, jobs, static_sites */
   kind: 'service' | 'worker' | 'job' | 'static_site';
+  /** For jobs: PRE_DEPLOY, POST_DEPLOY, ... */
+  jobKind?: string;
 }
 
 const step = (name: string, extra: Partial<Step> = {}): Step => ({
@@ -37,22 +39,31 @@ export function buildStepTree(components: ComponentRef[]): Step[] {
       })
     ]
   });
-  // Only long-running components are "deployed and waited for"; jobs run as part of deploy in reality,
-  // the simulator lists them but never runs them (README: differences).
+  // PRE_DEPLOY jobs run before the new version is started (a failing one fails the deployment); services
+  // and workers are deployed and waited for. Other job kinds are built but not run (README: differences).
+  const preDeploy = components.filter(c => c.kind === 'job' && c.jobKind === 'PRE_DEPLOY');
   const running = components.filter(c => c.kind === 'service' || c.kind === 'worker');
   const deploy = step('deploy', {
     steps: [
       step('initialize'),
       step('components', {
-        steps: running.map(c =>
-          step(c.name, {
-            component_name: c.name,
-            steps: [
-              step('deploy', { component_name: c.name, message_base: `Deploying ${noun[c.kind]}` }),
-              step('wait', { component_name: c.name, message_base: `Waiting for ${noun[c.kind]}` })
-            ]
-          })
-        )
+        steps: [
+          ...preDeploy.map(c =>
+            step(c.name, {
+              component_name: c.name,
+              steps: [step('run', { component_name: c.name, message_base: 'Running pre-deploy job' })]
+            })
+          ),
+          ...running.map(c =>
+            step(c.name, {
+              component_name: c.name,
+              steps: [
+                step('deploy', { component_name: c.name, message_base: `Deploying ${noun[c.kind]}` }),
+                step('wait', { component_name: c.name, message_base: `Waiting for ${noun[c.kind]}` })
+              ]
+            })
+          )
+        ]
       }),
       step('finalize')
     ]

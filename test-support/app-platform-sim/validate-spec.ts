@@ -43,7 +43,9 @@ function validateEnvs(envs: unknown, field: string): void {
     check(isObj(e), f, 'must be an object');
     const env = e as Obj;
     check(typeof env.key === 'string' && ENV_KEY.test(env.key), `${f}.key`, `must match ${ENV_KEY.source}`);
-    if (env.value !== undefined) check(typeof env.value === 'string', `${f}.value`, 'must be a string');
+    // null: a YAML `value:` left empty, which the API takes as an empty value
+    if (env.value !== undefined && env.value !== null)
+      check(typeof env.value === 'string', `${f}.value`, 'must be a string');
     if (env.type !== undefined)
       check(['GENERAL', 'SECRET'].includes(env.type as string), `${f}.type`, 'must be GENERAL or SECRET');
     if (env.scope !== undefined)
