@@ -218,10 +218,10 @@ async function preview(
   );
   for (const r of report.pending) log.info(`  ${r.id}  ${r.message}`);
   if (report.pending.length === 0) {
-    const ahead = !report.targets.every(t => graph.ancestors(report.from).has(t));
-    if (ahead)
-      throw new Refusal(
-        `Target ${report.targets.join(', ')} is not reachable by upgrading from ${show(report.from)}`
+    // Pending is empty only when every target is at or below the current revision: never a downgrade.
+    if (!sameRevisions(report.from, report.targets))
+      log.info(
+        `The database (${show(report.from)}) is already past ${report.targets.join(', ')}; this action never downgrades.`
       );
     report.sql = '-- Nothing to apply: the database is at the target revision.\n';
     report.render = { ok: true };
