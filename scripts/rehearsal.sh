@@ -5,5 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-[ -f dist/deploy-app-platform/index.js ] || npm run build
+# Bundles are committed; build them only in a checkout that has none.
+[ -d dist ] || npm run build
 exec npx tsx scripts/rehearsal/main.ts "$@"
