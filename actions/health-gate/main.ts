@@ -3,12 +3,7 @@ import { Inputs } from '../../src/kit/inputs.js';
 import { createLogger } from '../../src/kit/log.js';
 import { Summary } from '../../src/kit/summary.js';
 import { runAction, setOutputs } from '../../src/kit/actions-io.js';
-import { DigitalOceanClient } from '../../src/digitalocean/client.js';
-import { checkCertificate } from '../../src/health/certificate.js';
-import { runGate } from '../../src/health/gate.js';
-import { createHttpProbe } from '../../src/health/probe.js';
 import { failureMessage, outageLines, summarySections } from '../../src/health/report.js';
-import { digitalOceanRollback } from '../../src/health/rollback.js';
 import { systemClock } from '../../src/health/types.js';
 import { plannedProbes } from '../../src/health/window.js';
 
@@ -50,6 +45,20 @@ await runAction(async () => {
   if (rollback && !appId)
     throw new InputError('app-id', 'is required when rollback is true (the id of the App Platform app)');
 
+  // Loaded after the inputs are valid: a bad input fails without paying for the HTTP stack.
+  const [
+    { DigitalOceanClient },
+    { checkCertificate },
+    { runGate },
+    { createHttpProbe },
+    { digitalOceanRollback }
+  ] = await Promise.all([
+    import('../../src/digitalocean/client.js'),
+    import('../../src/health/certificate.js'),
+    import('../../src/health/gate.js'),
+    import('../../src/health/probe.js'),
+    import('../../src/health/rollback.js')
+  ]);
   const logger = createLogger();
   const release = createHttpProbe({ url, timeoutMs: requestTimeoutMs, expectedVersion });
   const restored = createHttpProbe({ url, timeoutMs: requestTimeoutMs });
