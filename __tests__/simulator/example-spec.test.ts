@@ -15,7 +15,9 @@ let databaseUrl = '';
 
 function exampleSpec(vars: Record<string, string>) {
   const text = readFileSync(join(EXAMPLE_APP_DIR, '.do', 'app.yaml'), 'utf8');
-  return parseYaml(text.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_m, name: string) => vars[name] ?? '')) as Record<string, unknown>;
+  return parseYaml(
+    text.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_m, name: string) => vars[name] ?? '')
+  ) as Record<string, unknown>;
 }
 
 async function alembicVersion(): Promise<string | undefined> {
@@ -55,7 +57,11 @@ test('app.yaml as written: the PRE_DEPLOY migration runs, then web goes ACTIVE a
   const { deployment } = await waitForDeployment(h.sim, appId, created.body.app.pending_deployment.id);
   expect(deployment.phase).toBe('ACTIVE');
   const job = deployment.progress.steps[1].steps[1].steps[0];
-  expect(job).toMatchObject({ name: 'migrate', status: 'SUCCESS', steps: [{ name: 'run', message_base: 'Running pre-deploy job' }] });
+  expect(job).toMatchObject({
+    name: 'migrate',
+    status: 'SUCCESS',
+    steps: [{ name: 'run', message_base: 'Running pre-deploy job' }]
+  });
   expect(await alembicVersion()).toBe('0003');
   const live = (await api(h.sim, 'GET', `/v2/apps/${appId}`)).body.app.live_url;
   expect(await health(live)).toEqual({ status: 200, version: 'commit-1' });
@@ -69,7 +75,11 @@ test('app.yaml as written: the PRE_DEPLOY migration runs, then web goes ACTIVE a
   expect(failed.deployment.phase).toBe('ERROR');
   const step = failed.deployment.progress.steps[1].steps[1].steps[0].steps[0];
   expect(step).toMatchObject({ status: 'ERROR', reason: { code: 'PreDeployJobFailed' } });
-  const logs = await api(h.sim, 'GET', `/v2/apps/${appId}/deployments/${failed.deployment.id}/components/migrate/logs?type=DEPLOY`);
+  const logs = await api(
+    h.sim,
+    'GET',
+    `/v2/apps/${appId}/deployments/${failed.deployment.id}/components/migrate/logs?type=DEPLOY`
+  );
   expect(await (await fetch(logs.body.historic_urls[0])).text()).toContain('no_such_revision');
   expect(await health(live)).toEqual({ status: 200, version: 'commit-1' });
 });
