@@ -157,7 +157,7 @@ async function stopPostgres(info: PostgresInfo, guard: Guard, runOpts: RunOption
   }
   for (const pid of info.pids) await terminate({ pid, name: 'postgres' }, 'SIGQUIT', 5000);
   rmSync(info.dir, { recursive: true, force: true });
-  guard.release();
+  await guard.release();
 }
 
 /**

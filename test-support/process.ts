@@ -216,15 +216,18 @@ export class Guard {
     appendFileSync(join(this.dir, '.guard'), `${pid} ${name} ${signal.replace(/^SIG/, '')}\n`);
   }
 
-  get watchdogPid(): number | undefined {
-    return this.watchdog?.pid;
+  /** After a normal stop: nothing left to guard. Resolves once the watchdog is gone too. */
+  async release(): Promise<void> {
+    const pid = this.forget();
+    while (pid !== undefined && isAlive(pid)) await sleep(10);
   }
 
-  /** After a normal stop: nothing left to guard. */
-  release(): void {
+  private forget(): number | undefined {
     live.delete(this);
-    if (this.watchdog?.pid !== undefined) signalQuietly(this.watchdog.pid, 'SIGKILL');
+    const pid = this.watchdog?.pid;
+    if (pid !== undefined) signalQuietly(pid, 'SIGKILL');
     this.watchdog = undefined;
+    return pid;
   }
 
   /** Synchronous kill + remove, for the exit handler. */
@@ -236,7 +239,7 @@ export class Guard {
     for (const p of pids)
       if (isAlive(p.pid) && processName(p.pid) === p.name) signalQuietly(p.pid, 'SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
-    this.release();
+    this.forget();
   }
 }
 
@@ -261,6 +264,7 @@ function startWatchdog(dir: string): ChildProcess {
     stdio: 'ignore',
     detached: true
   });
+  child.on('error', () => {}); // no shell to spawn: the exit handler still covers every exit but SIGKILL
   child.unref();
   return child;
 }
@@ -289,9 +293,4 @@ function installHandlers(): void {
     };
     process.on(signal, onSignal);
   }
-}
-
-/** Whether any started server has not been stopped yet (for tests and the CLI). */
-export function liveGuards(): number {
-  return live.size;
 }

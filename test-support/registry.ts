@@ -72,7 +72,7 @@ async function startOnce(opts: StartRegistryOptions): Promise<RegistryServer> {
     const stop = async (): Promise<void> => {
       await terminate({ pid, name: 'docker-registry' }, 'SIGTERM', 5000);
       rmSync(dir, { recursive: true, force: true });
-      guard.release();
+      await guard.release();
     };
     return { ...info, stop: () => (stopped ??= stop()) };
   } catch (err) {

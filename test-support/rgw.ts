@@ -193,7 +193,7 @@ async function stopRgw(
 ): Promise<void> {
   for (const daemon of [...started].reverse()) await terminate(daemon, 'SIGTERM', 10_000);
   rmSync(info.dir, { recursive: true, force: true });
-  guard.release();
+  await guard.release();
 }
 
 /** A handle on an S3 server started elsewhere (the stack file); stop() is a no-op. */

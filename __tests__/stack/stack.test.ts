@@ -3,7 +3,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { spawn, execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,20 @@ function running(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Processes whose command line mentions `dir` (daemons, watchdogs): none may outlive stop(). */
+function processesUsing(dir: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter(p => /^\d+$/.test(p))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmdline.includes(dir) && running(Number(pid))) found.push(`${pid} ${cmdline}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }
 
 async function eventually(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
@@ -82,6 +96,7 @@ describe('startPostgres', () => {
       await server.stop();
     }
     expect(server.pids.filter(running)).toEqual([]);
+    expect(processesUsing(server.dir)).toEqual([]);
     expect(existsSync(server.dir)).toBe(false);
   });
 
@@ -147,6 +162,7 @@ describe('startRgw', () => {
       await server.stop();
     }
     expect(server.pids.filter(running)).toEqual([]);
+    expect(processesUsing(server.dir)).toEqual([]);
     expect(existsSync(server.dir)).toBe(false);
   });
 });
@@ -210,6 +226,7 @@ describe('startRegistry', () => {
       await registry.stop();
     }
     expect(registry.pids.filter(running)).toEqual([]);
+    expect(processesUsing(registry.dir)).toEqual([]);
     expect(existsSync(registry.dir)).toBe(false);
   });
 });
@@ -295,6 +312,7 @@ describe('stack-cli and the stack file', () => {
       cli.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(pids.filter(running)).toEqual([]);
+      expect([...processesUsing(stack.postgres!.dir), ...processesUsing(stack.registry!.dir)]).toEqual([]);
       expect(existsSync(stack.postgres!.dir) || existsSync(stack.registry!.dir)).toBe(false);
       expect(existsSync(file)).toBe(false);
       expect(() => readStackFile(file)).toThrow(/cannot read the stack file/);
