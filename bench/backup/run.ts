@@ -1,0 +1,251 @@
+/**
+ * Backup benchmark (not a test): on a generated database of --size-gb (default 1), in one run, wall time and
+ * peak RSS (summed over the whole process tree, sampled every 100 ms) of
+ *   1. pg_dump -Fc > /dev/null                                   (the baseline)
+ *   2. pg_dump -Fc | gpg --symmetric --cipher-algo AES256 | aws s3 cp - s3://...   (the seed's shell recipe)
+ *   3. our backup (dist/backup as a process, the same local RGW)
+ * then restore: pg_restore from a local file vs our restore (download, checksum, decrypt, pg_restore), and with
+ * --flat, our backup again at 3x the size (RSS must stay flat). Ratios are against baselines of this same run.
+ *   npx tsx bench/backup/run.ts [--size-gb 1] [--flat]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { startPostgres, type PostgresServer } from '../../test-support/postgres.js';
+import { startRgw, type S3Server } from '../../test-support/rgw.js';
+import { libpqConnection } from '../../src/postgres/url.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
+const sizeGb = Number(flag('--size-gb', '1'));
+const flat = args.includes('--flat');
+const bundle = resolve('dist/backup/index.js');
+const work = mkdtempSync(join(tmpdir(), 'bench-backup-'));
+const PASSPHRASE = 'bench-passphrase-not-secret';
+writeFileSync(join(work, 'pw'), PASSPHRASE);
+
+/** Every pid below `root` (inclusive), from /proc. */
+function tree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+    } catch {
+      // exited while we looked
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    out.push(p);
+    for (const c of children.get(p) ?? []) walk(c);
+  };
+  walk(root);
+  return out;
+}
+
+function rssKb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+interface Measure {
+  name: string;
+  seconds: number;
+  peakRssMb: number;
+}
+
+async function measure(name: string, command: string, env: Record<string, string> = {}): Promise<Measure> {
+  const started = process.hrtime.bigint();
+  const child = spawn('bash', ['-o', 'pipefail', '-c', command], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  let err = '';
+  child.stdout.resume();
+  child.stderr.on('data', d => (err = (err + d).slice(-3000)));
+  let peak = 0;
+  const timer = setInterval(() => {
+    // The bash wrapper itself is excluded; everything it started counts.
+    const total = tree(child.pid!)
+      .filter(p => p !== child.pid)
+      .reduce((sum, p) => sum + rssKb(p), 0);
+    peak = Math.max(peak, total);
+  }, 100);
+  const code = await new Promise<number>(r => child.on('close', c => r(c ?? -1)));
+  clearInterval(timer);
+  if (code !== 0) throw new Error(`${name} failed (${code}): ${err}`);
+  const m = { name, seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssMb: peak / 1024 };
+  process.stdout.write(`  ${name}: ${m.seconds.toFixed(1)} s, peak RSS ${m.peakRssMb.toFixed(0)} MB\n`);
+  return m;
+}
+
+/** ~`gb` GiB of SignUpFlow-like rows: text, numbers, jsonb and some incompressible bytes. */
+async function generate(url: string, gb: number): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(`CREATE TABLE IF NOT EXISTS signups (id bigserial PRIMARY KEY, volunteer text, email text, event_at timestamptz,
+      details jsonb, note text, token text)`);
+    const target = gb * 1024 ** 3;
+    for (;;) {
+      const size = Number(
+        (await c.query<{ s: string }>(`SELECT pg_total_relation_size('signups') AS s`)).rows[0]!.s
+      );
+      if (size >= target) {
+        // A long-lived database has been vacuumed and analyzed by autovacuum: hint bits set, reltuples known.
+        await c.query('VACUUM ANALYZE signups');
+        return size;
+      }
+      await c.query(`INSERT INTO signups (volunteer, email, event_at, details, note, token)
+        SELECT 'Volunteer ' || g, 'volunteer' || g || '@example.org', now() - g * interval '1 minute',
+               jsonb_build_object('shift', g % 7, 'role', (ARRAY['usher','kids','music','kitchen'])[1 + g % 4], 'confirmed', g % 3 = 0),
+               repeat('Serving at the Sunday service, bring a friend. ', 1 + g % 5), md5(random()::text) || md5(random()::text)
+          FROM generate_series(1, 500000) g`);
+    }
+  } finally {
+    await c.end();
+  }
+}
+
+function backupEnv(
+  s3: S3Server,
+  url: string,
+  prefix: string,
+  extra: Record<string, string> = {}
+): Record<string, string> {
+  return {
+    INPUT_MODE: 'backup',
+    'INPUT_DATABASE-URL': url,
+    'INPUT_STORAGE-URL': `s3://${s3.bucket}/${prefix}`,
+    'INPUT_S3-ENDPOINT': s3.endpoint,
+    'INPUT_S3-ACCESS-KEY-ID': s3.accessKeyId,
+    'INPUT_S3-SECRET-ACCESS-KEY': s3.secretAccessKey,
+    'INPUT_S3-FORCE-PATH-STYLE': 'true',
+    INPUT_PASSPHRASE: PASSPHRASE,
+    INPUT_PRUNE: 'false',
+    ...extra
+  };
+}
+
+const ratio = (a: Measure, b: Measure) => (a.seconds / b.seconds).toFixed(2);
+
+async function main(): Promise<void> {
+  let pgs: PostgresServer | undefined;
+  let s3: S3Server | undefined;
+  try {
+    [pgs, s3] = await Promise.all([
+      startPostgres(),
+      startRgw({ storeBytes: Math.ceil(sizeGb * (flat ? 4 : 1) * 2 + 2) * 1024 ** 3 })
+    ]);
+    const url = await pgs.createDatabase('bench');
+    process.stdout.write(`generating ~${sizeGb} GiB ...\n`);
+    const bytes = await generate(url, sizeGb);
+    process.stdout.write(`database: ${(bytes / 1024 ** 3).toFixed(2)} GiB (pg_total_relation_size)\n`);
+    const { dbname, env } = libpqConnection(url);
+    const awsEnv = {
+      ...env,
+      AWS_ACCESS_KEY_ID: s3.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
+      GNUPGHOME: mkdtempSync(join(tmpdir(), 'bench-gnupg-'))
+    };
+    // Warm the cache once so the first measured run is not penalised.
+    await measure('warm-up pg_dump', `pg_dump -Fc --dbname="$DB" > /dev/null`, { ...env, DB: dbname });
+
+    const alone = await measure('pg_dump -Fc > /dev/null', `pg_dump -Fc --dbname="$DB" > /dev/null`, {
+      ...env,
+      DB: dbname
+    });
+    const shell = await measure(
+      'pg_dump | gpg --symmetric | aws s3 cp -',
+      `pg_dump -Fc --dbname="$DB" | gpg --batch --pinentry-mode loopback --passphrase-file "$PW" --symmetric --cipher-algo AES256 -o - | aws s3 cp - "s3://$BUCKET/shell/recipe.dump.gpg" --endpoint-url "$ENDPOINT" --only-show-errors`,
+      { ...awsEnv, DB: dbname, PW: join(work, 'pw'), BUCKET: s3.bucket, ENDPOINT: s3.endpoint }
+    );
+    const ours = await measure(
+      'ours (dist/backup)',
+      `node "${bundle}" > "${join(work, 'ours.log')}"`,
+      backupEnv(s3, url, 'ours')
+    );
+    process.stdout.write(
+      readFileSync(join(work, 'ours.log'), 'utf8')
+        .split('\n')
+        .filter(l => l.includes('(archive stored)'))
+        .join('\n') + '\n'
+    );
+
+    // Restore: pg_restore from a local file vs ours (download + checksum pass + decrypt + pg_restore).
+    const dumpFile = join(work, 'plain.dump');
+    await measure(
+      'pg_dump -Fc > file (for the restore baseline)',
+      `pg_dump -Fc --dbname="$DB" > "${dumpFile}"`,
+      { ...env, DB: dbname }
+    );
+    const r1 = await pgs.createDatabase('restore_baseline');
+    const restoreFlags = '--no-owner --no-privileges --exit-on-error --single-transaction';
+    const restoreAlone = await measure(
+      'pg_restore < local file',
+      `pg_restore ${restoreFlags} --dbname="$T" "${dumpFile}"`,
+      {
+        ...env,
+        T: libpqConnection(r1).dbname
+      }
+    );
+    const r2 = await pgs.createDatabase('restore_ours');
+    const restoreOurs = await measure('ours restore', `node "${bundle}" > "${join(work, 'restore.log')}"`, {
+      ...backupEnv(s3, r2, 'ours'),
+      INPUT_MODE: 'restore'
+    });
+
+    const lines = [
+      '',
+      `backup of ${(bytes / 1024 ** 3).toFixed(2)} GiB (archive ${(statSync(dumpFile).size / 1024 ** 2).toFixed(0)} MiB):`,
+      `| run | wall s | peak RSS MB | vs pg_dump alone | vs shell recipe |`,
+      `| --- | --- | --- | --- | --- |`,
+      ...[alone, shell, ours].map(
+        m =>
+          `| ${m.name} | ${m.seconds.toFixed(1)} | ${m.peakRssMb.toFixed(0)} | ${ratio(m, alone)} | ${ratio(m, shell)} |`
+      ),
+      '',
+      `| restore | wall s | peak RSS MB | vs pg_restore |`,
+      `| --- | --- | --- | --- |`,
+      ...[restoreAlone, restoreOurs].map(
+        m => `| ${m.name} | ${m.seconds.toFixed(1)} | ${m.peakRssMb.toFixed(0)} | ${ratio(m, restoreAlone)} |`
+      ),
+      '',
+      `targets: ours <= 1.10 x pg_dump alone (${ratio(ours, alone)}), <= 0.90 x shell (${ratio(ours, shell)}), restore <= 1.15 x pg_restore (${ratio(restoreOurs, restoreAlone)})`
+    ];
+    rmSync(dumpFile, { force: true });
+    if (flat) {
+      await pgs.dropDatabase('restore_baseline');
+      await pgs.dropDatabase('restore_ours');
+      process.stdout.write(`generating up to ~${sizeGb * 3} GiB for the flatness run ...\n`);
+      const bigger = await generate(url, sizeGb * 3);
+      const big = await measure(
+        'ours at 3x size',
+        `node "${bundle}" > "${join(work, 'ours3.log')}"`,
+        backupEnv(s3, url, 'ours3')
+      );
+      // The node process alone (pg_dump's own RSS is not ours to flatten).
+      lines.push(
+        `flatness: ${(bigger / 1024 ** 3).toFixed(2)} GiB -> peak RSS ${big.peakRssMb.toFixed(0)} MB vs ${ours.peakRssMb.toFixed(0)} MB at 1x (ratio ${(big.peakRssMb / ours.peakRssMb).toFixed(2)}), wall ${big.seconds.toFixed(1)} s`
+      );
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await Promise.allSettled([pgs?.stop(), s3?.stop()]);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
