@@ -19,6 +19,16 @@ export async function freePort(): Promise<number> {
   throw new Error('could not find a free port on 127.0.0.1');
 }
 
+/** Whether nothing listens on 127.0.0.1:<port> right now. */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
 function kernelPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

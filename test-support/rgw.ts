@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { freePort, retryOnPortClash } from './ports.js';
+import { freePort, portIsFree, retryOnPortClash } from './ports.js';
 import { Guard, logTail, makeTempDir, run, spawnDaemon, spawned, terminate, waitUntil } from './process.js';
 
 export interface S3Info {
@@ -51,7 +51,7 @@ export function startRgw(opts: StartRgwOptions = {}): Promise<S3Server> {
 
 async function startOnce(opts: StartRgwOptions): Promise<S3Server> {
   const monPort = await freePort();
-  const s3Port = await freePort();
+  let s3Port = await freePort();
   const dir = makeTempDir('rgw');
   const guard = new Guard(dir);
   const conf = join(dir, 'ceph.conf');
@@ -135,6 +135,12 @@ async function startOnce(opts: StartRgwOptions): Promise<S3Server> {
     await launch('osd', ['-i', '0']);
     // No need to wait for the OSD: radosgw creates its pools on the mon and its first writes simply wait for
     // the OSD to come up (no op timeout), so the two boot side by side.
+    // Seconds have passed since the S3 port was chosen, and radosgw binds only after setting up its pools: a port
+    // taken meanwhile is cheaper to replace now than after a failed start.
+    if (!(await portIsFree(s3Port))) {
+      s3Port = await freePort();
+      writeFileSync(conf, cephConf({ dir, fsid, monPort, s3Port, opts }));
+    }
     await launch('rgw', ['-n', 'client.rgw']);
     const endpoint = `http://127.0.0.1:${s3Port}`;
     await waitUntil(async () => (await httpStatus(endpoint)) === 200, {
