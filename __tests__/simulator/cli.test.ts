@@ -6,12 +6,21 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../../test-support/app-platform-sim/index.js';
-import { api } from './harness.js';
+import { sharedPostgres } from '../../test-support/shared.js';
+import { api, health } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
 const tsx = resolve(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const cli = resolve(REPO_ROOT, 'test-support', 'app-platform-sim', 'cli.ts');
 const children: ChildProcess[] = [];
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -36,26 +45,46 @@ async function waitForFile(path: string, ms = 60_000): Promise<void> {
   }
 }
 
-test('serves until SIGTERM: JSON file, seeded app, control API, clean exit', async () => {
-  const specFile = join(dir, 'worker.json');
+test('serves until SIGTERM: JSON file, seeded app serving, control API, clean exit with its app process gone', async () => {
+  const pg = await sharedPostgres();
+  const specFile = join(dir, 'app.json');
   writeFileSync(
     specFile,
     JSON.stringify({
       name: 'cli-app',
-      workers: [{ name: 'queue', github: { repo: 'acme/x', branch: 'main' } }]
+      services: [
+        {
+          name: 'web',
+          github: { repo: 'acme/signupflow', branch: 'main' },
+          health_check: { http_path: '/health' },
+          envs: [{ key: 'APP_VERSION', value: 'cli-1' }]
+        }
+      ]
     })
   );
   const json = join(dir, 'sim.json');
-  const run = start(['--json', json, '--token', 'dop_v1_cli', '--phase-delay-ms', '10', '--seed', specFile]);
+  const run = start([
+    '--json',
+    json,
+    '--token',
+    'dop_v1_cli',
+    '--phase-delay-ms',
+    '10',
+    '--app-env',
+    `DATABASE_URL=${pg.url}`,
+    '--seed',
+    specFile
+  ]);
   await waitForFile(json);
   const info = JSON.parse(readFileSync(json, 'utf8')) as {
     url: string;
     token: string;
     pid: number;
-    apps: { id: string; name: string }[];
+    apps: { id: string; name: string; live_url: string }[];
   };
   expect(info).toMatchObject({ token: 'dop_v1_cli', apps: [{ name: 'cli-app' }] });
   const sim = { url: info.url, token: info.token };
+  expect(await health(info.apps[0]!.live_url)).toEqual({ status: 200, version: 'cli-1' });
 
   const apps = await api(sim, 'GET', '/v2/apps');
   expect(apps.body.apps.map((a: { id: string }) => a.id)).toEqual([info.apps[0]!.id]);
@@ -67,10 +96,16 @@ test('serves until SIGTERM: JSON file, seeded app, control API, clean exit', asy
   expect((await api(sim, 'GET', '/v2/apps')).status).toBe(200);
   const log = (await api(sim, 'GET', '/_sim/requests')).body.requests as { path: string; status: number }[];
   expect(log.map(r => r.status)).toEqual([200, 503, 200]);
+  const procs = (await api(sim, 'GET', '/_sim/processes')).body.processes as {
+    pid: number;
+    component: string;
+  }[];
+  expect(procs.map(p => p.component)).toEqual(['web']);
 
   run.child.kill('SIGTERM');
   expect(await run.exited).toBe(0);
   await expect(fetch(`${info.url}/v2/apps`)).rejects.toThrow();
+  expect(isAlive(procs[0]!.pid)).toBe(false);
 }, 90_000);
 
 test('a bad option fails at once with one line naming it', async () => {

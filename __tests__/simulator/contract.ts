@@ -55,7 +55,8 @@ const addFormats =
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 for (const f of ['int32', 'int64', 'uint32', 'uint64', 'float', 'double']) ajv.addFormat(f, true);
-const compiled = new Map<Schema, ReturnType<typeof ajv.compile>>();
+// Inlining made many operations carry identical copies of one schema (app, deployment, error): compile each once.
+const compiled = new Map<string, ReturnType<typeof ajv.compile>>();
 
 export function findOperation(method: string, path: string): { template: string; op: Operation } | undefined {
   let best: { template: string; op: Operation; literal: number } | undefined;
@@ -139,10 +140,11 @@ export function contractViolations(requests: RecordedRequest[]): Violation[] {
         out.push({ call, status: r.status, problems: ['documented as empty, body sent'] });
       continue;
     }
-    let validate = compiled.get(schema);
+    const key = JSON.stringify(schema);
+    let validate = compiled.get(key);
     if (!validate) {
       validate = ajv.compile(schema);
-      compiled.set(schema, validate);
+      compiled.set(key, validate);
     }
     const problems: string[] = [];
     if (!validate(r.response))

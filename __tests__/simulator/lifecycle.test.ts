@@ -213,6 +213,19 @@ describe('failing releases leave the previous deployment serving', () => {
     expect(proc.hasExited()).toBe(true);
   });
 
+  test('registry_credentials are used for the pull and come back encrypted; wrong ones fail the pull', async () => {
+    const spec = (await api(h.sim, 'GET', `/v2/apps/${appId}`)).body.app.spec;
+    spec.services[0].image = { ...h.images.v2!.source, registry_credentials: 'acme:wrong-password' };
+    const put = await api(h.sim, 'PUT', `/v2/apps/${appId}`, { spec });
+    expect(put.body.app.spec.services[0].image.registry_credentials).toMatch(/^EV\[1:/);
+    const { deployment } = await waitForDeployment(h.sim, appId, put.body.app.pending_deployment.id);
+    expect(deployment.phase).toBe('ERROR');
+    expect(deployment.progress.steps[0].steps[1].steps[0].reason).toEqual({
+      code: 'ImagePullFailed',
+      message: `unable to pull image acme/signupflow@${h.images.v2!.digest}: registry refused the credentials (HTTP 401)`
+    });
+  });
+
   test('an image the registry does not have fails at the build (pull) step', async () => {
     const spec = (await api(h.sim, 'GET', `/v2/apps/${appId}`)).body.app.spec;
     spec.services[0].image = { ...h.images.v2!.source, digest: `sha256:${'0'.repeat(64)}` };

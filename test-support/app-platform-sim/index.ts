@@ -149,6 +149,22 @@ export async function startAppPlatformSimulator(opts: SimulatorOptions = {}): Pr
       return { ok: true };
     }
     if (command === 'requests') return { requests };
+    if (command === 'processes')
+      return {
+        processes: [...engine.apps.values()].flatMap(a =>
+          a.deployments.flatMap(d =>
+            [...d.processes.entries()]
+              .filter(([, p]) => !p.hasExited())
+              .map(([component, p]) => ({
+                app_id: a.id,
+                deployment_id: d.id,
+                component,
+                pid: p.pid,
+                port: p.port
+              }))
+          )
+        )
+      };
     throw Object.assign(new Error(`unknown control command ${command}`), { status: 404 });
   };
 
