@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findPgBinary, parsePgVersion } from '../../src/postgres/binaries.js';
 import { databaseName, libpqConnection, withDatabase, withSslDefaults } from '../../src/postgres/url.js';
+import { nodePgConnectionString } from '../../src/postgres/server.js';
 
 describe('withSslDefaults', () => {
   test.each([
@@ -90,5 +91,16 @@ describe('pg_dump discovery', () => {
     await expect(
       findPgBinary('pg_dump', { pathEnv: join(root, 'none'), versionedRoot: join(root, 'none') })
     ).rejects.toThrow(/pg_dump not found/);
+  });
+});
+
+describe('nodePgConnectionString', () => {
+  test('gives node-postgres libpq semantics for sslmode, and nothing extra for local hosts', () => {
+    expect(nodePgConnectionString('postgresql://u:p@db.example.com/app')).toBe(
+      'postgresql://u:p@db.example.com/app?sslmode=require&uselibpqcompat=true'
+    );
+    expect(nodePgConnectionString('postgresql://u:p@127.0.0.1:5432/app')).toBe(
+      'postgresql://u:p@127.0.0.1:5432/app'
+    );
   });
 });

@@ -43,7 +43,7 @@ await runAction(async () => {
       prefix: location.prefix,
       endpoint: inputs.url('s3-endpoint', { protocols: ['https:', 'http:'] })?.toString(),
       region: inputs.string('s3-region', { default: 'us-east-1' }),
-      accessKeyId: inputs.string('s3-access-key-id'),
+      accessKeyId: inputs.secret('s3-access-key-id'),
       secretAccessKey: secretKey,
       forcePathStyle: inputs.boolean('s3-force-path-style', false)
     });

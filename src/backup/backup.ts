@@ -5,8 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../kit/log.js';
 import { ProgressLogger } from '../kit/progress.js';
 import { findPgBinary } from '../postgres/binaries.js';
-import { serverVersion } from '../postgres/server.js';
-import { databaseName, describeDatabase, libpqConnection, withSslDefaults } from '../postgres/url.js';
+import { nodePgConnectionString, serverVersion } from '../postgres/server.js';
+import { databaseName, describeDatabase, libpqConnection } from '../postgres/url.js';
 import type { Encryptor } from './crypto.js';
 import { archiveName, backupIdFor, manifestName } from './id.js';
 import type { Manifest } from './manifest.js';
@@ -44,6 +44,8 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
   const name = archiveName(id);
   const log = o.logger;
 
+  if ((await o.store.head(name)) || (await o.store.head(manifestName(id))))
+    throw new Error(`backup ${id} already exists in ${o.store.location}; is another backup running?`);
   const server = await serverVersion(o.databaseUrl);
   const pgDump = await findPgBinary('pg_dump', { serverMajor: server.major });
   log.info(
@@ -53,7 +55,7 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
 
   // The snapshot keeps the row counts consistent with the dump; it must stay open until pg_dump has it.
   const client = new pg.Client({
-    connectionString: withSslDefaults(o.databaseUrl),
+    connectionString: nodePgConnectionString(o.databaseUrl),
     application_name: 'backup'
   });
   await client.connect();

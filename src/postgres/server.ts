@@ -7,7 +7,7 @@ import { withSslDefaults } from './url.js';
  */
 export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({
-    connectionString: withSslDefaults(url),
+    connectionString: nodePgConnectionString(url),
     application_name: 'app-platform-pipeline'
   });
   await client.connect();
@@ -16,6 +16,18 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * The URL for node-postgres: TLS defaults as for libpq, and libpq's meaning of `sslmode` (node-postgres
+ * otherwise treats `require` as `verify-full`, which rejects DigitalOcean's managed-database CA).
+ * Only for node-postgres: libpq rejects the extra parameter.
+ */
+export function nodePgConnectionString(url: string): string {
+  const u = new URL(withSslDefaults(url));
+  if (u.searchParams.has('sslmode') && !u.searchParams.has('uselibpqcompat'))
+    u.searchParams.set('uselibpqcompat', 'true');
+  return u.toString();
 }
 
 export interface ServerVersion {
