@@ -5,7 +5,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { freePort, portIsFree, retryOnPortClash } from './ports.js';
 import { Guard, logTail, makeTempDir, run, spawnDaemon, spawned, terminate, waitUntil } from './process.js';
@@ -56,27 +55,19 @@ async function startOnce(opts: StartRgwOptions): Promise<S3Server> {
   const guard = new Guard(dir);
   const conf = join(dir, 'ceph.conf');
   const log = (name: string): string => join(dir, 'log', `${name}.log`);
-  const children: Partial<Record<keyof typeof DAEMONS, ChildProcess>> = {};
+  const exits = new Map<keyof typeof DAEMONS, string>();
   const started: Array<{ pid: number; name: string }> = [];
-  const launch = async (key: keyof typeof DAEMONS, args: string[]): Promise<number> => {
+  const launch = async (key: keyof typeof DAEMONS, args: string[]): Promise<void> => {
     const child = spawnDaemon(DAEMONS[key], ['-f', '-c', conf, ...args], { logFile: log(`${key}.stdout`) });
     const pid = await spawned(child, DAEMONS[key]);
     guard.add(pid, DAEMONS[key]);
     started.push({ pid, name: DAEMONS[key] });
-    children[key] = child;
-    child.once(
-      'exit',
-      (code, signal) => ((child as { exitedWith?: string }).exitedWith = `${code ?? signal}`)
-    );
-    return pid;
+    child.once('exit', (code, signal) => exits.set(key, String(code ?? signal)));
   };
   // A daemon that dies during start-up fails the start at once with its log, instead of a long timeout.
   const abortIfDied = (): void => {
-    for (const [key, child] of Object.entries(children)) {
-      const exitedWith = (child as { exitedWith?: string }).exitedWith;
-      if (exitedWith !== undefined)
-        throw new Error(`${child.spawnfile} exited (${exitedWith}) during start-up:\n${logTail(log(key))}`);
-    }
+    for (const [key, how] of exits)
+      throw new Error(`${DAEMONS[key]} exited (${how}) during start-up:\n${logTail(log(key))}`);
   };
   try {
     for (const sub of ['mon', 'osd0', 'rgw', 'run', 'log']) mkdirSync(join(dir, sub));
@@ -87,6 +78,7 @@ async function startOnce(opts: StartRgwOptions): Promise<S3Server> {
     const env = { ...process.env, CEPH_CONF: conf };
 
     const monUp = (async () => {
+      const monmap = join(dir, 'monmap');
       await run('monmaptool', [
         '--create',
         '--fsid',
@@ -94,19 +86,10 @@ async function startOnce(opts: StartRgwOptions): Promise<S3Server> {
         '--addv',
         'a',
         `[v2:127.0.0.1:${monPort}]`,
-        join(dir, 'monmap')
+        monmap
       ]);
-      await run('ceph-mon', [
-        '-c',
-        conf,
-        '--mkfs',
-        '-i',
-        'a',
-        '--monmap',
-        join(dir, 'monmap'),
-        '--keyring',
-        join(dir, 'keyring')
-      ]);
+      const keyringFile = join(dir, 'keyring');
+      await run('ceph-mon', ['-c', conf, '--mkfs', '-i', 'a', '--monmap', monmap, '--keyring', keyringFile]);
       await launch('mon', ['-i', 'a']);
       // Elected = bound and serving. Checked in its log, not by connecting: a port lost to another server would
       // accept connections too. A mon that cannot bind exits (after ms_bind_retry_*) and fails the start at once.
@@ -121,13 +104,8 @@ async function startOnce(opts: StartRgwOptions): Promise<S3Server> {
         throw new Error(`ceph osd new returned '${stdout.trim()}', expected osd id 0`);
     })();
     // The OSD's mkfs needs no mon (--no-mon-config), so it overlaps with the mon's bring-up.
-    const osdFormatted = run(
-      'ceph-osd',
-      ['-c', conf, '--no-mon-config', '-i', '0', '--mkfs', '--osd-uuid', osdUuid],
-      {
-        env
-      }
-    );
+    const mkfsArgs = ['-c', conf, '--no-mon-config', '-i', '0', '--mkfs', '--osd-uuid', osdUuid];
+    const osdFormatted = run('ceph-osd', mkfsArgs, { env });
     const [mon, osd] = await Promise.allSettled([monUp, osdFormatted]);
     if (mon.status === 'rejected') throw new Error(`ceph-mon: ${String(mon.reason)}\n${logTail(log('mon'))}`);
     if (osd.status === 'rejected') throw new Error(`ceph-osd --mkfs: ${String(osd.reason)}`);
@@ -152,19 +130,9 @@ async function startOnce(opts: StartRgwOptions): Promise<S3Server> {
     const accessKeyId = opts.accessKeyId ?? randomBytes(10).toString('hex').toUpperCase();
     const secretAccessKey = opts.secretAccessKey ?? randomBytes(20).toString('hex');
     // (7) as client.admin: -n client.rgw would collide with the daemon's admin socket.
-    await run(
-      'radosgw-admin',
-      [
-        '-c',
-        conf,
-        'user',
-        'create',
-        '--uid=test',
-        '--display-name=test',
-        `--access-key=${accessKeyId}`
-      ].concat(`--secret-key=${secretAccessKey}`),
-      { env }
-    );
+    const user = ['user', 'create', '--uid=test', '--display-name=test'];
+    const keys = [`--access-key=${accessKeyId}`, `--secret-key=${secretAccessKey}`];
+    await run('radosgw-admin', ['-c', conf, ...user, ...keys], { env });
     const info: S3Info = {
       endpoint,
       region: 'us-east-1',
