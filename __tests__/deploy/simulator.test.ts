@@ -100,7 +100,7 @@ describe('image deploys', () => {
     expect(seen.some(q => q.status === 429)).toBe(true);
     expect(seen.some(q => q.status === 503)).toBe(true);
     const put = seen.find(q => q.method === 'PUT' && q.status === 200)!;
-    const expected = structuredClone(before.spec) as { services: { image: unknown }[] };
+    const expected = structuredClone(before.spec) as unknown as { services: { image: unknown }[] };
     expected.services[0]!.image = h.images.v2!.source;
     expect(put.body).toEqual({ spec: expected, update_all_source_versions: true });
     expect(r.stdout).toContain(`::add-mask::${h.sim.token}`);

@@ -9,15 +9,15 @@
  * The spec sets no `additionalProperties: false`, so on top of the schemas any key the spec does not name
  * is reported (a misspelt field would otherwise pass silently).
  */
-import { readFileSync } from 'node:fs';
-import AjvModule from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createAjv, loadAppsOpenApi } from '../../test-support/openapi.js';
 
 export interface SentRequest {
   method: string;
   /** Path and query. */
   path: string;
   body?: unknown;
+  /** Which try of the call this was (retries send the same request again). */
+  attempt?: number;
 }
 
 type Schema = Record<string, unknown> & {
@@ -31,15 +31,10 @@ interface Operation {
   requestBody?: { required?: boolean; content: Record<string, { schema: Schema }> };
 }
 
-const openapi = JSON.parse(readFileSync('../shared/digitalocean-openapi/apps.json', 'utf8')) as {
+const openapi = loadAppsOpenApi<{
   paths: Record<string, Record<string, Operation>>;
-};
-const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
-const addFormats =
-  (addFormatsModule as unknown as { default: typeof addFormatsModule }).default ?? addFormatsModule;
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
-for (const f of ['int32', 'int64', 'uint32', 'uint64', 'float', 'double']) ajv.addFormat(f, true);
+}>();
+const ajv = createAjv();
 
 const GAPS = [
   /^spec\.(envs|alerts|features)$/,

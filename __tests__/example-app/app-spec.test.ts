@@ -1,20 +1,19 @@
 // .do/app.yaml checked against DigitalOcean's own OpenAPI AppSpec (apps.json), made strict so a misspelt
 // field fails: the published schema has no additionalProperties, so unknown names would pass unnoticed.
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { EXAMPLE_DIR } from './processes.js';
+import { createAjv, loadAppsOpenApi } from '../../test-support/openapi.js';
 
 type Schema = Record<string, unknown>;
-const APPS_JSON = fileURLToPath(new URL('../../../shared/digitalocean-openapi/apps.json', import.meta.url));
 
 /** The AppSpec request schema of POST /v2/apps, every $ref already inlined in apps.json. */
 function appSpecSchema(): Schema {
-  const doc = JSON.parse(readFileSync(APPS_JSON, 'utf8'));
+  // A copy: the schema is made strict in place below.
+  const doc = structuredClone(loadAppsOpenApi<any>()); // eslint-disable-line @typescript-eslint/no-explicit-any
   return doc.paths['/v2/apps'].post.requestBody.content['application/json'].schema.properties.spec as Schema;
 }
 
@@ -48,12 +47,7 @@ function buildValidator(): ValidateFunction {
   // is the spec's own alert schema, taken from functions[].alerts.
   const functions = schema.properties.functions as { items: { properties: Record<string, Schema> } };
   schema.properties.alerts = functions.items.properties.alerts;
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv);
-  for (const format of ['int32', 'int64', 'uint32'])
-    ajv.addFormat(format, { type: 'number', validate: Number.isInteger });
-  ajv.addFormat('float', { type: 'number', validate: () => true });
-  return ajv.compile(schema);
+  return createAjv().compile(schema);
 }
 
 /** What the deploy step substitutes for ${VAR} (deploy-app-platform `app-spec`). */
