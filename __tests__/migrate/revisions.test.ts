@@ -17,7 +17,12 @@ describe('revision graph', () => {
   const graph = new RevisionGraph(parseHistory(HISTORY));
 
   it('parses parents and messages, including merges and commas in messages', () => {
-    expect(graph.get('0005')).toEqual({ id: '0005', down: ['0004', '0003'], message: 'merge heads' });
+    expect(graph.get('0005')).toEqual({
+      id: '0005',
+      down: ['0004', '0003'],
+      message: 'merge heads',
+      head: true
+    });
     expect(graph.get('0003')?.message).toBe('add teams, with commas');
     expect(graph.get('0001')?.down).toEqual([]);
     expect(graph.heads()).toEqual(['0005']);
@@ -42,6 +47,10 @@ describe('revision graph', () => {
 
   it('reads heads and current output, ignoring decorations', () => {
     expect(parseRevisionList('0003 (head)\n0002 (head)\n')).toEqual(['0003', '0002']);
+    const twoHeads = new RevisionGraph(
+      parseHistory('0001 -> 0003 (head), b\n0001 -> 0002 (head), a\n<base> -> 0001 (branchpoint), x\n')
+    );
+    expect(twoHeads.heads()).toEqual(['0003', '0002']);
     expect(parseRevisionList('')).toEqual([]);
     expect(parseRevisionList('ae1027a6acf (effective head)\n')).toEqual(['ae1027a6acf']);
   });

@@ -109,7 +109,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
   let client: Awaited<ReturnType<typeof openDirectConnection>> | undefined;
   let lock: HeldLock | undefined;
   try {
-    // Pre-flight. The scripts (history, heads) and, once our own connection proves the database reachable,
+    // Pre-flight. The scripts (history, with heads marked) and, once our own connection proves the database reachable,
     // its revision (current, read-only) are read at once: each Alembic process costs about a second of
     // Python start-up. Failures are reported in order: the scripts first, then our connection (one clear
     // line), then Alembic's view of the database.
@@ -121,9 +121,9 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
     let graph: RevisionGraph;
     try {
       graph = await log.group('Pre-flight: revisions', async () => {
-        const [history, heads] = await Promise.all([cli.run(['history']), cli.run(['heads'])]);
-        const graph = new RevisionGraph(parseHistory(history.stdout));
-        report.heads = parseRevisionList(heads.stdout);
+        // `history` marks the heads as `alembic heads` would list them: one Python start-up instead of two.
+        const graph = new RevisionGraph(parseHistory((await cli.run(['history'])).stdout));
+        report.heads = graph.heads();
         log.info(
           `${graph.size} revisions, head${report.heads.length === 1 ? '' : 's'}: ${report.heads.join(', ') || 'none'}`
         );

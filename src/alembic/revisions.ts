@@ -9,6 +9,8 @@ export interface Revision {
   /** Parent revisions; empty for a root (`<base> -> 0001`), two or more for a merge. */
   down: string[];
   message: string;
+  /** Alembic marks it `(head)` in its history. */
+  head?: boolean;
 }
 
 /** Revision ids from `alembic heads` / `alembic current` stdout: the first word of each line. */
@@ -28,7 +30,8 @@ export function parseHistory(stdout: string): Revision[] {
     const m = /^(.+?) -> ([0-9A-Za-z_]+)((?: \([^)]*\))*)(?:, ?(.*))?$/.exec(raw.trim());
     if (!m) continue;
     const down = m[1] === '<base>' ? [] : m[1]!.split(/,\s*/).filter(Boolean);
-    revisions.push({ id: m[2]!, down, message: (m[4] ?? '').trim() });
+    const head = /\(head\)/.test(m[3] ?? '');
+    revisions.push({ id: m[2]!, down, message: (m[4] ?? '').trim(), ...(head ? { head } : {}) });
   }
   return revisions;
 }
@@ -48,8 +51,10 @@ export class RevisionGraph {
     return this.byId.size;
   }
 
-  /** Revisions nobody names as a parent. */
+  /** The heads as Alembic marked them in its history, or else the revisions nobody names as a parent. */
   heads(): string[] {
+    const marked = [...this.byId.values()].filter(r => r.head).map(r => r.id);
+    if (marked.length) return marked;
     const parents = new Set([...this.byId.values()].flatMap(r => r.down));
     return [...this.byId.keys()].filter(id => !parents.has(id));
   }
