@@ -2,8 +2,10 @@
 // 127.0.0.1 port with scram password auth, the unix socket inside the temp dir, durability switched off for speed.
 import { randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   chownSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -11,11 +13,19 @@ import {
   rmSync,
   writeFileSync
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import pg from 'pg';
 import { retryOnPortClash, freePort } from './ports.js';
-import { Guard, logTail, makeTempDir, processName, run, terminate, type RunOptions } from './process.js';
+import {
+  Guard,
+  logTail,
+  makeTempDir,
+  processName,
+  ramTempBase,
+  run,
+  terminate,
+  type RunOptions
+} from './process.js';
 
 export interface PostgresInfo {
   /** postgresql://user:password@127.0.0.1:port/database (user and password URL-encoded). */
@@ -70,7 +80,7 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Po
   const binDir = opts.binDir ?? findPostgresBinDir();
   const user = opts.user ?? 'postgres';
   const password = opts.password ?? randomBytes(12).toString('hex');
-  const dir = makeTempDir('pg');
+  const dir = makeTempDir('pg', ramTempBase());
   const guard = new Guard(dir);
   const dataDir = join(dir, 'data');
   const logFile = join(dir, 'postgres.log');
@@ -167,10 +177,14 @@ async function stopPostgres(info: PostgresInfo, guard: Guard, runOpts: RunOption
  */
 async function clusterTemplate(binDir: string, user: string, runOpts: RunOptions): Promise<string> {
   const version = basename(dirname(binDir));
-  const template = join(
-    tmpdir(),
-    `app-pipeline-pg-template-${version}-${user}-${runOpts.uid ?? process.getuid?.()}`
-  );
+  // Shared by every user of the machine, like /tmp itself (sticky, world-writable), and apart from the servers'
+  // own app-pipeline-pg-* dirs, which must never outlive their server. In RAM: ~40 MB per PostgreSQL version.
+  const cache = join(ramTempBase(), 'app-pipeline-cache');
+  if (!existsSync(cache)) {
+    mkdirSync(cache, { recursive: true });
+    chmodSync(cache, 0o1777);
+  }
+  const template = join(cache, `pg-template-${version}-${user}-${runOpts.uid ?? process.getuid?.()}`);
   if (existsSync(join(template, 'PG_VERSION'))) return template;
   const building = mkdtempSync(`${template}.building-`);
   try {

@@ -1,6 +1,15 @@
 // Process helpers for the local stack: run a command, spawn a daemon, wait, stop, and clean up on every exit path.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  appendFileSync,
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -176,8 +185,21 @@ function signalQuietly(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** A fresh private directory under the system temp dir. */
-export function makeTempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `app-pipeline-${prefix}-`));
+export function makeTempDir(prefix: string, base = tmpdir()): string {
+  return mkdtempSync(join(base, `app-pipeline-${prefix}-`));
+}
+
+/**
+ * RAM-backed /dev/shm when there is one: for small throw-away data that is read and written a lot (PostgreSQL),
+ * it keeps tests off a disk other jobs are busy with (copying a cluster: ~0.15 s instead of 0.7-2.4 s here).
+ */
+export function ramTempBase(): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK | constants.X_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
