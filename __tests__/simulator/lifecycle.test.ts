@@ -1,6 +1,7 @@
 // Deployment lifecycle against the real example app: phases and steps, SUPERSEDED, the live URL proxy
 // switching versions, failing releases that leave the previous version serving, logs, cancel, health, delete.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { WebSocket } from 'undici';
 import { api, appSpec, health, startHarness, waitForDeployment, type Harness } from './harness.js';
 import { contractViolations } from './contract.js';
 
@@ -20,6 +21,16 @@ async function eventually(check: () => boolean, ms = 15_000): Promise<boolean> {
     await new Promise(r => setTimeout(r, 50));
   }
   return true;
+}
+
+function followWebsocket(url: string): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const messages: unknown[] = [];
+    const ws = new WebSocket(url);
+    ws.addEventListener('message', ev => messages.push(JSON.parse(String(ev.data))));
+    ws.addEventListener('close', () => resolve(messages));
+    ws.addEventListener('error', () => reject(new Error(`websocket ${url} failed`)));
+  });
 }
 
 let h: Harness;
@@ -164,9 +175,46 @@ describe('updating the image', () => {
       `/v2/apps/${appId}/deployments/${secondDep}/components/nope/logs?type=DEPLOY`
     );
     expect(missing.status).toBe(404);
-    // live_url of an ACTIVE deployment's DEPLOY logs streams what exists and ends (deploy stage is over)
-    const live = await (await fetch(deploy.body.live_url)).text();
-    expect(live).toContain('Component is ready');
+    // live_url is a websocket of {"data": line} messages; for an ACTIVE deployment's DEPLOY logs it sends what
+    // exists and closes (the stage is over)
+    expect(deploy.body.live_url).toMatch(/^ws:\/\//);
+    const messages = await followWebsocket(deploy.body.live_url);
+    expect(messages.length).toBe(deployText.trim().split('\n').length);
+    expect(messages[messages.length - 1]).toEqual({
+      data: expect.stringMatching(/^web \S+ Component is ready$/)
+    });
+    // a plain GET of the same URL streams the text instead
+    expect(await (await fetch(deploy.body.live_url.replace(/^ws/, 'http'))).text()).toBe(deployText);
+  });
+
+  test('following a deployment in progress: the websocket delivers lines as they come and closes once it is live', async () => {
+    h.sim.faults.slowPhases(400);
+    try {
+      const created = await api(h.sim, 'POST', `/v2/apps/${appId}/deployments`);
+      const depId = created.body.deployment.id;
+      let logs = await api(
+        h.sim,
+        'GET',
+        `/v2/apps/${appId}/deployments/${depId}/logs?type=BUILD&follow=true`
+      );
+      expect(logs.status).toBe(400); // nothing built yet: App Platform answers 400 too
+      while (logs.status === 400) {
+        await new Promise(r => setTimeout(r, 50));
+        logs = await api(h.sim, 'GET', `/v2/apps/${appId}/deployments/${depId}/logs?type=BUILD&follow=true`);
+      }
+      const messages = (await followWebsocket(logs.body.live_url)) as { data: string }[];
+      const phaseAtClose = (await api(h.sim, 'GET', `/v2/apps/${appId}/deployments/${depId}`)).body.deployment
+        .phase;
+      expect(phaseAtClose).toBe('ACTIVE');
+      secondDep = depId; // the v2 deployment serving from now on
+      expect(messages.map(m => m.data)).toEqual([
+        expect.stringContaining('Build started'),
+        expect.stringContaining('Pulling image'),
+        expect.stringContaining(`Pulled acme/signupflow@${h.images.v2!.digest}`)
+      ]);
+    } finally {
+      h.sim.faults.slowPhases(150);
+    }
   });
 
   test('GET /v2/apps/{id}/health reports the running component HEALTHY', async () => {

@@ -3,10 +3,13 @@
 // archive URLs handed out as historic_urls/live_url, and a small /_sim control API for out-of-process use.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { probeOnce } from './app-process.js';
 import { componentsOf, type AppState, type DeploymentState, type Engine } from './engine.js';
 import type { RateLimiter } from './rate-limit.js';
+import { handleLogUpgrade } from './live-logs.js';
+import { followEnded, LOG_TYPES, renderLines, resolveLogUrl } from './logs.js';
 import { validateRollback } from './rollback.js';
 import { TERMINAL_PHASES, type AppSpec, type LogType, type RecordedRequest } from './types.js';
 import { SpecError, validateAppSpec } from './validate-spec.js';
@@ -41,7 +44,6 @@ class HttpError extends Error {
 
 const NOT_FOUND = 'The resource you requested could not be found.';
 const notFound = () => new HttpError(404, 'not_found', NOT_FOUND);
-const LOG_TYPES = ['BUILD', 'DEPLOY', 'RUN'];
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -60,12 +62,18 @@ interface Reply {
 }
 
 export function createApiServer(ctx: ApiContext): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     handle(ctx, req, res).catch(err => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: 'server_error', message: `simulator bug: ${(err as Error).message}` }));
     });
   });
+  const followers = new Set<Duplex>();
+  server.on('upgrade', (req, socket) => handleLogUpgrade(ctx.engine, req, socket, followers));
+  server.on('close', () => {
+    for (const s of followers) s.destroy();
+  });
+  return server;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -428,66 +436,35 @@ function logUrls(
   if (component) q.set('component', component);
   const base = `${ctx.baseUrl()}/sim-logs/${dep.id}/${dep.logKey}/${type}`;
   const live = !TERMINAL_PHASES.includes(dep.phase) || dep.phase === 'ACTIVE';
+  // A websocket URL like App Platform's (wss:// there; plain ws:// here, there is no TLS on loopback).
   return {
-    live_url: live ? `${base}/live?${q.toString()}` : '',
+    live_url: live ? `${base.replace(/^http/, 'ws')}/live?${q.toString()}` : '',
     historic_urls: [`${base}/archive?${q.toString()}`]
   };
 }
 
-function findDeploymentById(ctx: ApiContext, id: string): DeploymentState | undefined {
-  for (const app of ctx.engine.apps.values()) {
-    const d = ctx.engine.findDeployment(app, id);
-    if (d) return d;
-  }
-  return undefined;
-}
-
-function renderLogs(
-  dep: DeploymentState,
-  type: string,
-  component: string | null,
-  from = 0
-): { text: string; count: number } {
-  const types: LogType[] = type === 'UNSPECIFIED' ? (LOG_TYPES as LogType[]) : [type as LogType];
-  const lines = types
-    .flatMap(t => dep.logs[t])
-    .filter(l => component === null || l.component === component)
-    .sort((a, b) => a.at.localeCompare(b.at));
-  return {
-    text: lines
-      .slice(from)
-      .map(l => `${l.component} ${l.at} ${l.text}\n`)
-      .join(''),
-    count: lines.length
-  };
-}
-
-/** GET /sim-logs/<dep>/<key>/<TYPE>/(archive|live): plain text, no auth header (like pre-signed URLs). */
+/** GET /sim-logs/<dep>/<key>/<TYPE>/archive: plain text, no auth header (like pre-signed URLs). A plain GET of
+ * the live URL streams text until the stage ends; a websocket upgrade of it is handled in live-logs.ts. */
 async function serveLogText(ctx: ApiContext, url: URL, res: ServerResponse): Promise<void> {
-  const [, , depId, key, type, mode] = url.pathname.split('/');
-  const dep = depId ? findDeploymentById(ctx, depId) : undefined;
-  if (!dep || key !== dep.logKey || !type || !['UNSPECIFIED', ...LOG_TYPES].includes(type)) {
+  const target = resolveLogUrl(ctx.engine, url);
+  if (!target) {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     return;
   }
-  const component = url.searchParams.get('component');
-  if (mode !== 'live') {
-    res
-      .writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
-      .end(renderLogs(dep, type, component).text);
+  const text = (lines: string[]) => lines.map(l => `${l}\n`).join('');
+  if (target.mode === 'archive') {
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(text(renderLines(target).lines));
     return;
   }
-  // Follow: stream new lines until the deployment ends (the real live_url is a websocket; see README).
   res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
   let sent = 0;
   let closed = false;
   res.on('close', () => (closed = true));
   for (;;) {
-    const out = renderLogs(dep, type, component, sent);
-    if (out.text) res.write(out.text);
+    const out = renderLines(target, sent);
+    if (out.lines.length > 0) res.write(text(out.lines));
     sent = out.count;
-    if (closed || (TERMINAL_PHASES.includes(dep.phase) && dep.phase !== 'ACTIVE')) break;
-    if (dep.phase === 'ACTIVE' && type !== 'RUN' && type !== 'UNSPECIFIED') break;
+    if (closed || followEnded(target)) break;
     await new Promise(resolve => setTimeout(resolve, 200));
   }
   res.end();

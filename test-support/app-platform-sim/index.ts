@@ -187,8 +187,9 @@ export async function startAppPlatformSimulator(opts: SimulatorOptions = {}): Pr
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      const closed = new Promise<void>(res => server.close(() => res()));
       server.closeAllConnections();
-      await new Promise<void>(res => server.close(() => res()));
+      await closed;
       await engine.stop();
     })());
 
