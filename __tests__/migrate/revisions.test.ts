@@ -52,6 +52,9 @@ describe('revision graph', () => {
     );
     expect(twoHeads.heads()).toEqual(['0003', '0002']);
     expect(parseRevisionList('')).toEqual([]);
+    expect(
+      parseRevisionList('INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.\n0002\n')
+    ).toEqual(['0002']);
     expect(parseRevisionList('ae1027a6acf (effective head)\n')).toEqual(['ae1027a6acf']);
   });
 });

@@ -47,6 +47,17 @@ COMMIT;
       { revision: '0003', text: 'COMMIT' }
     ]);
   });
+  it('drops logging lines an env.py logging to stdout mixes into the SQL', () => {
+    const sql = `-- Running upgrade 0001 -> 0002
+
+INFO  [alembic.runtime.migration] Running upgrade 0001 -> 0002, drop phone
+ALTER TABLE volunteers DROP COLUMN phone;
+`;
+    expect(splitOfflineSql(sql)).toEqual([
+      { revision: '0002', text: 'ALTER TABLE volunteers DROP COLUMN phone' }
+    ]);
+    expect(rules(sql)).toEqual(['destructive:DROP COLUMN']);
+  });
 });
 
 describe('normaliseForMatching', () => {

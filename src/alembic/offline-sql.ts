@@ -10,6 +10,8 @@ export interface SqlStatement {
 }
 
 const MARKER = /^-- Running upgrade (.*?) -> ([0-9A-Za-z_]+)\s*$/;
+/** A Python logging line (`INFO  [alembic.runtime.migration] ...`): env.py may log to stdout, amid the SQL. */
+export const LOG_LINE = /^(DEBUG|INFO|WARN|WARNING|ERROR|CRITICAL)\s+\[[\w.]+\]/;
 
 export function splitOfflineSql(sql: string): SqlStatement[] {
   const out: SqlStatement[] = [];
@@ -20,6 +22,7 @@ export function splitOfflineSql(sql: string): SqlStatement[] {
     section = [];
   };
   for (const line of sql.split(/\r?\n/)) {
+    if (LOG_LINE.test(line)) continue; // not SQL: it would hide the statement it precedes from the rules
     const m = MARKER.exec(line);
     if (m) {
       flush();

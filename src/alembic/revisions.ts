@@ -1,4 +1,5 @@
 import { InputError } from '../kit/errors.js';
+import { LOG_LINE } from './offline-sql.js';
 
 /**
  * Alembic's revision graph as printed by `alembic history` (no database needed), and the questions the
@@ -17,6 +18,7 @@ export interface Revision {
 export function parseRevisionList(stdout: string): string[] {
   const ids: string[] = [];
   for (const line of stdout.split(/\r?\n/)) {
+    if (LOG_LINE.test(line)) continue;
     const m = /^([0-9A-Za-z_]+)(?:\s|$)/.exec(line.trim());
     if (m && !ids.includes(m[1]!)) ids.push(m[1]!);
   }
