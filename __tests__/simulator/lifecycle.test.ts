@@ -331,6 +331,23 @@ describe('failing releases leave the previous deployment serving', () => {
   });
 });
 
+test('a new deployment cancels one still in progress (only the newest goes live)', async () => {
+  h.sim.faults.slowPhases(2000);
+  let newer = '';
+  let older = '';
+  try {
+    older = (await api(h.sim, 'POST', `/v2/apps/${appId}/deployments`)).body.deployment.id;
+    newer = (await api(h.sim, 'POST', `/v2/apps/${appId}/deployments`)).body.deployment.id;
+    const app = (await api(h.sim, 'GET', `/v2/apps/${appId}`)).body.app;
+    expect(app.pending_deployment.id).toBe(newer);
+  } finally {
+    h.sim.faults.slowPhases(150);
+  }
+  const first = await api(h.sim, 'GET', `/v2/apps/${appId}/deployments/${older}`);
+  expect(first.body.deployment.phase).toBe('CANCELED');
+  expect((await waitForDeployment(h.sim, appId, newer)).deployment.phase).toBe('ACTIVE');
+});
+
 describe('deleting the app', () => {
   test('DELETE answers {id}, stops its processes and the app is gone', async () => {
     const state = h.sim.apps.get(appId)!;
