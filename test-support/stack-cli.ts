@@ -89,12 +89,14 @@ async function start(file: string, only: Kind[]): Promise<void> {
     process.stderr.write(`stack-cli: start failed\n${failed.join('\n')}\n`);
     return stopAll(1);
   }
-  const stack: StackFile = { version: 1, ownerPid: process.pid };
-  for (const [kind, server] of servers) {
-    const { stop: _stop, ...info } = server as Server & Record<string, unknown>;
-    for (const [key, value] of Object.entries(info)) if (typeof value === 'function') delete info[key];
-    (stack as unknown as Record<string, unknown>)[kind] = info;
-  }
+  // The handles' methods do not survive JSON: the file holds exactly their data (the *Info types).
+  const stack: StackFile = {
+    version: 1,
+    ownerPid: process.pid,
+    postgres: servers.get('postgres') as PostgresServer | undefined,
+    s3: servers.get('s3') as S3Server | undefined,
+    registry: servers.get('registry') as RegistryServer | undefined
+  };
   writeStackFile(file, stack);
   process.stderr.write(
     `stack-cli: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; APP_PIPELINE_STACK=${file}\n`
