@@ -60,9 +60,13 @@ async function startOnce(opts: StartRegistryOptions): Promise<RegistryServer> {
     const url = `http://127.0.0.1:${port}`;
     let exited = false;
     child.once('exit', () => (exited = true));
-    await waitUntil(async () => (await status(`${url}/v2/`)) === 401, {
+    // Ours answers 401 without credentials and 200 with ours: another registry that won the port would not.
+    const auth = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+    const ready = async (): Promise<boolean> =>
+      (await status(`${url}/v2/`)) === 401 && (await status(`${url}/v2/`, auth)) === 200;
+    await waitUntil(ready, {
       timeoutMs: 30_000,
-      what: `docker-registry to answer 401 on ${url}/v2/`,
+      what: `docker-registry to answer on ${url}/v2/ (401, and 200 with its credentials)`,
       abortIf: () => {
         if (exited) throw new Error(`docker-registry exited during start-up:\n${logTail(logFile)}`);
       }
@@ -86,9 +90,10 @@ export function attachRegistry(info: RegistryInfo): RegistryServer {
   return { ...info, stop: async () => {} };
 }
 
-async function status(url: string): Promise<number | undefined> {
+async function status(url: string, authorization?: string): Promise<number | undefined> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    const headers = authorization ? { authorization } : undefined;
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(1000) });
     await res.arrayBuffer();
     return res.status;
   } catch {
