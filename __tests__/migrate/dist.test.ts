@@ -91,7 +91,11 @@ beforeAll(async () => {
   if (!existsSync(bundle)) throw new Error(`${bundle} is missing: node scripts/build.mjs --only migrate`);
 });
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(work, { recursive: true, force: true });
+  for (const name of ['concurrent', 'badpw', 'venv'])
+    await server.dropDatabase(`dist_${process.pid}_${name}`);
+});
 
 describe('dist/migrate as a process', () => {
   it('two concurrent pipelines both succeed; one applies, the other waits and finds nothing to do', async () => {

@@ -72,8 +72,9 @@ beforeAll(async () => {
   );
 });
 
-afterAll(() => {
+afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
+  for (const name of ['none', 'with']) await server.dropDatabase(`venv_${process.pid}_${name}`);
 });
 
 describe('requirements virtualenv', () => {
