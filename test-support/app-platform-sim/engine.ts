@@ -13,6 +13,7 @@ import {
   type AppProcess,
   type HealthCheckSettings
 } from './app-process.js';
+import { componentEnv } from './app-env.js';
 import { ImagePullError, readImageConfig, type ImageConfig, type ImageSource } from './image-config.js';
 import { startLiveProxy, type LiveProxy } from './proxy.js';
 import { SecretVault } from './secrets.js';
@@ -408,7 +409,6 @@ export class Engine {
     };
   }
 
-  /** The process environment, in App Platform's precedence: image ENV < platform env < app envs < component envs. */
   private envFor(
     app: AppState,
     dep: DeploymentState,
@@ -416,43 +416,16 @@ export class Engine {
     spec: Obj,
     port: number
   ): Record<string, string> {
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      LANG: 'C.UTF-8',
-      HOME: process.env.HOME ?? '/tmp'
-    };
-    const image = dep.images.get(component);
-    for (const [k, v] of Object.entries(image?.env ?? {}))
-      if (!['PATH', 'HOME', 'HOSTNAME'].includes(k)) env[k] = v;
-    Object.assign(env, this.opts.appEnv);
-    const builtins: Record<string, string> = {
-      APP_URL: app.proxy.url,
-      APP_DOMAIN: `127.0.0.1:${app.proxy.port}`,
-      APP_ID: app.id
-    };
-    const resolve = (value: string) =>
-      value.replace(/\$\{([^}]+)\}/g, (whole, name: string) => {
-        const short = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : name;
-        return (
-          this.opts.appEnv[name] ??
-          builtins[name] ??
-          (name.includes('.') ? this.opts.appEnv[short] : undefined) ??
-          whole
-        );
-      });
-    const apply = (envs: unknown) => {
-      if (!Array.isArray(envs)) return;
-      for (const e of envs) {
-        if (!isObj(e) || typeof e.key !== 'string' || e.scope === 'BUILD_TIME') continue;
-        const raw = typeof e.value === 'string' ? e.value : '';
-        const plain = this.vault.open(raw);
-        // A secret sealed by someone else cannot be opened: fall back to the platform's value, if any.
-        if (plain === undefined) continue;
-        env[e.key] = resolve(plain);
-      }
-    };
-    apply(dep.spec.envs);
-    apply(spec.envs);
+    const env = componentEnv({
+      base: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', HOME: process.env.HOME ?? '/tmp' },
+      imageEnv: dep.images.get(component)?.env ?? {},
+      appEnv: this.opts.appEnv,
+      builtins: { APP_URL: app.proxy.url, APP_DOMAIN: `127.0.0.1:${app.proxy.port}`, APP_ID: app.id },
+      appEnvs: dep.spec.envs,
+      componentEnvs: spec.envs,
+      open: v => this.vault.open(v)
+    });
+    // App Platform sets PORT to http_port; here it is the free port the process listens on.
     env.PORT = String(port);
     return env;
   }
