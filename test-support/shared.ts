@@ -52,14 +52,10 @@ export function sharedRegistry(): Promise<RegistryServer> {
 // Hooks can only be added while jest collects the test file, and top-level afterAll hooks run in the order they
 // were added. Adding ours from a microtask puts it after the test file's own top-level hooks (declared in the
 // synchronous part of the file), so their teardown can still use the servers before we stop them.
-queueMicrotask(() => {
-  try {
-    afterAll(async () => {
-      const servers = await Promise.allSettled(startedHere.splice(0));
-      await Promise.all(servers.map(s => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
-    }, 120_000);
-  } catch {
-    // First imported from inside a running test (a dynamic import): no hook possible. The servers are then
-    // stopped when the test process exits (process.ts exit handler / watchdog).
-  }
-});
+// (Import this module statically: from inside a running test, jest refuses the hook and fails that test.)
+queueMicrotask(() =>
+  afterAll(async () => {
+    const servers = await Promise.allSettled(startedHere.splice(0));
+    await Promise.all(servers.map(s => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+  }, 120_000)
+);
