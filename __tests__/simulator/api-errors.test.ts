@@ -226,6 +226,30 @@ describe('fault injection', () => {
   });
 });
 
+test('without a registry an image deployment fails at the build (pull) step', async () => {
+  const spec = {
+    name: 'no-registry',
+    services: [
+      { name: 'web', image: { registry_type: 'GHCR', registry: 'acme', repository: 'signupflow', tag: 'v1' } }
+    ]
+  };
+  const created = await api(sim, 'POST', '/v2/apps', { spec });
+  await sim.settle(created.body.app.id);
+  const dep = (
+    await api(
+      sim,
+      'GET',
+      `/v2/apps/${created.body.app.id}/deployments/${created.body.app.pending_deployment.id}`
+    )
+  ).body.deployment;
+  expect(dep.phase).toBe('ERROR');
+  expect(dep.progress.steps[0].steps[1].steps[0].reason).toEqual({
+    code: 'ImagePullFailed',
+    message: 'unable to pull image acme/signupflow:v1: no registry is reachable'
+  });
+  expect((await api(sim, 'GET', `/v2/apps/${created.body.app.id}`)).body.app.live_url).toBeUndefined();
+});
+
 test('POST /v2/apps accepts and answers application/yaml', async () => {
   const res = await fetch(`${sim.url}/v2/apps`, {
     method: 'POST',

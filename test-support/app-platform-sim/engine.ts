@@ -432,6 +432,8 @@ export class Engine {
 
   private async startComponent(app: AppState, dep: DeploymentState, name: string, spec: Obj): Promise<void> {
     const port = await freePort();
+    // stop() or cancel() may have run while the port was found: start nothing they would not stop.
+    if (dep.abort.signal.aborted) throw dep.abort.signal.reason;
     const env = this.envFor(app, dep, name, spec, port);
     this.log(
       dep,
