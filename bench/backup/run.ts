@@ -6,7 +6,9 @@
  *   3. our backup (dist/backup as a process, the same local RGW)
  * then restore: pg_restore from a local file vs our restore (download, checksum, decrypt, pg_restore), and with
  * --flat, our backup again at 3x the size (RSS must stay flat). Ratios are against baselines of this same run.
- *   npx tsx bench/backup/run.ts [--size-gb 1] [--flat]
+ * The variants run interleaved for --rounds rounds (default 3) and the median is reported: this machine is
+ * shared, and one run of each is mostly noise.
+ *   npx tsx bench/backup/run.ts [--size-gb 1] [--rounds 3] [--flat]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ const args = process.argv.slice(2);
 const flag = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
 const sizeGb = Number(flag('--size-gb', '1'));
 const flat = args.includes('--flat');
+const rounds = Number(flag('--rounds', '3'));
 const bundle = resolve('dist/backup/index.js');
 const work = mkdtempSync(join(tmpdir(), 'bench-backup-'));
 const PASSPHRASE = 'bench-passphrase-not-secret';
@@ -74,10 +77,8 @@ async function measure(name: string, command: string, env: Record<string, string
   child.stderr.on('data', d => (err = (err + d).slice(-3000)));
   let peak = 0;
   const timer = setInterval(() => {
-    // The bash wrapper itself is excluded; everything it started counts.
-    const total = tree(child.pid!)
-      .filter(p => p !== child.pid)
-      .reduce((sum, p) => sum + rssKb(p), 0);
+    // The whole tree: bash execs a lone command in place, and a pipeline's shell adds ~3 MB.
+    const total = tree(child.pid!).reduce((sum, p) => sum + rssKb(p), 0);
     peak = Math.max(peak, total);
   }, 100);
   const code = await new Promise<number>(r => child.on('close', c => r(c ?? -1)));
@@ -163,52 +164,72 @@ async function main(): Promise<void> {
     // Warm the cache once so the first measured run is not penalised.
     await measure('warm-up pg_dump', `pg_dump -Fc --dbname="$DB" > /dev/null`, { ...env, DB: dbname });
 
-    const alone = await measure('pg_dump -Fc > /dev/null', `pg_dump -Fc --dbname="$DB" > /dev/null`, {
-      ...env,
-      DB: dbname
-    });
-    const shell = await measure(
-      'pg_dump | gpg --symmetric | aws s3 cp -',
-      `pg_dump -Fc --dbname="$DB" | gpg --batch --pinentry-mode loopback --passphrase-file "$PW" --symmetric --cipher-algo AES256 -o - | aws s3 cp - "s3://$BUCKET/shell/recipe.dump.gpg" --endpoint-url "$ENDPOINT" --only-show-errors`,
-      { ...awsEnv, DB: dbname, PW: join(work, 'pw'), BUCKET: s3.bucket, ENDPOINT: s3.endpoint }
-    );
-    const ours = await measure(
-      'ours (dist/backup)',
-      `node "${bundle}" > "${join(work, 'ours.log')}"`,
-      backupEnv(s3, url, 'ours')
-    );
-    process.stdout.write(
-      readFileSync(join(work, 'ours.log'), 'utf8')
-        .split('\n')
-        .filter(l => l.includes('(archive stored)'))
-        .join('\n') + '\n'
-    );
-
-    // Restore: pg_restore from a local file vs ours (download + checksum pass + decrypt + pg_restore).
     const dumpFile = join(work, 'plain.dump');
     await measure(
       'pg_dump -Fc > file (for the restore baseline)',
       `pg_dump -Fc --dbname="$DB" > "${dumpFile}"`,
-      { ...env, DB: dbname }
-    );
-    const r1 = await pgs.createDatabase('restore_baseline');
-    const restoreFlags = '--no-owner --no-privileges --exit-on-error --single-transaction';
-    const restoreAlone = await measure(
-      'pg_restore < local file',
-      `pg_restore ${restoreFlags} --dbname="$T" "${dumpFile}"`,
       {
         ...env,
-        T: libpqConnection(r1).dbname
+        DB: dbname
       }
     );
-    const r2 = await pgs.createDatabase('restore_ours');
-    const restoreOurs = await measure('ours restore', `node "${bundle}" > "${join(work, 'restore.log')}"`, {
-      ...backupEnv(s3, r2, 'ours'),
-      INPUT_MODE: 'restore'
-    });
-
+    const restoreFlags = '--no-owner --no-privileges --exit-on-error --single-transaction';
+    const runs: Record<string, Measure[]> = {};
+    const record = (m: Measure) => (runs[m.name] ??= []).push(m);
+    for (let round = 1; round <= rounds; round++) {
+      process.stdout.write(`round ${round}/${rounds}\n`);
+      record(
+        await measure('pg_dump -Fc > /dev/null', `pg_dump -Fc --dbname="$DB" > /dev/null`, {
+          ...env,
+          DB: dbname
+        })
+      );
+      record(
+        await measure(
+          'pg_dump | gpg --symmetric | aws s3 cp -',
+          `pg_dump -Fc --dbname="$DB" | gpg --batch --pinentry-mode loopback --passphrase-file "$PW" --symmetric --cipher-algo AES256 -o - | aws s3 cp - "s3://$BUCKET/shell/recipe-${round}.dump.gpg" --endpoint-url "$ENDPOINT" --only-show-errors`,
+          { ...awsEnv, DB: dbname, PW: join(work, 'pw'), BUCKET: s3.bucket, ENDPOINT: s3.endpoint }
+        )
+      );
+      record(
+        await measure(
+          'ours (dist/backup)',
+          `node "${bundle}" > "${join(work, 'ours.log')}"`,
+          backupEnv(s3, url, `ours-${round}`)
+        )
+      );
+      // Restore: pg_restore from a local file vs ours (download, checksum pass, decrypt, pg_restore).
+      const r1 = await pgs.createDatabase(`restore_baseline_${round}`);
+      record(
+        await measure('pg_restore < local file', `pg_restore ${restoreFlags} --dbname="$T" "${dumpFile}"`, {
+          ...env,
+          T: libpqConnection(r1).dbname
+        })
+      );
+      await pgs.dropDatabase(`restore_baseline_${round}`);
+      const r2 = await pgs.createDatabase(`restore_ours_${round}`);
+      record(
+        await measure('ours restore', `node "${bundle}" > "${join(work, 'restore.log')}"`, {
+          ...backupEnv(s3, r2, `ours-${round}`),
+          INPUT_MODE: 'restore'
+        })
+      );
+      await pgs.dropDatabase(`restore_ours_${round}`);
+    }
+    const median = (name: string): Measure => {
+      const list = runs[name]!;
+      const by = (f: (m: Measure) => number) =>
+        [...list].map(f).sort((a, b) => a - b)[Math.floor((list.length - 1) / 2)]!;
+      return { name, seconds: by(m => m.seconds), peakRssMb: Math.max(...list.map(m => m.peakRssMb)) };
+    };
+    const alone = median('pg_dump -Fc > /dev/null');
+    const shell = median('pg_dump | gpg --symmetric | aws s3 cp -');
+    const ours = median('ours (dist/backup)');
+    const restoreAlone = median('pg_restore < local file');
+    const restoreOurs = median('ours restore');
     const lines = [
       '',
+      `medians of ${rounds} interleaved rounds (peak RSS: the highest of the rounds)`,
       `backup of ${(bytes / 1024 ** 3).toFixed(2)} GiB (archive ${(statSync(dumpFile).size / 1024 ** 2).toFixed(0)} MiB):`,
       `| run | wall s | peak RSS MB | vs pg_dump alone | vs shell recipe |`,
       `| --- | --- | --- | --- | --- |`,
@@ -227,8 +248,6 @@ async function main(): Promise<void> {
     ];
     rmSync(dumpFile, { force: true });
     if (flat) {
-      await pgs.dropDatabase('restore_baseline');
-      await pgs.dropDatabase('restore_ours');
       process.stdout.write(`generating up to ~${sizeGb * 3} GiB for the flatness run ...\n`);
       const bigger = await generate(url, sizeGb * 3);
       const big = await measure(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Writable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../kit/log.js';
 import { ProgressLogger } from '../kit/progress.js';
 import { findPgBinary, parsePgVersion, type PgBinary } from '../postgres/binaries.js';
@@ -77,9 +77,10 @@ function feedWhileAlive(
 }
 
 /**
- * Pass 1, before the target is touched: downloads the archive, checks its SHA-256 and size against the
- * manifest, decrypts it whole (a wrong key or passphrase, or a failed MDC, fails here) and reads its table
- * of contents with `pg_restore --list`. Returns the TOC.
+ * Pass 1, before the target is touched: downloads the archive and checks its size and SHA-256 against the
+ * manifest (any changed byte fails here), then decrypts just the head (a wrong key or passphrase fails here)
+ * until `pg_restore --list` has read the table of contents. Returns the TOC. Integrity of the rest of the
+ * plaintext follows from the checksum, and pass 2 checks the MDC again before pg_restore sees the end.
  */
 export async function checkArchive(o: RestoreOptions, pgRestore: PgBinary): Promise<string> {
   const m = o.backup.manifest;
@@ -88,54 +89,54 @@ export async function checkArchive(o: RestoreOptions, pgRestore: PgBinary): Prom
     log: l => o.logger.info(l),
     intervalMs: o.progressIntervalMs
   });
-  const source = await o.store.read(archiveName(m.id));
-  const hasher = new Sha256Stream(expectedOf(o.store, m), n => progress.set('checked', n));
-  source.on('error', error => hasher.destroy(error));
-  source.pipe(hasher);
-  const hashed = finished(hasher, { readable: false }).then(() => undefined);
-  hashed.catch(() => undefined);
+  const discard = new Writable({ write: (_chunk, _enc, cb) => cb() });
+  await pipeline(
+    await o.store.read(archiveName(m.id)),
+    new Sha256Stream(expectedOf(o.store, m), n => progress.set('checked', n)),
+    discard
+  );
+  const toc = await readToc(o, pgRestore);
+  progress.print('(checksum, key and table of contents OK)');
+  return toc;
+}
 
+async function readToc(o: RestoreOptions, pgRestore: PgBinary): Promise<string> {
+  const m = o.backup.manifest;
+  const where = o.store.keyOf(archiveName(m.id));
+  const source = await o.store.read(archiveName(m.id));
   const lister = startProcess(pgRestore.path, ['--list'], { stdin: 'pipe', label: 'pg_restore --list' });
   let toc = '';
   lister.child.stdout!.setEncoding('utf8').on('data', (d: string) => (toc += d));
   lister.child.stdin!.on('error', () => undefined); // EPIPE once it has read the TOC and exited
-  const sink = feedWhileAlive(
-    lister.child.stdin!,
-    () => !lister.exited,
-    cb => lister.child.once('close', cb)
-  );
   try {
-    const plain = await o.decryptor.decrypt(hasher);
-    await pipeline(plain, sink);
-  } catch (error) {
-    // A corrupted byte can break decryption before the hash is complete: finish hashing to name the real cause.
-    if (!hasher.destroyed && !hasher.writableFinished) {
-      hasher.unpipe();
-      hasher.resume();
-    }
-    const hashError = await hashed.then(
-      () => undefined,
-      (e: Error) => e
+    const plain = await o.decryptor.decrypt(source);
+    const sink = feedWhileAlive(
+      lister.child.stdin!,
+      () => !lister.exited,
+      cb => lister.child.once('close', cb)
     );
+    await new Promise<void>((resolve, reject) => {
+      // Once the TOC is read, the rest of the download is not needed here.
+      lister.child.once('close', () => {
+        plain.destroy();
+        source.destroy();
+        resolve();
+      });
+      pipeline(plain, sink).then(resolve, (error: Error) => (lister.exited ? resolve() : reject(error)));
+    });
+  } catch (error) {
+    source.destroy();
     if (!lister.exited) lister.child.kill('SIGKILL');
-    if (hashError) throw hashError;
     const to = m.encryption.keyFingerprints.length
       ? ` (encrypted to ${m.encryption.keyFingerprints.join(', ')})`
       : '';
-    throw new Error(
-      `decrypting ${o.store.keyOf(archiveName(m.id))} failed: ${(error as Error).message}${to}`
-    );
+    throw new Error(`decrypting ${where} failed: ${(error as Error).message}${to}`);
   }
-  await hashed;
-  if (!lister.exited) lister.child.stdin!.end();
   try {
     await lister.done;
   } catch (error) {
-    throw new Error(
-      `${o.store.keyOf(archiveName(m.id))} decrypts, but not to a pg_dump archive: ${(error as Error).message}`
-    );
+    throw new Error(`${where} decrypts, but not to a pg_dump archive: ${(error as Error).message}`);
   }
-  progress.print('(checksum, decryption and table of contents OK)');
   return toc;
 }
 

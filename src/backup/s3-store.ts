@@ -28,8 +28,11 @@ export interface S3StoreOptions {
   maxAttempts?: number;
 }
 
-/** 16 MiB parts allow 156 GiB archives within S3's 10,000 parts; 4 in flight keep memory near 64 MiB. */
-export const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
+/**
+ * 8 MiB parts, 4 in flight: about 32 MiB of part buffers whatever the size, and archives up to 78 GiB
+ * within S3's 10,000 parts (a stream's size is not known up front, so the part size cannot adapt).
+ */
+export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 export const DEFAULT_QUEUE_SIZE = 4;
 
 /**
