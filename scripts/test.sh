@@ -18,7 +18,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-npx tsx test-support/stack-cli.ts start --json "$work/stack.json" >"$work/stack.log" 2>&1 &
+# node itself (not npx) so that `kill; wait` lasts until the servers are down.
+node --import tsx test-support/stack-cli.ts start --json "$work/stack.json" >"$work/stack.log" 2>&1 &
 stack_pid=$!
 for _ in $(seq 1 240); do
   [ -s "$work/stack.json" ] && break
