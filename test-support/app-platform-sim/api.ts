@@ -28,7 +28,7 @@ export interface ApiContext {
   requests: RecordedRequest[];
   revisionLimit: number;
   baseUrl: () => string;
-  /** Runs a control command from /_sim (seed, faults). */
+  /** Runs a control command from /_sim (seed, faults, requests, processes); undefined when unknown. */
   control: (command: string, body: unknown) => Promise<unknown>;
 }
 
@@ -172,15 +172,26 @@ async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
   if (unparsable)
     return sendError(new HttpError(400, 'bad_request', 'unable to parse the request body as JSON'));
   try {
-    const reply = isControl
-      ? { status: 200, body: await ctx.control(r.path.slice('/_sim/'.length), r.body) }
-      : await route(ctx, r);
+    const reply = isControl ? await controlRoute(ctx, r) : await route(ctx, r);
     send(reply.status, reply.body);
   } catch (err) {
     if (err instanceof HttpError) return sendError(err);
     if (err instanceof SpecError) return sendError(new HttpError(422, 'unprocessable_entity', err.message));
     throw err;
   }
+}
+
+async function controlRoute(ctx: ApiContext, r: Req): Promise<Reply> {
+  let body: unknown;
+  try {
+    body = await ctx.control(r.path.slice('/_sim/'.length), r.body);
+  } catch (err) {
+    if (err instanceof HttpError || err instanceof SpecError) throw err;
+    // e.g. a seeded app whose first deployment did not go live: the caller's problem, said plainly
+    throw new HttpError(400, 'bad_request', (err as Error).message);
+  }
+  if (body === undefined) throw notFound();
+  return { status: 200, body };
 }
 
 function page<T>(ctx: ApiContext, r: Req, items: T[]): { items: T[]; links: Obj; meta: Obj } {

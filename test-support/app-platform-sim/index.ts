@@ -165,7 +165,7 @@ export async function startAppPlatformSimulator(opts: SimulatorOptions = {}): Pr
           )
         )
       };
-    throw Object.assign(new Error(`unknown control command ${command}`), { status: 404 });
+    return undefined;
   };
 
   const server = createApiServer({
