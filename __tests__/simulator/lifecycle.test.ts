@@ -56,6 +56,8 @@ describe('a new app', () => {
     expect(proposed.status).toBe(200);
     expect(proposed.body).toMatchObject({ app_name_available: true, spec: { name: 'signupflow' } });
 
+    // Long phases here so that polling sees every one of them even on a loaded machine.
+    h.sim.faults.slowPhases(400);
     const created = await api(h.sim, 'POST', '/v2/apps', { spec });
     expect(created.status).toBe(200);
     const app = created.body.app;
@@ -64,7 +66,9 @@ describe('a new app', () => {
     expect(app.pending_deployment.phase).toBe('PENDING_BUILD');
     expect(app.live_url).toBeUndefined(); // nothing is live yet
 
-    const { phases, deployment } = await waitForDeployment(h.sim, appId, firstDep);
+    const { phases, deployment } = await waitForDeployment(h.sim, appId, firstDep).finally(() =>
+      h.sim.faults.slowPhases(150)
+    );
     expect(phases).toEqual(CANONICAL);
     expect(deployment.progress).toMatchObject({
       success_steps: 6,
