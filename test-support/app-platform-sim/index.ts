@@ -11,7 +11,8 @@ import { validateAppSpec } from './validate-spec.js';
 import { appView } from './views.js';
 import type { AppSpec, RecordedRequest, RegistryAccess } from './types.js';
 
-export type { AppSpec, RecordedRequest, RegistryAccess } from './types.js';
+export type { AppSpec, Phase, RecordedRequest, RegistryAccess, Step } from './types.js';
+export type { AppState, DeploymentState } from './engine.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '..', '..');
