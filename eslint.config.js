@@ -18,7 +18,17 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/kit/actions-io.ts', 'src/kit/summary.ts', 'src/kit/run.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@actions/*'], message: 'Only actions/*/main.ts and src/kit glue helpers import @actions/*.' }] }]
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@actions/*'],
+              message: 'Only actions/*/main.ts and src/kit glue helpers import @actions/*.'
+            }
+          ]
+        }
+      ]
     }
   }
 );

@@ -4,7 +4,12 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.lint.json', diagnostics: { ignoreCodes: [151002] } }] },
+  transform: {
+    '^.+\\.ts$': [
+      'ts-jest',
+      { useESM: true, tsconfig: 'tsconfig.lint.json', diagnostics: { ignoreCodes: [151002] } }
+    ]
+  },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   testTimeout: 120000,
   // The local stack is shared: tests talk to real servers, so they run one file at a time.

@@ -29,10 +29,14 @@ for (const { name, entry } of entries) {
   const staging = join(outRoot, `.${name}.building-${process.pid}`);
   process.stdout.write(`ncc: ${name}\n`);
   try {
-    execFileSync(process.execPath, [ncc, 'build', entry, '-o', staging, '--minify', '--quiet', '--target', 'es2022'], {
-      cwd: root,
-      stdio: 'inherit'
-    });
+    execFileSync(
+      process.execPath,
+      [ncc, 'build', entry, '-o', staging, '--minify', '--quiet', '--target', 'es2022'],
+      {
+        cwd: root,
+        stdio: 'inherit'
+      }
+    );
     rmSync(out, { recursive: true, force: true });
     renameSync(staging, out);
   } finally {

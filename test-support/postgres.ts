@@ -85,7 +85,7 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Po
   const dataDir = join(dir, 'data');
   const logFile = join(dir, 'postgres.log');
   // initdb and pg_ctl refuse to run as root: as root, run them as the Debian 'postgres' user.
-  const asUser = process.getuid?.() === 0 ? systemUser('postgres') : {};
+  const asUser: { uid?: number; gid?: number } = process.getuid?.() === 0 ? systemUser('postgres') : {};
   try {
     if (asUser.uid !== undefined) chownSync(dir, asUser.uid, asUser.gid as number);
     const runOpts: RunOptions = { ...asUser, env: { ...process.env, LC_ALL: 'C' } };

@@ -42,8 +42,8 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', err => reject(new Error(`${cmd}: ${err.message}`)));
     child.on('close', (code, signal) => {
       if (code === 0) return resolve({ stdout, stderr });

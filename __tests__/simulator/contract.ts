@@ -2,11 +2,7 @@
 // matching operation's response schema in DigitalOcean's OpenAPI spec (../shared/digitalocean-openapi/apps.json),
 // for its status code or the operation's `default` response. On top of the schemas (which never set
 // additionalProperties: false) a key the spec does not name is a violation, except the documented gaps below.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import AjvModule from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import { REPO_ROOT } from '../../test-support/app-platform-sim/index.js';
+import { createAjv, loadAppsOpenApi } from '../../test-support/openapi.js';
 import type { RecordedRequest } from '../../test-support/app-platform-sim/index.js';
 
 type Schema = Record<string, unknown> & {
@@ -44,17 +40,10 @@ export function isExempt(r: RecordedRequest): boolean {
   return r.status === 524 || r.path.startsWith('/_sim/');
 }
 
-const openapi = JSON.parse(
-  readFileSync(resolve(REPO_ROOT, '..', 'shared', 'digitalocean-openapi', 'apps.json'), 'utf8')
-) as {
+const openapi = loadAppsOpenApi<{
   paths: Record<string, Record<string, Operation>>;
-};
-const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
-const addFormats =
-  (addFormatsModule as unknown as { default: typeof addFormatsModule }).default ?? addFormatsModule;
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
-for (const f of ['int32', 'int64', 'uint32', 'uint64', 'float', 'double']) ajv.addFormat(f, true);
+}>();
+const ajv = createAjv();
 // Inlining made many operations carry identical copies of one schema (app, deployment, error): compile each once.
 const compiled = new Map<string, ReturnType<typeof ajv.compile>>();
 
