@@ -187,6 +187,30 @@ describe('dist/backup as a process', () => {
     expect(errors[0]).toContain(message);
   });
 
+  test('verify fails loudly when the restored row counts differ from the manifest', async () => {
+    const file = `${dir}/store/nightly/app/${backupId}.json`;
+    const original = readFileSync(file, 'utf8');
+    const m = JSON.parse(original) as { source: { tables: { name: string; rows: number }[] } };
+    m.source.tables.find(t => t.name === 'public.volunteers')!.rows = 499;
+    writeFileSync(file, JSON.stringify(m));
+    try {
+      const r = await runAction({
+        mode: 'verify',
+        'database-url': pg.url,
+        'storage-url': storageUrl,
+        passphrase: PASSPHRASE
+      });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(
+        `::error::restore drill of ${backupId} failed: table public.volunteers has 500 rows, the manifest says 499`
+      );
+      expect(r.summary).toContain(`Restore drill ${backupId}: FAILED`);
+      expect(r.summary).toContain('| public.volunteers | 499 | 500 | MISMATCH |');
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
   test('a wrong passphrase fails the step', async () => {
     const r = await runAction({
       mode: 'verify',

@@ -151,9 +151,10 @@ export function writeSecretFile(dir: string, name: string, text: string): string
 /**
  * An HTTP proxy in front of the S3 server that fails some UploadPart requests: of every 4 part requests the
  * 2nd gets a 503 SlowDown (S3 XML error) and the 3rd has its connection reset; retries get through.
+ * With `failAllParts` every part request gets the 503: the upload cannot succeed.
  * Headers pass unchanged (SigV4 signs the Host header the client used).
  */
-export async function faultyProxy(target: string) {
+export async function faultyProxy(target: string, opts: { failAllParts?: boolean } = {}) {
   const t = new URL(target);
   let partRequests = 0;
   const stats = { slowDowns: 0, resets: 0, forwarded: 0 };
@@ -162,12 +163,12 @@ export async function faultyProxy(target: string) {
       req.method === 'PUT' && /[?&]partNumber=/.test(req.url ?? '') && /[?&]uploadId=/.test(req.url ?? '');
     if (isPart) {
       partRequests++;
-      if (partRequests % 4 === 3) {
+      if (partRequests % 4 === 3 && !opts.failAllParts) {
         stats.resets++;
         req.socket.destroy();
         return;
       }
-      if (partRequests % 4 === 2) {
+      if (partRequests % 4 === 2 || opts.failAllParts) {
         stats.slowDowns++;
         req.resume();
         req.on('end', () => {

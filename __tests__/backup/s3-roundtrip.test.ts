@@ -362,6 +362,47 @@ describe('failures leave nothing that looks complete', () => {
   });
 });
 
+describe('a persistent S3 failure', () => {
+  test('fails the step naming the call, the server message and the request id; the upload is aborted', async () => {
+    const proxy = await faultyProxy(s3.endpoint, { failAllParts: true });
+    try {
+      const prefix = `down-${randomBytes(3).toString('hex')}/`;
+      const viaProxy = new S3Store({
+        ...viaProxyOptions(prefix),
+        endpoint: proxy.endpoint,
+        partSize: 5 * 1024 * 1024
+      });
+      const bigUrl = await pg.createDatabase(`bk_down_${process.pid}`);
+      try {
+        await seed(bigUrl, { volunteers: 100, bulkRows: 30_000 });
+        await expect(
+          runBackup({
+            databaseUrl: bigUrl,
+            store: viaProxy,
+            encryptor: await createEncryptor({ passphrase: PASSPHRASE }),
+            logger: createMemoryLogger()
+          })
+        ).rejects.toThrow(
+          new RegExp(
+            `^Upload s3://${s3.bucket}/${prefix}\\d{8}T\\d{6}Z\\.dump\\.pgp failed: HTTP 503 SlowDown - Please reduce your request rate\\. \\(request id injected-fault\\)$`
+          )
+        );
+      } finally {
+        await pg.dropDatabase(`bk_down_${process.pid}`).catch(() => undefined);
+      }
+      expect(proxy.stats.slowDowns).toBeGreaterThanOrEqual(6); // the SDK retried before giving up
+      const direct = new S3Store(viaProxyOptions(prefix));
+      expect(await direct.list()).toEqual([]);
+      const uploads = await direct.client.send(
+        new ListMultipartUploadsCommand({ Bucket: s3.bucket, Prefix: prefix })
+      );
+      expect(uploads.Uploads ?? []).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 function viaProxyOptions(prefix: string) {
   return {
     bucket: s3.bucket,

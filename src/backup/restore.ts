@@ -19,7 +19,7 @@ import type { Decryptor } from './crypto.js';
 import { archiveName } from './id.js';
 import type { Manifest } from './manifest.js';
 import { startProcess } from './process.js';
-import { holdTail, Sha256Stream } from './streams.js';
+import { coalesce, holdTail, Sha256Stream } from './streams.js';
 import type { BackupStore } from './storage.js';
 
 /** Bytes of plaintext kept from pg_restore until decryption has proven the whole message (MDC). */
@@ -162,7 +162,8 @@ async function streamRestore(
     { env, stdin: 'pipe', stdout: 'ignore', label: 'pg_restore' }
   );
   restore.child.stdin!.on('error', () => undefined);
-  const hashing = pipeline(source, hasher);
+  // Large chunks into the decryption (Web Streams cost is per chunk): HTTP bodies arrive in ~16 KiB reads.
+  const hashing = pipeline(source, coalesce(1 << 20), hasher);
   hashing.catch(() => undefined);
   try {
     const plain = await o.decryptor.decrypt(hasher);
