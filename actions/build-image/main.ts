@@ -1,11 +1,8 @@
 import { Inputs, InputError, Summary, createLogger } from '../../src/kit/index.js';
 import { runAction, setOutputs } from '../../src/kit/actions-io.js';
-import { buildImage } from '../../src/image/build-image.js';
-import { spawnCommand } from '../../src/image/command.js';
 import { readGitHubContext } from '../../src/image/github-context.js';
 import { resolveBuildPaths } from '../../src/image/paths.js';
 import { defaultImageName, parseImageName } from '../../src/image/reference.js';
-import { buildSummaryMarkdown } from '../../src/image/summary.js';
 
 await runAction(async () => {
   const inputs = new Inputs();
@@ -40,6 +37,10 @@ await runAction(async () => {
     inputs.string('file') ?? 'Dockerfile'
   );
 
+  // Loaded once the inputs are valid: a bad input fails without paying for the registry client.
+  const { buildImage } = await import('../../src/image/build-image.js');
+  const { spawnCommand } = await import('../../src/image/command.js');
+  const { buildSummaryMarkdown } = await import('../../src/image/summary.js');
   const result = await buildImage(
     {
       image,

@@ -6,10 +6,8 @@ import { InputError, errorMessage } from '../../src/kit/errors.js';
 import { Inputs } from '../../src/kit/inputs.js';
 import { createLogger } from '../../src/kit/log.js';
 import { Summary } from '../../src/kit/summary.js';
-import { DigitalOceanClient } from '../../src/digitalocean/client.js';
-import { deploy, type PrintLogs } from '../../src/digitalocean/deploy.js';
+import type { PrintLogs } from '../../src/digitalocean/deploy.js';
 import { parseImageRef } from '../../src/digitalocean/spec.js';
-import { renderDeploySummary, renderErrorSummary } from '../../src/digitalocean/summary.js';
 
 await runAction(async () => {
   const inputs = new Inputs();
@@ -53,6 +51,10 @@ await runAction(async () => {
     }
   }
 
+  // Loaded once the inputs are valid: a bad input fails without paying for the HTTP client.
+  const { DigitalOceanClient } = await import('../../src/digitalocean/client.js');
+  const { deploy } = await import('../../src/digitalocean/deploy.js');
+  const { renderDeploySummary, renderErrorSummary } = await import('../../src/digitalocean/summary.js');
   const logger = createLogger();
   const client = new DigitalOceanClient({
     token,

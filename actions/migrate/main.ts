@@ -1,4 +1,3 @@
-import * as cache from '@actions/cache';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,16 +7,7 @@ import { Inputs } from '../../src/kit/inputs.js';
 import { createLogger } from '../../src/kit/log.js';
 import { Summary } from '../../src/kit/summary.js';
 import { splitCommandLine } from '../../src/alembic/command-line.js';
-import { migrate } from '../../src/alembic/migrate.js';
-import { migrationSummary } from '../../src/alembic/report.js';
-import {
-  baseInterpreter,
-  commandInVirtualenv,
-  prepareVirtualenv,
-  virtualenvEnv,
-  type VenvCache
-} from '../../src/alembic/virtualenv.js';
-import { describeTarget } from '../../src/postgres/advisory-lock.js';
+import type { VenvCache } from '../../src/alembic/virtualenv.js';
 
 await runAction(async () => {
   const inputs = new Inputs();
@@ -47,6 +37,12 @@ await runAction(async () => {
   const dryRun = inputs.boolean('dry-run', false);
   const lockTimeoutMs = inputs.duration('lock-timeout', '10m');
   const temp = process.env.RUNNER_TEMP || tmpdir();
+  // Loaded once the inputs are valid: a bad input fails without paying for pg and the Actions cache client.
+  const { migrate } = await import('../../src/alembic/migrate.js');
+  const { migrationSummary } = await import('../../src/alembic/report.js');
+  const { baseInterpreter, commandInVirtualenv, prepareVirtualenv, virtualenvEnv } =
+    await import('../../src/alembic/virtualenv.js');
+  const { describeTarget } = await import('../../src/postgres/advisory-lock.js');
 
   const extraEnv: Record<string, string> = {};
   if (requirements) {
@@ -54,7 +50,7 @@ await runAction(async () => {
       requirementsFile: resolve(workingDirectory, requirements),
       python: baseInterpreter(alembic),
       rootDir: join(temp, 'app-platform-pipeline-venvs'),
-      cache: actionsCache(logger),
+      cache: await actionsCache(logger),
       logger
     });
     alembic = commandInVirtualenv(alembic, venv);
@@ -87,7 +83,8 @@ await runAction(async () => {
 });
 
 /** The Actions cache, or undefined (with a notice) where the cache service is not reachable. */
-function actionsCache(logger: ReturnType<typeof createLogger>): VenvCache | undefined {
+async function actionsCache(logger: ReturnType<typeof createLogger>): Promise<VenvCache | undefined> {
+  const cache = await import('@actions/cache');
   if (!cache.isFeatureAvailable() || !process.env.ACTIONS_RUNTIME_TOKEN) {
     logger.notice(
       'The Actions cache service is not available here (no ACTIONS_CACHE_URL/ACTIONS_RUNTIME_TOKEN): the virtualenv is built without caching.'
