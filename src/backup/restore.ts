@@ -172,10 +172,16 @@ async function streamRestore(
     // pg_restore never got the whole archive: killing it rolls its transaction back.
     restore.child.kill('SIGKILL');
     await restore.done.catch(() => undefined);
-    const hashError = await hashing.then(
-      () => undefined,
-      (e: Error) => e
-    );
+    // A finished hash names the real cause (a changed byte); an unfinished one is abandoned.
+    const hashError =
+      hasher.digest !== undefined
+        ? await hashing.then(
+            () => undefined,
+            (e: Error) => e
+          )
+        : undefined;
+    source.destroy();
+    hasher.destroy();
     throw hashError ?? error;
   }
   await hashing;
