@@ -9,15 +9,10 @@ import { formatDuration } from '../../src/kit/duration.js';
 import { describeDatabase } from '../../src/postgres/url.js';
 import { parseStorageUrl, type BackupStore } from '../../src/backup/storage.js';
 import { FileStore } from '../../src/backup/file-store.js';
-import { S3Store } from '../../src/backup/s3-store.js';
-import { createDecryptor, createEncryptor } from '../../src/backup/crypto.js';
 import { parseBackupId } from '../../src/backup/id.js';
-import { runBackup } from '../../src/backup/backup.js';
-import { pickBackup, readCatalog } from '../../src/backup/catalog.js';
-import { restoreBackup, verifyBackup } from '../../src/backup/restore.js';
-import { listTables, pruneBackups, pruneTable } from '../../src/backup/prune.js';
 
 // Glue only: read and check inputs, build the store and the keys, call src/backup, set outputs, summary.
+// The heavy modules (AWS SDK, openpgp, pg) load only once the inputs that need them are valid.
 await runAction(async () => {
   const inputs = new Inputs();
   const log = createLogger();
@@ -38,6 +33,7 @@ await runAction(async () => {
   const secretKey = inputs.secret('s3-secret-access-key');
   let store: BackupStore;
   if (location.kind === 's3') {
+    const { S3Store } = await import('../../src/backup/s3-store.js');
     store = new S3Store({
       bucket: location.bucket,
       prefix: location.prefix,
@@ -75,6 +71,7 @@ await runAction(async () => {
     const privateKeyPassphrase = inputs.secret('private-key-passphrase');
     if (!passphrase && !privateKey)
       throw new InputError('passphrase', 'or private-key is required to decrypt');
+    const { createDecryptor } = await import('../../src/backup/crypto.js');
     return createDecryptor({
       passphrase: privateKey ? undefined : passphrase,
       privateKey,
@@ -90,6 +87,7 @@ await runAction(async () => {
       throw new InputError('public-key', 'and passphrase are both set; choose one way to encrypt');
     if (!passphrase && !publicKey)
       throw new InputError('passphrase', 'or public-key is required to encrypt the backup');
+    const { createEncryptor } = await import('../../src/backup/crypto.js');
     let encryptor;
     try {
       encryptor = await createEncryptor({ passphrase, publicKey });
@@ -100,6 +98,8 @@ await runAction(async () => {
     const retention = policy();
     const dryRun = inputs.boolean('dry-run', false);
 
+    const { runBackup } = await import('../../src/backup/backup.js');
+    const { pruneBackups, pruneTable } = await import('../../src/backup/prune.js');
     const { manifest: m, durationMs } = await runBackup({ databaseUrl: url, store, encryptor, logger: log });
     setOutputs({
       'backup-id': m.id,
@@ -137,6 +137,8 @@ await runAction(async () => {
       summary.add('Retention skipped (`prune: false`).');
     }
   } else if (mode === 'prune' || mode === 'list') {
+    const { listTables, pruneBackups, pruneTable } = await import('../../src/backup/prune.js');
+    const { readCatalog } = await import('../../src/backup/catalog.js');
     if (mode === 'list') {
       const catalog = await readCatalog(store);
       const text = listTables(catalog, new Date());
@@ -162,6 +164,8 @@ await runAction(async () => {
     const id = backupId();
     const query = mode === 'verify' ? inputs.string('verify-query') : undefined;
     const dec = await decryptor();
+    const { pickBackup, readCatalog } = await import('../../src/backup/catalog.js');
+    const { restoreBackup, verifyBackup } = await import('../../src/backup/restore.js');
     const backup = pickBackup(await readCatalog(store), id, store.location);
     setOutputs({
       'backup-id': backup.id,
