@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/app-pipeline-test.XXXXXX")
+# Every temporary file of the run (tests, servers, bundles they start) lands here and goes with it.
+export TMPDIR="$work/tmp"
+mkdir -p "$TMPDIR"
 stack_pid=""
 cleanup() {
   if [ -n "$stack_pid" ] && kill -0 "$stack_pid" 2>/dev/null; then
