@@ -1,0 +1,38 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..', '..');
+
+// The README's first command without its install step: the whole pipeline, twice, then backup and drill.
+describe('npm run rehearsal', () => {
+  it('plays every step with the expected outcome and leaves nothing running', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'scripts', 'rehearsal', 'main.ts')],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 600_000,
+        env: { ...process.env, NODE_OPTIONS: '' }
+      }
+    );
+    const out = `${run.stdout}${run.stderr}`;
+    expect(out).toContain('Rehearsal passed: every expected outcome happened');
+    expect(run.status).toBe(0);
+    for (const step of [
+      'release 1: health-gate',
+      'release 2: health-gate',
+      'after rollback: release 1 serves',
+      'nightly backup',
+      'restore drill (verify)'
+    ])
+      expect(out).toMatch(new RegExp(`^ok\\s+${step.replace(/[()]/g, '\\$&')}`, 'm'));
+    expect(out).toMatch(/^ok\s+release 2: health-gate\s+exit 1, healthy=false, rolled-back=true/m);
+    // Every process the rehearsal started is gone: the simulator's app processes, the registry, Redis, Ceph.
+    const left = spawnSync('pgrep', ['-f', 'app-pipeline-rehearsal-|uvicorn app.main:app'], {
+      encoding: 'utf8'
+    });
+    expect(left.stdout.trim()).toBe('');
+  });
+});
