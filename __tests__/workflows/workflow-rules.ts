@@ -99,10 +99,14 @@ export function checkWorkflow(
               say(jobName, `does not pass required input '${input}' of ${job.uses}`);
           for (const key of Object.keys(job.with ?? {}))
             if (!(key in call.inputs)) say(jobName, `passes '${key}', which ${job.uses} does not declare`);
-          if (job.secrets !== 'inherit')
+          if (job.secrets !== 'inherit') {
             for (const [secret, spec] of Object.entries(call.secrets))
               if (spec.required === true && !(job.secrets && secret in job.secrets))
                 say(jobName, `does not pass required secret '${secret}' of ${job.uses}`);
+            for (const secret of Object.keys(job.secrets ?? {}))
+              if (!(secret in call.secrets))
+                say(jobName, `passes secret '${secret}', which ${job.uses} does not declare`);
+          }
         }
       } else if (!SHA_PINNED.test(job.uses)) say(jobName, `calls ${job.uses} without pinning a commit SHA`);
     }

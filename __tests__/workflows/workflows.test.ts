@@ -93,6 +93,7 @@ jobs:
     permissions: {}
     uses: ./.github/workflows/deploy.yml
     with: { nonsense: 1 }
+    secrets: { TYPO_TOKEN: x }
 `);
   const problems = checkWorkflow('bad.yml', bad, root, reusable);
 
@@ -105,7 +106,8 @@ jobs:
     "job 'b': uses needs.a.outputs.missing, which job 'a' does not define",
     "job 'c': does not pass required input 'health-url' of ./.github/workflows/deploy.yml",
     "job 'c': passes 'nonsense', which ./.github/workflows/deploy.yml does not declare",
-    "job 'c': does not pass required secret 'DIGITALOCEAN_TOKEN' of ./.github/workflows/deploy.yml"
+    "job 'c': does not pass required secret 'DIGITALOCEAN_TOKEN' of ./.github/workflows/deploy.yml",
+    "job 'c': passes secret 'TYPO_TOKEN', which ./.github/workflows/deploy.yml does not declare"
   ])('%s', expected => {
     expect(problems.some(p => p.includes(expected))).toBe(true);
   });
@@ -117,9 +119,9 @@ describe('the caller examples in the README', () => {
     .map(m => m[1]!)
     .filter(b => /uses: [\w-]+\/app-platform-pipeline\/\.github\/workflows\//.test(b));
 
-  it('there are callers for deploy and rollback', () => {
-    expect(blocks.some(b => b.includes('workflows/deploy.yml@'))).toBe(true);
-    expect(blocks.some(b => b.includes('workflows/rollback.yml@'))).toBe(true);
+  it('there are callers for deploy, rollback, backup and the restore drill', () => {
+    for (const wf of ['deploy', 'rollback', 'backup', 'restore-drill'])
+      expect(blocks.some(b => b.includes(`workflows/${wf}.yml@`))).toBe(true);
   });
 
   it.each(blocks.map((b, i) => [i + 1, b]))(
