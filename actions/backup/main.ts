@@ -71,7 +71,7 @@ await runAction(async () => {
     const privateKeyPassphrase = inputs.secret('private-key-passphrase');
     if (!passphrase && !privateKey)
       throw new InputError('passphrase', 'or private-key is required to decrypt');
-    const { createDecryptor } = await import('../../src/backup/crypto.js');
+    const { createDecryptor } = await import('./deferred.js');
     return createDecryptor({
       passphrase: privateKey ? undefined : passphrase,
       privateKey,
@@ -87,7 +87,7 @@ await runAction(async () => {
       throw new InputError('public-key', 'and passphrase are both set; choose one way to encrypt');
     if (!passphrase && !publicKey)
       throw new InputError('passphrase', 'or public-key is required to encrypt the backup');
-    const { createEncryptor } = await import('../../src/backup/crypto.js');
+    const { createEncryptor } = await import('./deferred.js');
     let encryptor;
     try {
       encryptor = await createEncryptor({ passphrase, publicKey });
@@ -98,8 +98,7 @@ await runAction(async () => {
     const retention = policy();
     const dryRun = inputs.boolean('dry-run', false);
 
-    const { runBackup } = await import('../../src/backup/backup.js');
-    const { pruneBackups, pruneTable } = await import('../../src/backup/prune.js');
+    const { runBackup, pruneBackups, pruneTable } = await import('./deferred.js');
     const { manifest: m, durationMs } = await runBackup({ databaseUrl: url, store, encryptor, logger: log });
     setOutputs({
       'backup-id': m.id,
@@ -137,8 +136,7 @@ await runAction(async () => {
       summary.add('Retention skipped (`prune: false`).');
     }
   } else if (mode === 'prune' || mode === 'list') {
-    const { listTables, pruneBackups, pruneTable } = await import('../../src/backup/prune.js');
-    const { readCatalog } = await import('../../src/backup/catalog.js');
+    const { listTables, pruneBackups, pruneTable, readCatalog } = await import('./deferred.js');
     if (mode === 'list') {
       const catalog = await readCatalog(store);
       const text = listTables(catalog, new Date());
@@ -164,8 +162,7 @@ await runAction(async () => {
     const id = backupId();
     const query = mode === 'verify' ? inputs.string('verify-query') : undefined;
     const dec = await decryptor();
-    const { pickBackup, readCatalog } = await import('../../src/backup/catalog.js');
-    const { restoreBackup, verifyBackup } = await import('../../src/backup/restore.js');
+    const { pickBackup, readCatalog, restoreBackup, verifyBackup } = await import('./deferred.js');
     const backup = pickBackup(await readCatalog(store), id, store.location);
     setOutputs({
       'backup-id': backup.id,

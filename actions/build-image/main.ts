@@ -38,9 +38,7 @@ await runAction(async () => {
   );
 
   // Loaded once the inputs are valid: a bad input fails without paying for the registry client.
-  const { buildImage } = await import('../../src/image/build-image.js');
-  const { spawnCommand } = await import('../../src/image/command.js');
-  const { buildSummaryMarkdown } = await import('../../src/image/summary.js');
+  const { buildImage, spawnCommand, buildSummaryMarkdown } = await import('./deferred.js');
   const result = await buildImage(
     {
       image,

@@ -52,9 +52,8 @@ await runAction(async () => {
   }
 
   // Loaded once the inputs are valid: a bad input fails without paying for the HTTP client.
-  const { DigitalOceanClient } = await import('../../src/digitalocean/client.js');
-  const { deploy } = await import('../../src/digitalocean/deploy.js');
-  const { renderDeploySummary, renderErrorSummary } = await import('../../src/digitalocean/summary.js');
+  const { DigitalOceanClient, deploy, renderDeploySummary, renderErrorSummary } =
+    await import('./deferred.js');
   const logger = createLogger();
   const client = new DigitalOceanClient({
     token,

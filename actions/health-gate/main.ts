@@ -46,19 +46,8 @@ await runAction(async () => {
     throw new InputError('app-id', 'is required when rollback is true (the id of the App Platform app)');
 
   // Loaded after the inputs are valid: a bad input fails without paying for the HTTP stack.
-  const [
-    { DigitalOceanClient },
-    { checkCertificate },
-    { runGate },
-    { createHttpProbe },
-    { digitalOceanRollback }
-  ] = await Promise.all([
-    import('../../src/digitalocean/client.js'),
-    import('../../src/health/certificate.js'),
-    import('../../src/health/gate.js'),
-    import('../../src/health/probe.js'),
-    import('../../src/health/rollback.js')
-  ]);
+  const { DigitalOceanClient, checkCertificate, runGate, createHttpProbe, digitalOceanRollback } =
+    await import('./deferred.js');
   const logger = createLogger();
   const release = createHttpProbe({ url, timeoutMs: requestTimeoutMs, expectedVersion });
   const restored = createHttpProbe({ url, timeoutMs: requestTimeoutMs });

@@ -38,11 +38,15 @@ await runAction(async () => {
   const lockTimeoutMs = inputs.duration('lock-timeout', '10m');
   const temp = process.env.RUNNER_TEMP || tmpdir();
   // Loaded once the inputs are valid: a bad input fails without paying for pg and the Actions cache client.
-  const { migrate } = await import('../../src/alembic/migrate.js');
-  const { migrationSummary } = await import('../../src/alembic/report.js');
-  const { baseInterpreter, commandInVirtualenv, prepareVirtualenv, virtualenvEnv } =
-    await import('../../src/alembic/virtualenv.js');
-  const { describeTarget } = await import('../../src/postgres/advisory-lock.js');
+  const {
+    migrate,
+    migrationSummary,
+    baseInterpreter,
+    commandInVirtualenv,
+    prepareVirtualenv,
+    virtualenvEnv,
+    describeTarget
+  } = await import('./deferred.js');
 
   const extraEnv: Record<string, string> = {};
   if (requirements) {

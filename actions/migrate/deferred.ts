@@ -1,0 +1,11 @@
+// Loaded by main.ts once the inputs are valid, as ONE chunk: separate dynamic imports would each carry (and load)
+// their own copy of the modules they share.
+export { migrate } from '../../src/alembic/migrate.js';
+export { migrationSummary } from '../../src/alembic/report.js';
+export {
+  baseInterpreter,
+  commandInVirtualenv,
+  prepareVirtualenv,
+  virtualenvEnv
+} from '../../src/alembic/virtualenv.js';
+export { describeTarget } from '../../src/postgres/advisory-lock.js';
