@@ -20,6 +20,9 @@ export interface BundleRun {
   code: number;
   outputs: Record<string, string>;
   summary: string;
+  /** What the process wrote, verbatim (`::add-mask::` commands included, as the runner receives them). */
+  stdout: string;
+  stderr: string;
 }
 
 // bin/*.ts and dist/cli/index.js both sit below the repository root.
@@ -54,19 +57,24 @@ export async function runActionBundle(opts: {
     env.GITHUB_OUTPUT = outputFile;
     env.GITHUB_STEP_SUMMARY = summaryFile;
     const onLine = opts.onLine ?? (line => process.stdout.write(`${line}\n`));
+    const raw = { stdout: '', stderr: '' };
     const code = await new Promise<number>(resolveCode => {
       const child = spawn(process.execPath, [join(repoRoot, 'dist', opts.name, 'index.js')], {
         env,
         stdio: ['ignore', 'pipe', 'pipe']
       });
+      // forwardLines sets utf8 decoding first, so every chunk arrives as a string.
       forwardLines(child.stdout, onLine);
       forwardLines(child.stderr, onLine);
+      child.stdout.on('data', (d: string) => (raw.stdout += d));
+      child.stderr.on('data', (d: string) => (raw.stderr += d));
       child.on('close', c => resolveCode(c ?? 1));
     });
     return {
       code,
       outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
-      summary: existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : ''
+      summary: existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : '',
+      ...raw
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

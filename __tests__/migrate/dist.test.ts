@@ -1,20 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-  mkdirSync
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { sharedPostgres } from '../../test-support/shared.js';
 import type { PostgresServer } from '../../test-support/postgres.js';
 import { exampleApp, fixture, repoRoot, versions } from './helpers.js';
+import { runActionBundle, type BundleRun } from '../../bin/run-bundle.js';
 
 // The bundle GitHub runs, as a process: inputs in INPUT_* variables, outputs and summary in files.
 const bundle = join(repoRoot, 'dist', 'migrate', 'index.js');
@@ -22,68 +14,22 @@ const work = mkdtempSync(join(tmpdir(), 'migrate-dist-test-'));
 let server: PostgresServer;
 let n = 0;
 
-interface DistRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-function runDist(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<DistRun> {
+function runDist(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<BundleRun> {
   const dir = join(work, `run-${++n}`);
   mkdirSync(dir);
-  const outputFile = join(dir, 'output');
-  const summaryFile = join(dir, 'summary');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  const inputEnv = Object.fromEntries(
-    Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])
-  );
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_') && !k.startsWith('ACTIONS_'))
-  );
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle], {
-      env: {
-        ...clean,
-        ...inputEnv,
-        ...env,
-        GITHUB_OUTPUT: outputFile,
-        GITHUB_STEP_SUMMARY: summaryFile,
-        RUNNER_TEMP: dir
-      },
-      stdio: ['ignore', 'pipe', 'pipe']
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', d => (stdout += d));
-    child.stderr.on('data', d => (stderr += d));
-    child.on('error', reject);
-    child.on('close', code =>
-      resolve({
-        code,
-        stdout,
-        stderr,
-        outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
-        summary: readFileSync(summaryFile, 'utf8')
-      })
-    );
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ACTIONS_')));
+  return runActionBundle({
+    name: 'migrate',
+    inputs,
+    env: { ...clean, ...env, RUNNER_TEMP: dir },
+    onLine: () => {}
   });
 }
 
 /** What a user sees: everything but the `::add-mask::` commands the runner consumes. */
-function visible(r: DistRun): string {
+function visible(r: BundleRun): string {
   const lines = `${r.stdout}\n${r.stderr}`.split('\n').filter(l => !l.startsWith('::add-mask::'));
   return [...lines, r.summary, JSON.stringify(r.outputs)].join('\n');
-}
-
-/** GITHUB_OUTPUT's `name<<delimiter` blocks. */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
-  return out;
 }
 
 beforeAll(async () => {
