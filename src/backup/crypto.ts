@@ -1,6 +1,7 @@
 import * as openpgp from 'openpgp';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { SEIPD_V1_CIPHERS, SeipdV1EncryptStream } from './seipd-v1.js';
 
 /**
  * OpenPGP with openpgp.js defaults, which stock GnuPG 2.2 reads: SKESK v4 / PKESK v3 + SEIPD v1
@@ -32,6 +33,7 @@ export async function createEncryptor(opts: { passphrase?: string; publicKey?: s
       throw new Error(`is not an armored OpenPGP public key: ${(error as Error).message}`);
     }
     if (key.isPrivate()) throw new Error('is a private key; give the public key (gpg --export --armor)');
+    const publicKey = key; // narrowed, for the closure below
     try {
       await key.getEncryptionKey();
     } catch (error) {
@@ -40,10 +42,7 @@ export async function createEncryptor(opts: { passphrase?: string; publicKey?: s
     return {
       method: 'public-key',
       keyFingerprints: [key.getFingerprint().toUpperCase()],
-      async encrypt(plain, filename) {
-        const message = await openpgp.createMessage({ binary: toWeb(plain), filename });
-        return fromWeb(await openpgp.encrypt({ message, encryptionKeys: key, format: 'binary' }));
-      }
+      encrypt: (plain, filename) => encryptStream(plain, filename, { encryptionKeys: publicKey })
     };
   }
   if (!opts.passphrase) throw new Error('needs a passphrase or a public key');
@@ -51,11 +50,34 @@ export async function createEncryptor(opts: { passphrase?: string; publicKey?: s
   return {
     method: 'passphrase',
     keyFingerprints: [],
-    async encrypt(plain, filename) {
-      const message = await openpgp.createMessage({ binary: toWeb(plain), filename });
-      return fromWeb(await openpgp.encrypt({ message, passwords: [passphrase], format: 'binary' }));
-    }
+    encrypt: (plain, filename) => encryptStream(plain, filename, { passwords: [passphrase] })
   };
+}
+
+type Recipients = { encryptionKeys: openpgp.PublicKey } | { passwords: string[] };
+
+/**
+ * openpgp.js picks the session key's cipher from the recipient key's preferences and writes the key packets;
+ * the bulk is written by SeipdV1EncryptStream (the packets openpgp.encrypt writes, for far less CPU). A key
+ * whose self-signature asks for SEIPD v2 (AEAD; openpgp.js keys made with aeadProtect) is left to openpgp.js.
+ */
+async function encryptStream(plain: Readable, filename: string, to: Recipients): Promise<Readable> {
+  const sessionKey = await openpgp.generateSessionKey({
+    encryptionKeys: 'encryptionKeys' in to ? to.encryptionKeys : []
+  });
+  if (sessionKey.aeadAlgorithm || !SEIPD_V1_CIPHERS[sessionKey.algorithm]) {
+    const message = await openpgp.createMessage({ binary: toWeb(plain), filename });
+    return fromWeb(await openpgp.encrypt({ message, ...to, sessionKey, format: 'binary' }));
+  }
+  const keyPackets = await openpgp.encryptSessionKey({ ...sessionKey, ...to, format: 'binary' });
+  const encrypted = new SeipdV1EncryptStream({
+    keyPackets,
+    sessionKey: sessionKey.data,
+    algorithm: sessionKey.algorithm,
+    filename
+  });
+  plain.on('error', error => encrypted.destroy(error));
+  return plain.pipe(encrypted);
 }
 
 export async function createDecryptor(opts: {
