@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +79,22 @@ describe('pg_dump discovery', () => {
       version: '16.4',
       major: 16
     });
+  });
+
+  test("prefers a versioned binary to Debian's pg_wrapper of the same version (no Perl start per call)", async () => {
+    const wrapped = join(root, 'wrapped');
+    fake(join(wrapped, 'share'), '16.4');
+    renameSync(join(wrapped, 'share', 'pg_dump'), join(wrapped, 'share', 'pg_wrapper'));
+    mkdirSync(join(wrapped, 'bin'));
+    symlinkSync(join(wrapped, 'share', 'pg_wrapper'), join(wrapped, 'bin', 'pg_dump'));
+    const found = await findPgBinary('pg_dump', { ...opts, pathEnv: join(wrapped, 'bin'), serverMajor: 15 });
+    expect(found.path).toBe(join(root, 'versioned', '16', 'bin', 'pg_dump'));
+    // A newer version behind the wrapper still wins.
+    fake(join(root, 'newer'), '17.1');
+    renameSync(join(root, 'newer', 'pg_dump'), join(root, 'newer', 'pg_wrapper'));
+    symlinkSync(join(root, 'newer', 'pg_wrapper'), join(root, 'newer', 'pg_dump'));
+    const newest = await findPgBinary('pg_dump', { ...opts, pathEnv: join(root, 'newer'), serverMajor: 15 });
+    expect(newest).toEqual({ path: join(root, 'newer', 'pg_dump'), version: '17.1', major: 17 });
   });
 
   test('refuses a client older than the server in one line naming both versions', async () => {

@@ -360,6 +360,7 @@ async function binaryVersion(path) {
         throw new Error(`${path} --version printed something unexpected: ${stdout.trim()}`);
     return { path, ...parsed };
 }
+const isPgWrapper = (resolved) => (0,external_node_path_.basename)(resolved) === 'pg_wrapper';
 async function isExecutable(path) {
     try {
         await (0,external_node_fs_promises_.access)(path, external_node_fs_.constants.X_OK);
@@ -397,23 +398,29 @@ async function candidatePaths(tool, opts = {}) {
  * pg_dump aborts on a newer server, the most common silent backup failure.
  */
 async function findPgBinary(tool, opts = {}) {
-    const found = [];
-    for (const p of await candidatePaths(tool, opts)) {
+    const probes = await Promise.all((await candidatePaths(tool, opts)).map(async (p) => {
         try {
-            found.push(await binaryVersion(p));
+            return { ...(await binaryVersion(p)), wrapper: isPgWrapper(await (0,external_node_fs_promises_.realpath)(p)) };
         }
         catch {
-            // a broken wrapper (Debian's pg_wrapper without a cluster) is not a candidate
+            return undefined; // a broken wrapper (Debian's pg_wrapper without a cluster) is not a candidate
         }
-    }
+    }));
+    const found = probes.filter(p => p !== undefined);
     if (found.length === 0)
         throw new Error(`${tool} not found on PATH or under /usr/lib/postgresql/*/bin; install the PostgreSQL client`);
-    // Newest first; among equal versions keep PATH order (stable sort).
-    found.sort((a, b) => b.major - a.major);
-    const best = found[0];
-    if (opts.serverMajor !== undefined && best.major < opts.serverMajor)
-        throw new Error(`${tool} ${best.version} is older than the server (PostgreSQL ${opts.serverMajor}); install postgresql-client-${opts.serverMajor} or newer`);
+    // Newest first. Debian's pg_wrapper (a Perl script that execs the versioned binary) loses to that same
+    // version found directly, which saves a Perl start per call; otherwise PATH order (stable sort).
+    found.sort((a, b) => b.major - a.major || (a.version === b.version ? Number(a.wrapper) - Number(b.wrapper) : 0));
+    const { wrapper: _wrapper, ...best } = found[0];
+    if (opts.serverMajor !== undefined)
+        requireClientForServer(tool, best, opts.serverMajor);
     return best;
+}
+/** Refuses, in one line naming both versions, a client older than the server. */
+function requireClientForServer(tool, client, serverMajor) {
+    if (client.major < serverMajor)
+        throw new Error(`${tool} ${client.version} is older than the server (PostgreSQL ${serverMajor}); install postgresql-client-${serverMajor} or newer`);
 }
 
 // EXTERNAL MODULE: ./src/postgres/url.ts
@@ -450,11 +457,12 @@ function nodePgConnectionString(url) {
     return u.toString();
 }
 async function serverVersion(url) {
-    return withClient(url, async (c) => {
-        const r = await c.query("SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n");
-        const n = Number(r.rows[0].n);
-        return { version: r.rows[0].v, versionNum: n, major: n >= 100000 ? Math.floor(n / 10000) : n / 10000 };
-    });
+    return withClient(url, queryServerVersion);
+}
+async function queryServerVersion(c) {
+    const r = await c.query("SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n");
+    const n = Number(r.rows[0].n);
+    return { version: r.rows[0].v, versionNum: n, major: n >= 100000 ? Math.floor(n / 10000) : n / 10000 };
 }
 async function serverMajorVersion(url) {
     return (await serverVersion(url)).major;
@@ -679,19 +687,28 @@ async function runBackup(o) {
     const id = (0,backup_id/* backupIdFor */.zp)(startedAt);
     const name = (0,backup_id/* archiveName */.uv)(id);
     const log = o.logger;
-    if ((await o.store.head(name)) || (await o.store.head((0,backup_id/* manifestName */.vS)(id))))
-        throw new Error(`backup ${id} already exists in ${o.store.location}; is another backup running?`);
-    const server = await serverVersion(o.databaseUrl);
-    const pgDump = await findPgBinary('pg_dump', { serverMajor: server.major });
-    log.info(`backup ${id}: ${(0,postgres_url/* describeDatabase */.DZ)(o.databaseUrl)} (PostgreSQL ${server.version}) with ${pgDump.path} ${pgDump.version}`);
-    log.info(`backup ${id}: writing ${o.store.keyOf(name)} (${o.encryptor.method} encryption)`);
+    // Everything before pg_dump starts is latency the backup pays for, so the checks run side by side: the
+    // id is free; the server's version (on the connection that will export the snapshot) against pg_dump's;
+    // the session key (openpgp.js S2K and key packets) for the stream pg_dump will feed.
+    const plain = new external_node_stream_.PassThrough({ highWaterMark: 1 << 20 });
+    const encrypting = o.encryptor.encrypt(plain, `${id}.dump`);
+    encrypting.catch(() => undefined);
     // The snapshot keeps the row counts consistent with the dump; it must stay open until pg_dump has it.
     const client = new esm/* default.Client */.Ay.Client({
         connectionString: nodePgConnectionString(o.databaseUrl),
         application_name: 'backup'
     });
-    await client.connect();
     try {
+        const [taken, server, pgDump] = await Promise.all([
+            Promise.all([o.store.head(name), o.store.head((0,backup_id/* manifestName */.vS)(id))]).then(found => found.some(Boolean)),
+            client.connect().then(() => queryServerVersion(client)),
+            findPgBinary('pg_dump')
+        ]);
+        if (taken)
+            throw new Error(`backup ${id} already exists in ${o.store.location}; is another backup running?`);
+        requireClientForServer('pg_dump', pgDump, server.major);
+        log.info(`backup ${id}: ${(0,postgres_url/* describeDatabase */.DZ)(o.databaseUrl)} (PostgreSQL ${server.version}) with ${pgDump.path} ${pgDump.version}`);
+        log.info(`backup ${id}: writing ${o.store.keyOf(name)} (${o.encryptor.method} encryption)`);
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         const snapshot = (await client.query('SELECT pg_export_snapshot() AS s')).rows[0].s;
         const { dbname, env } = (0,postgres_url/* libpqConnection */.Vb)(o.databaseUrl);
@@ -707,10 +724,9 @@ async function runBackup(o) {
         // Fixed order in the line: dumped, then stored (the rate printed is that of the last, the stored bytes).
         progress.set('dumped', 0);
         progress.set('stored', 0);
-        const plain = new external_node_stream_.PassThrough({ highWaterMark: 1 << 20 });
         const hasher = new Sha256Stream(undefined, n => progress.set('stored', n));
         const dumping = (0,promises_.pipeline)(dump.child.stdout, counter(n => progress.set('dumped', n)), coalesce(1 << 20), endGate(() => dump.done), plain);
-        const encrypted = await o.encryptor.encrypt(plain, `${id}.dump`);
+        const encrypted = await encrypting;
         const hashing = (0,promises_.pipeline)(encrypted, hasher);
         const uploading = o.store.upload(name, hasher);
         let firstFailure;
@@ -770,6 +786,7 @@ async function runBackup(o) {
         return { manifest, durationMs: now().getTime() - startedAt.getTime() };
     }
     finally {
+        plain.destroy();
         await client.end().catch(() => undefined);
     }
 }

@@ -4,8 +4,8 @@ import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../kit/log.js';
 import { ProgressLogger } from '../kit/progress.js';
-import { findPgBinary } from '../postgres/binaries.js';
-import { nodePgConnectionString, serverVersion } from '../postgres/server.js';
+import { findPgBinary, requireClientForServer } from '../postgres/binaries.js';
+import { nodePgConnectionString, queryServerVersion } from '../postgres/server.js';
 import { databaseName, describeDatabase, libpqConnection } from '../postgres/url.js';
 import type { Encryptor } from './crypto.js';
 import { archiveName, backupIdFor, manifestName } from './id.js';
@@ -44,22 +44,31 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
   const name = archiveName(id);
   const log = o.logger;
 
-  if ((await o.store.head(name)) || (await o.store.head(manifestName(id))))
-    throw new Error(`backup ${id} already exists in ${o.store.location}; is another backup running?`);
-  const server = await serverVersion(o.databaseUrl);
-  const pgDump = await findPgBinary('pg_dump', { serverMajor: server.major });
-  log.info(
-    `backup ${id}: ${describeDatabase(o.databaseUrl)} (PostgreSQL ${server.version}) with ${pgDump.path} ${pgDump.version}`
-  );
-  log.info(`backup ${id}: writing ${o.store.keyOf(name)} (${o.encryptor.method} encryption)`);
-
+  // Everything before pg_dump starts is latency the backup pays for, so the checks run side by side: the
+  // id is free; the server's version (on the connection that will export the snapshot) against pg_dump's;
+  // the session key (openpgp.js S2K and key packets) for the stream pg_dump will feed.
+  const plain = new PassThrough({ highWaterMark: 1 << 20 });
+  const encrypting = o.encryptor.encrypt(plain, `${id}.dump`);
+  encrypting.catch(() => undefined);
   // The snapshot keeps the row counts consistent with the dump; it must stay open until pg_dump has it.
   const client = new pg.Client({
     connectionString: nodePgConnectionString(o.databaseUrl),
     application_name: 'backup'
   });
-  await client.connect();
   try {
+    const [taken, server, pgDump] = await Promise.all([
+      Promise.all([o.store.head(name), o.store.head(manifestName(id))]).then(found => found.some(Boolean)),
+      client.connect().then(() => queryServerVersion(client)),
+      findPgBinary('pg_dump')
+    ]);
+    if (taken)
+      throw new Error(`backup ${id} already exists in ${o.store.location}; is another backup running?`);
+    requireClientForServer('pg_dump', pgDump, server.major);
+    log.info(
+      `backup ${id}: ${describeDatabase(o.databaseUrl)} (PostgreSQL ${server.version}) with ${pgDump.path} ${pgDump.version}`
+    );
+    log.info(`backup ${id}: writing ${o.store.keyOf(name)} (${o.encryptor.method} encryption)`);
+
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const snapshot = (await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]!.s;
     const { dbname, env } = libpqConnection(o.databaseUrl);
@@ -80,7 +89,6 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
     // Fixed order in the line: dumped, then stored (the rate printed is that of the last, the stored bytes).
     progress.set('dumped', 0);
     progress.set('stored', 0);
-    const plain = new PassThrough({ highWaterMark: 1 << 20 });
     const hasher = new Sha256Stream(undefined, n => progress.set('stored', n));
     const dumping = pipeline(
       dump.child.stdout!,
@@ -89,7 +97,7 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
       endGate(() => dump.done),
       plain
     );
-    const encrypted = await o.encryptor.encrypt(plain, `${id}.dump`);
+    const encrypted = await encrypting;
     const hashing = pipeline(encrypted, hasher);
     const uploading = o.store.upload(name, hasher);
 
@@ -149,6 +157,7 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
     log.info(`backup ${id}: complete (manifest ${o.store.keyOf(manifestName(id))})`);
     return { manifest, durationMs: now().getTime() - startedAt.getTime() };
   } finally {
+    plain.destroy();
     await client.end().catch(() => undefined);
   }
 }

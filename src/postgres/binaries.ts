@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { access, readdir } from 'node:fs/promises';
+import { access, readdir, realpath } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -41,6 +41,8 @@ export async function binaryVersion(path: string): Promise<PgBinary> {
   return { path, ...parsed };
 }
 
+const isPgWrapper = (resolved: string) => basename(resolved) === 'pg_wrapper';
+
 async function isExecutable(path: string): Promise<boolean> {
   try {
     await access(path, constants.X_OK);
@@ -76,24 +78,34 @@ export async function candidatePaths(tool: PgTool, opts: FindOptions = {}): Prom
  * pg_dump aborts on a newer server, the most common silent backup failure.
  */
 export async function findPgBinary(tool: PgTool, opts: FindOptions = {}): Promise<PgBinary> {
-  const found: PgBinary[] = [];
-  for (const p of await candidatePaths(tool, opts)) {
-    try {
-      found.push(await binaryVersion(p));
-    } catch {
-      // a broken wrapper (Debian's pg_wrapper without a cluster) is not a candidate
-    }
-  }
+  const probes = await Promise.all(
+    (await candidatePaths(tool, opts)).map(async p => {
+      try {
+        return { ...(await binaryVersion(p)), wrapper: isPgWrapper(await realpath(p)) };
+      } catch {
+        return undefined; // a broken wrapper (Debian's pg_wrapper without a cluster) is not a candidate
+      }
+    })
+  );
+  const found = probes.filter(p => p !== undefined);
   if (found.length === 0)
     throw new Error(
       `${tool} not found on PATH or under /usr/lib/postgresql/*/bin; install the PostgreSQL client`
     );
-  // Newest first; among equal versions keep PATH order (stable sort).
-  found.sort((a, b) => b.major - a.major);
-  const best = found[0]!;
-  if (opts.serverMajor !== undefined && best.major < opts.serverMajor)
-    throw new Error(
-      `${tool} ${best.version} is older than the server (PostgreSQL ${opts.serverMajor}); install postgresql-client-${opts.serverMajor} or newer`
-    );
+  // Newest first. Debian's pg_wrapper (a Perl script that execs the versioned binary) loses to that same
+  // version found directly, which saves a Perl start per call; otherwise PATH order (stable sort).
+  found.sort(
+    (a, b) => b.major - a.major || (a.version === b.version ? Number(a.wrapper) - Number(b.wrapper) : 0)
+  );
+  const { wrapper: _wrapper, ...best } = found[0]!;
+  if (opts.serverMajor !== undefined) requireClientForServer(tool, best, opts.serverMajor);
   return best;
+}
+
+/** Refuses, in one line naming both versions, a client older than the server. */
+export function requireClientForServer(tool: PgTool, client: PgBinary, serverMajor: number): void {
+  if (client.major < serverMajor)
+    throw new Error(
+      `${tool} ${client.version} is older than the server (PostgreSQL ${serverMajor}); install postgresql-client-${serverMajor} or newer`
+    );
 }

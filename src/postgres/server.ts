@@ -39,13 +39,15 @@ export interface ServerVersion {
 }
 
 export async function serverVersion(url: string): Promise<ServerVersion> {
-  return withClient(url, async c => {
-    const r = await c.query<{ v: string; n: string }>(
-      "SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n"
-    );
-    const n = Number(r.rows[0]!.n);
-    return { version: r.rows[0]!.v, versionNum: n, major: n >= 100000 ? Math.floor(n / 10000) : n / 10000 };
-  });
+  return withClient(url, queryServerVersion);
+}
+
+export async function queryServerVersion(c: pg.Client): Promise<ServerVersion> {
+  const r = await c.query<{ v: string; n: string }>(
+    "SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n"
+  );
+  const n = Number(r.rows[0]!.n);
+  return { version: r.rows[0]!.v, versionNum: n, major: n >= 100000 ? Math.floor(n / 10000) : n / 10000 };
 }
 
 export async function serverMajorVersion(url: string): Promise<number> {
