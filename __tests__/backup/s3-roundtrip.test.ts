@@ -62,7 +62,8 @@ describe('passphrase backup to S3 (RGW)', () => {
     const r = await runBackup({
       databaseUrl: sourceUrl,
       store: s,
-      encryptor: await createEncryptor({ passphrase: PASSPHRASE }),
+      // As the action runs it: pg_dump --compress=0, deflate inside the OpenPGP message.
+      encryptor: await createEncryptor({ passphrase: PASSPHRASE, compressionLevel: 6 }),
       logger
     });
     id = r.manifest.id;
@@ -80,6 +81,7 @@ describe('passphrase backup to S3 (RGW)', () => {
     expect(m.sizeBytes).toBe((await s.head(archiveName(id)))!.size);
     expect(m.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(m.encryption).toEqual({ method: 'passphrase', keyFingerprints: [] });
+    expect(m.compression).toBe('openpgp-zip');
     expect(m.serverVersion).toMatch(/^15\./);
     const counts = Object.fromEntries(m.source.tables.map(t => [t.name, t.rows]));
     expect(counts).toEqual({
@@ -125,6 +127,13 @@ describe('passphrase backup to S3 (RGW)', () => {
       { H: home, PW: pw, F: file, DB: dbname, ...env }
     );
     expect(await digests(target)).toEqual(sourceDigests);
+    // What gpg hands pg_restore is pg_dump's archive as pg_dump wrote it: uncompressed, since the OpenPGP
+    // layer compressed it (and gpg inflated it).
+    const toc = await sh(
+      `gpg --batch --homedir "$H" --pinentry-mode loopback --passphrase-file "$PW" --output "$F.dump" --decrypt "$F" && pg_restore -l "$F.dump"`,
+      { H: home, PW: pw, F: file }
+    );
+    expect(toc).toMatch(/Compression: (0|none)\b/);
   });
 
   test('verify restores into a scratch database, matches row counts, runs the query, drops the scratch database', async () => {
@@ -190,10 +199,12 @@ describe('passphrase backup to S3 (RGW)', () => {
     await runBackup({
       databaseUrl: sourceUrl,
       store: c,
+      // Without compression in the message pg_dump compresses, as before 2026-11-25.
       encryptor: await createEncryptor({ passphrase: PASSPHRASE }),
       logger: createMemoryLogger()
     });
     const catalog = await readCatalog(c);
+    expect(pickBackup(catalog, undefined, c.location).manifest.compression).toBe('pg_dump');
     const b = pickBackup(catalog, undefined, c.location);
     const key = c.keyOf(archiveName(b.id));
     const bytes = Buffer.from(
@@ -227,7 +238,7 @@ describe('public-key backup', () => {
     const r = await runBackup({
       databaseUrl: sourceUrl,
       store: s,
-      encryptor: await createEncryptor({ publicKey: owner.publicKey }),
+      encryptor: await createEncryptor({ publicKey: owner.publicKey, compressionLevel: 6 }),
       logger: createMemoryLogger()
     });
     expect(r.manifest.encryption).toEqual({ method: 'public-key', keyFingerprints: [owner.fingerprint] });

@@ -124,12 +124,19 @@ describe('SEIPD v1 writer', () => {
 
   test('stock GnuPG 2.2 decrypts it and reports a good MDC; the literal packet carries the filename', async () => {
     const g = gpgHome();
-    for (const n of [0, 600, (1 << 20) + 12345]) {
-      const data = randomBytes(n);
-      const enc = await createEncryptor({ passphrase: PASSPHRASE });
-      const file = join(g.home, `m${n}.pgp`);
-      writeFileSync(file, await collect(await enc.encrypt(chunked(data, [65536]), `backup-${n}.dump`)));
-      const out = join(g.home, `m${n}.out`);
+    for (const [n, compressionLevel] of [
+      [0, undefined],
+      [600, undefined],
+      [(1 << 20) + 12345, undefined],
+      [0, 6],
+      [3 * (1 << 20) + 5, 6]
+    ] as const) {
+      const data =
+        n > 1000 ? Buffer.concat([randomBytes(n >> 1), Buffer.alloc(n - (n >> 1), 'pg')]) : randomBytes(n);
+      const enc = await createEncryptor({ passphrase: PASSPHRASE, compressionLevel });
+      const file = join(g.home, `m${n}-${compressionLevel ?? 'none'}.pgp`);
+      writeFileSync(file, await collect(await enc.encrypt(chunked(data, [65536, 777]), `backup-${n}.dump`)));
+      const out = `${file}.out`;
       await g.run([
         '--pinentry-mode',
         'loopback',
@@ -183,7 +190,8 @@ describe('SEIPD v1 writer', () => {
   test("a GnuPG key gets a PKESK v3 for the key's preferred cipher, which gpg and our restore decrypt", async () => {
     const key = await generateKey('seipd@example.org', 'key-pass');
     const data = randomBytes(300_000);
-    const enc = await createEncryptor({ publicKey: key.publicKey });
+    const enc = await createEncryptor({ publicKey: key.publicKey, compressionLevel: 6 });
+    expect(enc.compressionLevel).toBe(6);
     const cipher = await collect(await enc.encrypt(chunked(data, [65536, 1000]), 'x.dump'));
     expect(packets(cipher).map(p => p.tag)).toEqual([1, 18]); // PKESK, SEIPD
     const file = join(key.gpg.home, 'k.pgp');
@@ -218,7 +226,9 @@ describe('SEIPD v1 writer', () => {
     });
     const versions = (m: Buffer) => packets(m).map(p => `${p.tag}v${p.body[0]}`);
     const data = randomBytes(100_000);
-    const enc = await createEncryptor({ publicKey });
+    const enc = await createEncryptor({ publicKey, compressionLevel: 6 });
+    // openpgp.js writes an AEAD key's message itself, uncompressed: then pg_dump must compress.
+    expect(enc.compressionLevel).toBe('aeadProtect' in config ? undefined : 6);
     const cipher = await collect(await enc.encrypt(chunked(data, [65536]), 'x.dump'));
     const theirs = Buffer.from(
       await openpgp.encrypt({

@@ -90,7 +90,7 @@ await runAction(async () => {
     const { createEncryptor } = await import('./deferred.js');
     let encryptor;
     try {
-      encryptor = await createEncryptor({ passphrase, publicKey });
+      encryptor = await createEncryptor({ passphrase, publicKey, compressionLevel: 6 }); // zlib's default, as pg_dump's
     } catch (error) {
       throw new InputError(publicKey ? 'public-key' : 'passphrase', (error as Error).message);
     }

@@ -72,9 +72,18 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const snapshot = (await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]!.s;
     const { dbname, env } = libpqConnection(o.databaseUrl);
+    // pg_dump compresses on one core, and that is the slowest stage of a backup; when the encryption
+    // compresses (on every core), pg_dump hands over its archive uncompressed.
+    const compressedByUs = o.encryptor.compressionLevel !== undefined;
     const dump = startProcess(
       pgDump.path,
-      ['--format=custom', `--snapshot=${snapshot}`, '--no-password', `--dbname=${dbname}`],
+      [
+        '--format=custom',
+        ...(compressedByUs ? ['--compress=0'] : []),
+        `--snapshot=${snapshot}`,
+        '--no-password',
+        `--dbname=${dbname}`
+      ],
       { env, label: 'pg_dump' }
     );
     o.onDumpStarted?.(dump.child);
@@ -147,6 +156,7 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
       serverVersion: server.version,
       pgDumpVersion: pgDump.version,
       format: 'pg_dump-custom',
+      compression: compressedByUs ? 'openpgp-zip' : 'pg_dump',
       objectKey: o.store.keyOf(name),
       sizeBytes,
       sha256: hasher.digest!,

@@ -5,8 +5,8 @@ import { SEIPD_V1_CIPHERS, SeipdV1EncryptStream } from './seipd-v1.js';
 
 /**
  * OpenPGP with openpgp.js defaults, which stock GnuPG 2.2 reads: SKESK v4 / PKESK v3 + SEIPD v1
- * (AES-256-CFB with an MDC), uncompressed (pg_dump's custom format is already compressed), binary output.
- * AEAD (SEIPD v2) stays off on purpose: GnuPG does not implement it.
+ * (AES-256-CFB with an MDC), binary output; optionally ZIP-compressed inside (then pg_dump need not
+ * compress: see backup.ts). AEAD (SEIPD v2) stays off on purpose: GnuPG does not implement it.
  */
 export type EncryptionMethod = 'passphrase' | 'public-key';
 
@@ -14,6 +14,8 @@ export interface Encryptor {
   method: EncryptionMethod;
   /** Fingerprints of the recipient keys (empty for a passphrase). */
   keyFingerprints: string[];
+  /** The deflate level the message is compressed with (OpenPGP ZIP), or undefined: then feed it compressed data. */
+  compressionLevel?: number;
   encrypt(plain: Readable, filename: string): Promise<Readable>;
 }
 
@@ -24,7 +26,13 @@ export interface Decryptor {
 const toWeb = (r: Readable) => Readable.toWeb(r) as unknown as openpgp.NodeWebStream<Uint8Array>;
 const fromWeb = (s: unknown) => Readable.fromWeb(s as NodeReadableStream<Uint8Array>, { highWaterMark: 4 });
 
-export async function createEncryptor(opts: { passphrase?: string; publicKey?: string }): Promise<Encryptor> {
+export async function createEncryptor(opts: {
+  passphrase?: string;
+  publicKey?: string;
+  /** Compress inside the message with this deflate level (OpenPGP ZIP), on several threads. */
+  compressionLevel?: number;
+}): Promise<Encryptor> {
+  const compressionLevel = opts.compressionLevel;
   if (opts.publicKey) {
     let key: openpgp.Key;
     try {
@@ -39,10 +47,20 @@ export async function createEncryptor(opts: { passphrase?: string; publicKey?: s
     } catch (error) {
       throw new Error(`has no usable encryption key: ${(error as Error).message}`);
     }
+    // Such a key gets openpgp.js's own (uncompressed) message: pg_dump must then compress.
+    const needsAead =
+      (await openpgp.generateSessionKey({ encryptionKeys: publicKey })).aeadAlgorithm !== undefined;
     return {
       method: 'public-key',
       keyFingerprints: [key.getFingerprint().toUpperCase()],
-      encrypt: (plain, filename) => encryptStream(plain, filename, { encryptionKeys: publicKey })
+      compressionLevel: needsAead ? undefined : compressionLevel,
+      encrypt: (plain, filename) =>
+        encryptStream(
+          plain,
+          filename,
+          { encryptionKeys: publicKey },
+          needsAead ? undefined : compressionLevel
+        )
     };
   }
   if (!opts.passphrase) throw new Error('needs a passphrase or a public key');
@@ -50,7 +68,9 @@ export async function createEncryptor(opts: { passphrase?: string; publicKey?: s
   return {
     method: 'passphrase',
     keyFingerprints: [],
-    encrypt: (plain, filename) => encryptStream(plain, filename, { passwords: [passphrase] })
+    compressionLevel,
+    encrypt: (plain, filename) =>
+      encryptStream(plain, filename, { passwords: [passphrase] }, compressionLevel)
   };
 }
 
@@ -61,7 +81,12 @@ type Recipients = { encryptionKeys: openpgp.PublicKey } | { passwords: string[] 
  * the bulk is written by SeipdV1EncryptStream (the packets openpgp.encrypt writes, for far less CPU). A key
  * whose self-signature asks for SEIPD v2 (AEAD; openpgp.js keys made with aeadProtect) is left to openpgp.js.
  */
-async function encryptStream(plain: Readable, filename: string, to: Recipients): Promise<Readable> {
+async function encryptStream(
+  plain: Readable,
+  filename: string,
+  to: Recipients,
+  compressionLevel: number | undefined
+): Promise<Readable> {
   const sessionKey = await openpgp.generateSessionKey({
     encryptionKeys: 'encryptionKeys' in to ? to.encryptionKeys : []
   });
@@ -74,7 +99,8 @@ async function encryptStream(plain: Readable, filename: string, to: Recipients):
     keyPackets,
     sessionKey: sessionKey.data,
     algorithm: sessionKey.algorithm,
-    filename
+    filename,
+    compressionLevel
   });
   plain.on('error', error => encrypted.destroy(error));
   return plain.pipe(encrypted);

@@ -18,6 +18,11 @@ export interface Manifest {
   serverVersion: string;
   pgDumpVersion: string;
   format: 'pg_dump-custom';
+  /**
+   * Where the archive's data was compressed: inside the OpenPGP message (ZIP, on every core; pg_dump ran with
+   * --compress=0) or by pg_dump itself. Either way `gpg --decrypt | pg_restore` reads it. Absent before 2026-11-25.
+   */
+  compression?: 'openpgp-zip' | 'pg_dump';
   objectKey: string;
   sizeBytes: number;
   /** Hex SHA-256 of the stored (encrypted) bytes. */

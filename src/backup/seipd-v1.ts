@@ -1,6 +1,7 @@
 import { createCipheriv, createHash, randomBytes, type Cipher, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { PartialBodyWriter, packetHeader } from './packet-framing.js';
+import { ParallelDeflate } from './parallel-deflate.js';
 
 /**
  * The bulk of an OpenPGP message as RFC 9580 §5.13.1 defines a version 1 Symmetrically Encrypted Integrity
@@ -17,6 +18,8 @@ export const SEIPD_V1_CIPHERS: Record<string, { node: string; keyBytes: number }
   aes256: { node: 'aes-256-cfb', keyBytes: 32 }
 };
 
+const TAG_COMPRESSED_DATA = 8;
+const COMPRESSION_ZIP = 1; // raw deflate, RFC 1951
 const TAG_LITERAL_DATA = 11;
 const TAG_SEIPD = 18;
 const TAG_MDC = 19;
@@ -31,13 +34,20 @@ export interface SeipdV1Options {
   /** Stored in the literal data packet (what `gpg --decrypt` would name the output). */
   filename: string;
   date?: Date;
+  /**
+   * Wrap the literal data in a compressed data packet (ZIP, this deflate level), compressed on several
+   * threads. gpg and openpgp.js decompress it transparently: `gpg --decrypt` still yields the input.
+   */
+  compressionLevel?: number;
 }
 
 export class SeipdV1EncryptStream extends Transform {
   private readonly cipher: Cipher;
   private readonly mdc: Hash = createHash('sha1');
   private readonly literalBody = new PartialBodyWriter();
+  private readonly compressedBody = new PartialBodyWriter();
   private readonly packetBody = new PartialBodyWriter();
+  private readonly deflate?: ParallelDeflate;
   private started = false;
 
   constructor(private readonly o: SeipdV1Options) {
@@ -47,44 +57,65 @@ export class SeipdV1EncryptStream extends Transform {
     if (o.sessionKey.length !== suite.keyBytes)
       throw new Error(`SEIPD v1 writer: ${o.algorithm} needs a ${suite.keyBytes}-byte session key`);
     this.cipher = createCipheriv(suite.node, o.sessionKey, Buffer.alloc(BLOCK_BYTES));
+    if (o.compressionLevel !== undefined) this.deflate = new ParallelDeflate(o.compressionLevel);
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    const out: Buffer[] = [];
-    if (!this.started) this.start(out);
-    const plain: Buffer[] = [];
-    this.literalBody.write(chunk, plain);
-    this.encrypt(plain, out);
-    cb(null, Buffer.concat(out));
+    this.frame(chunk, false).then(out => cb(null, out), cb);
   }
 
   override _flush(cb: TransformCallback): void {
-    const out: Buffer[] = [];
-    if (!this.started) this.start(out);
-    const plain: Buffer[] = [];
-    this.literalBody.end(plain);
-    plain.push(Buffer.of(0xc0 | TAG_MDC, 20));
-    this.encrypt(plain, out);
-    // The MDC's own value is encrypted but not hashed.
-    this.packetBody.write(this.cipher.update(this.mdc.digest()), out);
-    this.packetBody.write(this.cipher.final(), out);
-    this.packetBody.end(out);
-    cb(null, Buffer.concat(out));
+    this.frame(Buffer.alloc(0), true).then(out => cb(null, out), cb);
   }
 
-  private start(out: Buffer[]): void {
+  private async frame(chunk: Buffer, last: boolean): Promise<Buffer> {
+    const out: Buffer[] = [];
+    const literal: Buffer[] = [];
+    if (!this.started) this.start(literal, out);
+    this.literalBody.write(chunk, literal);
+    if (last) this.literalBody.end(literal);
+    await this.literalData(literal, last, out);
+    if (last) {
+      this.encrypt([Buffer.of(0xc0 | TAG_MDC, 20)], out);
+      // The MDC's own value is encrypted but not hashed.
+      this.packetBody.write(this.cipher.update(this.mdc.digest()), out);
+      this.packetBody.write(this.cipher.final(), out);
+      this.packetBody.end(out);
+    }
+    return Buffer.concat(out);
+  }
+
+  /** Key packets, the SEIPD header and version, the random prefix, and the headers of the inner packets. */
+  private start(literal: Buffer[], out: Buffer[]): void {
     this.started = true;
+    out.push(Buffer.from(this.o.keyPackets), packetHeader(TAG_SEIPD));
+    this.packetBody.write(Buffer.of(1), out);
+    const prefix = randomBytes(BLOCK_BYTES);
+    this.encrypt([prefix, prefix.subarray(-2)], out);
+    if (this.deflate) {
+      const framed: Buffer[] = [];
+      this.compressedBody.write(Buffer.of(COMPRESSION_ZIP), framed);
+      this.encrypt([packetHeader(TAG_COMPRESSED_DATA), ...framed], out);
+    }
     const name = Buffer.from(this.o.filename, 'utf8').subarray(0, 255);
     const date = Buffer.alloc(4);
     date.writeUInt32BE(Math.floor((this.o.date ?? new Date()).getTime() / 1000));
-    out.push(Buffer.from(this.o.keyPackets), packetHeader(TAG_SEIPD));
-    this.packetBody.write(Buffer.of(1), out);
-
-    const prefix = randomBytes(BLOCK_BYTES);
-    const plain = [Buffer.concat([prefix, prefix.subarray(-2)]), packetHeader(TAG_LITERAL_DATA)];
+    literal.push(packetHeader(TAG_LITERAL_DATA));
     // Literal data body: binary format 'b', the filename, the date, then the data.
-    this.literalBody.write(Buffer.concat([Buffer.of(0x62, name.length), name, date]), plain);
-    this.encrypt(plain, out);
+    this.literalBody.write(Buffer.concat([Buffer.of(0x62, name.length), name, date]), literal);
+  }
+
+  /** The literal data packet's bytes, deflated into the compressed data packet when compressing. */
+  private async literalData(literal: Buffer[], last: boolean, out: Buffer[]): Promise<void> {
+    if (!this.deflate) return this.encrypt(literal, out);
+    const framed: Buffer[] = [];
+    for (const piece of literal)
+      for (const c of await this.deflate.write(piece)) this.compressedBody.write(c, framed);
+    if (last) {
+      for (const c of await this.deflate.end()) this.compressedBody.write(c, framed);
+      this.compressedBody.end(framed);
+    }
+    this.encrypt(framed, out);
   }
 
   /** Hashes the plaintext for the MDC, encrypts it and frames the ciphertext as the SEIPD packet's body. */
