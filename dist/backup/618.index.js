@@ -842,7 +842,7 @@ async function runBackup(o) {
         progress.set('dumped', 0);
         progress.set('stored', 0);
         const hasher = new Sha256Stream(undefined, n => progress.set('stored', n));
-        const dumping = (0,promises_.pipeline)(dump.child.stdout, counter(n => progress.set('dumped', n)), coalesce(1 << 20), endGate(() => dump.done), plain);
+        const dumping = (0,promises_.pipeline)(dump.child.stdout, counter(n => progress.set('dumped', n)), endGate(() => dump.done), plain);
         const encrypted = await encrypting;
         const hashing = (0,promises_.pipeline)(encrypted, hasher);
         const uploading = o.store.upload(name, hasher);

@@ -12,7 +12,7 @@ import { archiveName, backupIdFor, manifestName } from './id.js';
 import type { Manifest } from './manifest.js';
 import { startProcess } from './process.js';
 import { tableRowCounts } from './rowcounts.js';
-import { coalesce, counter, endGate, Sha256Stream } from './streams.js';
+import { counter, endGate, Sha256Stream } from './streams.js';
 import type { BackupStore } from './storage.js';
 
 export interface BackupOptions {
@@ -102,7 +102,6 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
     const dumping = pipeline(
       dump.child.stdout!,
       counter(n => progress.set('dumped', n)),
-      coalesce(1 << 20),
       endGate(() => dump.done),
       plain
     );
