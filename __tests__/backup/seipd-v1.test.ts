@@ -102,11 +102,11 @@ describe('packet framing', () => {
 describe('SEIPD v1 writer', () => {
   const sizes = [0, 1, 18, 511, 512, 513, 8000, 65536, 3 * 65536 + 7, (1 << 20) + 1];
 
-  test.each(sizes)(
-    '%i bytes round-trip through openpgp.js, as the same packets openpgp.js writes',
-    async n => {
+  test.each(sizes.flatMap(n => [[n, undefined] as const, [n, 6] as const]))(
+    '%i bytes, compression level %s: round-trip through openpgp.js and through our streaming decryption',
+    async (n, compressionLevel) => {
       const data = randomBytes(n);
-      const enc = await createEncryptor({ passphrase: PASSPHRASE });
+      const enc = await createEncryptor({ passphrase: PASSPHRASE, compressionLevel });
       const cipher = await collect(await enc.encrypt(chunked(data, [65536, 4096, 333]), 'x.dump'));
 
       const tags = packets(cipher).map(p => p.tag);
@@ -116,11 +116,25 @@ describe('SEIPD v1 writer', () => {
       const message = await openpgp.readMessage({ binaryMessage: cipher });
       const r = await openpgp.decrypt({ message, passwords: [PASSPHRASE], format: 'binary' });
       expect(Buffer.from(r.data as Uint8Array).equals(data)).toBe(true);
-      // Our restore path (streaming decrypt, MDC checked at the end) reads it too.
+      // Our restore path (streaming decrypt, MDC checked at the end), fed in awkward slices.
       const dec = await createDecryptor({ passphrase: PASSPHRASE });
-      expect((await collect(await dec.decrypt(Readable.from([cipher])))).equals(data)).toBe(true);
+      expect((await collect(await dec.decrypt(chunked(cipher, [1, 7, 100, 65536])))).equals(data)).toBe(true);
     }
   );
+
+  test('compressed: the literal data sits in a ZIP compressed data packet, and compressible data shrinks', async () => {
+    const data = Buffer.from('Volunteer 42 serves at the Sunday service. '.repeat(50_000));
+    const enc = await createEncryptor({ passphrase: PASSPHRASE, compressionLevel: 6 });
+    const cipher = await collect(await enc.encrypt(chunked(data, [65536]), 'x.dump'));
+    expect(cipher.length).toBeLessThan(data.length / 20);
+    const message = await openpgp.readMessage({ binaryMessage: cipher });
+    const decrypted = await message.decrypt([], [PASSPHRASE]);
+    const inner = decrypted.packets.map(p => (p.constructor as unknown as { tag: number }).tag);
+    expect(inner).toEqual([8]); // compressed data, holding the literal data packet
+    expect((decrypted.packets[0] as unknown as { algorithm: number }).algorithm).toBe(
+      openpgp.enums.compression.zip
+    );
+  });
 
   test('stock GnuPG 2.2 decrypts it and reports a good MDC; the literal packet carries the filename', async () => {
     const g = gpgHome();
@@ -240,6 +254,67 @@ describe('SEIPD v1 writer', () => {
     expect(versions(cipher)).toEqual(versions(theirs));
     const dec = await createDecryptor({ privateKey });
     expect((await collect(await dec.decrypt(Readable.from([cipher])))).equals(data)).toBe(true);
+  });
+
+  describe('our streaming decryption', () => {
+    const decryptAll = async (cipher: Buffer, passphrase = PASSPHRASE) =>
+      collect(await (await createDecryptor({ passphrase })).decrypt(chunked(cipher, [4096, 65536])));
+
+    test.each([
+      ['gpg --symmetric (ZLIB compressed, old-format key packet)', ['--compress-algo', 'zlib']],
+      ['gpg --symmetric -z 0 (uncompressed)', ['-z', '0']],
+      ['gpg --symmetric --compress-algo zip', ['--compress-algo', 'zip']]
+    ])('reads what %s writes', async (_what, flags) => {
+      const g = gpgHome();
+      const data = Buffer.concat([randomBytes(200_000), Buffer.alloc(300_000, 'x')]);
+      const plainFile = join(g.home, 'plain');
+      writeFileSync(plainFile, data);
+      const out = join(g.home, 'msg.gpg');
+      await g.run([
+        '--pinentry-mode',
+        'loopback',
+        '--passphrase',
+        PASSPHRASE,
+        '--symmetric',
+        '--cipher-algo',
+        'AES256',
+        ...flags,
+        '--output',
+        out,
+        plainFile
+      ]);
+      expect((await decryptAll(readFileSync(out))).equals(data)).toBe(true);
+    });
+
+    test('reads what openpgp.encrypt writes (backups made before the SEIPD writer)', async () => {
+      const data = randomBytes(300_000);
+      const cipher = Buffer.from(
+        await openpgp.encrypt({
+          message: await openpgp.createMessage({ binary: data }),
+          passwords: [PASSPHRASE],
+          format: 'binary'
+        })
+      );
+      expect((await decryptAll(cipher)).equals(data)).toBe(true);
+    });
+
+    test.each([undefined, 6])(
+      'compression %s: a flipped byte, a truncation or a wrong passphrase fails the stream',
+      async compressionLevel => {
+        const data = Buffer.concat([randomBytes(100_000), Buffer.alloc(400_000, 'v')]);
+        const enc = await createEncryptor({ passphrase: PASSPHRASE, compressionLevel });
+        const cipher = await collect(await enc.encrypt(chunked(data, [65536]), 'x.dump'));
+        for (const at of [cipher.length - 30, cipher.length - 10, Math.floor(cipher.length / 2)]) {
+          const bad = Buffer.from(cipher);
+          bad[at]! ^= 0x04;
+          await expect(decryptAll(bad)).rejects.toThrow(/Modification detected|damaged|truncated/);
+        }
+        await expect(decryptAll(cipher.subarray(0, cipher.length - 100))).rejects.toThrow(/truncated/);
+        await expect(decryptAll(cipher, 'not the passphrase')).rejects.toThrow(
+          /Session key decryption failed|wrong key or passphrase/
+        );
+      }
+    );
   });
 
   test('an error in the plaintext stream fails the encrypted stream', async () => {

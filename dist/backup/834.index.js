@@ -6629,6 +6629,7 @@ var node_crypto__WEBPACK_IMPORTED_MODULE_1___namespace_cache;
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $k: () => (/* binding */ readPrivateKey),
 /* harmony export */   JM: () => (/* binding */ generateSessionKey),
+/* harmony export */   Qs: () => (/* binding */ decryptSessionKeys),
 /* harmony export */   TF: () => (/* binding */ encryptSessionKey),
 /* harmony export */   Vw: () => (/* binding */ decryptKey),
 /* harmony export */   YZ: () => (/* binding */ readKey),
@@ -6637,7 +6638,7 @@ var node_crypto__WEBPACK_IMPORTED_MODULE_1___namespace_cache;
 /* harmony export */   oH: () => (/* binding */ createMessage),
 /* harmony export */   w: () => (/* binding */ encrypt)
 /* harmony export */ });
-/* unused harmony exports AEADEncryptedDataPacket, CleartextMessage, CompressedDataPacket, GrammarError, LiteralDataPacket, MarkerPacket, Message, OnePassSignaturePacket, PacketList, PaddingPacket, PrivateKey, PublicKey, PublicKeyEncryptedSessionKeyPacket, PublicKeyPacket, PublicSubkeyPacket, SecretKeyPacket, SecretSubkeyPacket, Signature, SignaturePacket, Subkey, SymEncryptedIntegrityProtectedDataPacket, SymEncryptedSessionKeyPacket, SymmetricallyEncryptedDataPacket, TrustPacket, UnparseablePacket, UserAttributePacket, UserIDPacket, armor, config, createCleartextMessage, decryptSessionKeys, encryptKey, enums, generateKey, readCleartextMessage, readKeys, readPrivateKeys, readSignature, reformatKey, revokeKey, sign, unarmor, verify */
+/* unused harmony exports AEADEncryptedDataPacket, CleartextMessage, CompressedDataPacket, GrammarError, LiteralDataPacket, MarkerPacket, Message, OnePassSignaturePacket, PacketList, PaddingPacket, PrivateKey, PublicKey, PublicKeyEncryptedSessionKeyPacket, PublicKeyPacket, PublicSubkeyPacket, SecretKeyPacket, SecretSubkeyPacket, Signature, SignaturePacket, Subkey, SymEncryptedIntegrityProtectedDataPacket, SymEncryptedSessionKeyPacket, SymmetricallyEncryptedDataPacket, TrustPacket, UnparseablePacket, UserAttributePacket, UserIDPacket, armor, config, createCleartextMessage, encryptKey, enums, generateKey, readCleartextMessage, readKeys, readPrivateKeys, readSignature, reformatKey, revokeKey, sign, unarmor, verify */
 /* harmony import */ var module__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3339);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7598);
 /*! OpenPGP.js v6.3.2 - 2026-09-24 - this is LGPL licensed code, see LICENSE/our website https://openpgpjs.org/ for more information. */

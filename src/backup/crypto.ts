@@ -2,6 +2,7 @@ import * as openpgp from 'openpgp';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { SEIPD_V1_CIPHERS, SeipdV1EncryptStream } from './seipd-v1.js';
+import { peekMessageHead, SeipdV1DecryptStream } from './seipd-v1-decrypt.js';
 
 /**
  * OpenPGP with openpgp.js defaults, which stock GnuPG 2.2 reads: SKESK v4 / PKESK v3 + SEIPD v1
@@ -132,13 +133,28 @@ export async function createDecryptor(opts: {
   } else if (!opts.passphrase) {
     throw new Error('decrypting needs passphrase, or private-key (+ private-key-passphrase)');
   }
+  const unlock = decryptionKeys ? { decryptionKeys } : { passwords: [opts.passphrase!] };
   return {
     async decrypt(cipher) {
+      // SEIPD v1 (all we write, and what GnuPG writes) is decrypted by SeipdV1DecryptStream with node's
+      // cipher and zlib, openpgp.js only unlocking the session key; anything else goes to openpgp.js whole.
+      const head = await peekMessageHead(cipher);
+      if (head.seipdVersion === 1) {
+        const message = await openpgp.readMessage({ binaryMessage: head.keyPackets });
+        const [sessionKey] = await openpgp.decryptSessionKeys({ message, ...unlock });
+        const plain = new SeipdV1DecryptStream({
+          skip: head.keyPackets.length,
+          sessionKey: sessionKey!.data,
+          algorithm: sessionKey!.algorithm!
+        });
+        cipher.on('error', error => plain.destroy(error));
+        return cipher.pipe(plain);
+      }
       const message = await openpgp.readMessage({ binaryMessage: toWeb(cipher) });
       const result = await openpgp.decrypt({
         message,
         format: 'binary',
-        ...(decryptionKeys ? { decryptionKeys } : { passwords: [opts.passphrase!] }),
+        ...unlock,
         // SEIPD v1 would otherwise hold the whole plaintext in memory until the MDC is checked. The MDC is
         // still checked at the end (the stream errors); callers hold back the tail until then.
         config: { allowUnauthenticatedStream: true }

@@ -62,3 +62,100 @@ export class PartialBodyWriter {
     }
   }
 }
+
+export interface PacketHeader {
+  tag: number;
+  /** Octets of the header, length included. */
+  headerBytes: number;
+  /** Length of the (first part of the) body. */
+  length: number;
+  /** The body continues after `length` octets with another length header. */
+  partial: boolean;
+  /** Old format, indeterminate length: the body runs to the end of what encloses it (GnuPG's compressed packets). */
+  indeterminate?: boolean;
+}
+
+/**
+ * Parses the packet header at `at`, new format or old (GnuPG writes key packets in the old one); undefined
+ * when `buf` does not hold all of it yet.
+ */
+export function readPacketHeader(buf: Buffer, at = 0): PacketHeader | undefined {
+  if (buf.length <= at) return undefined;
+  const first = buf[at]!;
+  if ((first & 0x80) === 0) throw new Error(`not an OpenPGP packet header (octet 0x${first.toString(16)})`);
+  if (first & 0x40) {
+    const l = readLength(buf, at + 1);
+    return l && { tag: first & 0x3f, headerBytes: 1 + l.bytes, length: l.length, partial: l.partial };
+  }
+  const tag = (first >> 2) & 0x0f;
+  const type = first & 0x03;
+  if (type === 3) return { tag, headerBytes: 1, length: Infinity, partial: false, indeterminate: true };
+  const n = [1, 2, 4][type]!;
+  if (buf.length < at + 1 + n) return undefined;
+  return { tag, headerBytes: 1 + n, length: buf.readUIntBE(at + 1, n), partial: false };
+}
+
+/** A new-format body length at `at` (RFC 9580 §4.2.1). */
+function readLength(
+  buf: Buffer,
+  at: number
+): { length: number; bytes: number; partial: boolean } | undefined {
+  if (buf.length <= at) return undefined;
+  const o = buf[at]!;
+  if (o < 192) return { length: o, bytes: 1, partial: false };
+  if (o < 224) {
+    if (buf.length <= at + 1) return undefined;
+    return { length: ((o - 192) << 8) + buf[at + 1]! + 192, bytes: 2, partial: false };
+  }
+  if (o < 255) return { length: 2 ** (o & 0x1f), bytes: 1, partial: true };
+  if (buf.length < at + 5) return undefined;
+  return { length: buf.readUInt32BE(at + 1), bytes: 5, partial: false };
+}
+
+/**
+ * The inverse of PartialBodyWriter: fed the bytes that follow a packet header, it returns the body pieces
+ * (views of the input) and, once the body is complete, the bytes after it.
+ */
+export class PartialBodyReader {
+  private remaining: number;
+  private partial: boolean;
+  /** A length header split across inputs. */
+  private pendingHeader?: Buffer;
+  done = false;
+
+  constructor(first: { length: number; partial: boolean; indeterminate?: boolean }) {
+    this.remaining = first.length;
+    this.partial = first.partial;
+    this.done = !first.partial && first.length === 0;
+    this.indeterminate = first.indeterminate ?? false;
+  }
+
+  /** The body ends with its container, so it is whole whenever that ends. */
+  readonly indeterminate: boolean;
+
+  read(input: Buffer, body: Buffer[]): Buffer | undefined {
+    let buf = input;
+    while (buf.length > 0 && !this.done) {
+      if (this.remaining === 0) {
+        if (this.pendingHeader) buf = Buffer.concat([this.pendingHeader, buf]);
+        this.pendingHeader = undefined;
+        const l = readLength(buf, 0);
+        if (!l) {
+          this.pendingHeader = buf;
+          return undefined;
+        }
+        this.remaining = l.length;
+        this.partial = l.partial;
+        buf = buf.subarray(l.bytes);
+        if (!l.partial && l.length === 0) this.done = true;
+        continue;
+      }
+      const n = Math.min(this.remaining, buf.length);
+      body.push(buf.subarray(0, n));
+      buf = buf.subarray(n);
+      this.remaining -= n;
+      if (this.remaining === 0 && !this.partial) this.done = true;
+    }
+    return this.done ? buf : undefined;
+  }
+}

@@ -1,0 +1,319 @@
+import { createDecipheriv, createHash, timingSafeEqual, type Decipher, type Hash } from 'node:crypto';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { createInflate, createInflateRaw, type Inflate, type InflateRaw } from 'node:zlib';
+import { PartialBodyReader, readPacketHeader } from './packet-framing.js';
+import { SEIPD_V1_CIPHERS } from './seipd-v1.js';
+
+/**
+ * Streaming decryption of what SeipdV1EncryptStream writes (and openpgp.js or GnuPG write alike): a SEIPD v1
+ * packet holding a literal data packet, optionally inside a ZIP/ZLIB compressed data packet. node's cipher,
+ * hash and zlib do the work; the session key comes from openpgp.js (decryptSessionKeys). The MDC is checked
+ * at the end, when the stream fails instead of ending if anything was changed: callers hold back the tail of
+ * the plaintext until then (restore.ts).
+ */
+
+const TAG_SEIPD = 18;
+const TAG_COMPRESSED_DATA = 8;
+const TAG_LITERAL_DATA = 11;
+const PREFIX_BYTES = 18;
+const MDC_PACKET_BYTES = 22;
+
+export interface MessageHead {
+  /** The key packets (PKESK/SKESK) before the encrypted data. */
+  keyPackets: Buffer;
+  /** The SEIPD packet's version (1 or 2), or undefined when the message has none. */
+  seipdVersion?: number;
+}
+
+/** Reads the key packets and the SEIPD version, then puts every byte read back (unshift) for the decryption. */
+export async function peekMessageHead(cipher: Readable): Promise<MessageHead> {
+  let buf = Buffer.alloc(0);
+  for (;;) {
+    let at = 0;
+    for (;;) {
+      const h = readPacketHeader(buf, at);
+      if (!h) break;
+      if (h.tag === TAG_SEIPD) {
+        if (buf.length > at + h.headerBytes) {
+          cipher.unshift(buf);
+          return { keyPackets: buf.subarray(0, at), seipdVersion: buf[at + h.headerBytes] };
+        }
+        break;
+      }
+      if (h.partial || buf.length < at + h.headerBytes + h.length) break;
+      at += h.headerBytes + h.length;
+    }
+    const chunk = await readChunk(cipher);
+    if (chunk === null) {
+      cipher.unshift(buf);
+      return { keyPackets: buf };
+    }
+    buf = Buffer.concat([buf, chunk]);
+  }
+}
+
+function readChunk(r: Readable): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      r.off('readable', attempt);
+      r.off('end', onEnd);
+      r.off('error', onError);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(null);
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    function attempt() {
+      const c = r.read() as Buffer | null;
+      if (c !== null) {
+        cleanup();
+        resolve(c);
+      } else if (r.readableEnded) onEnd();
+    }
+    r.on('readable', attempt);
+    r.on('end', onEnd);
+    r.on('error', onError);
+    attempt();
+  });
+}
+
+/** One packet of an expected tag: its header, then its body pieces; the bytes after it are returned. */
+class PacketReader {
+  private pending?: Buffer;
+  private body?: PartialBodyReader;
+  tag?: number;
+
+  constructor(
+    private readonly tags: number[],
+    private readonly what: string
+  ) {}
+
+  get done(): boolean {
+    return this.body ? this.body.done || this.body.indeterminate : false;
+  }
+
+  read(input: Buffer, body: Buffer[]): Buffer | undefined {
+    let buf = input;
+    if (!this.body) {
+      if (this.pending) buf = Buffer.concat([this.pending, buf]);
+      this.pending = undefined;
+      const h = readPacketHeader(buf);
+      if (!h) {
+        this.pending = buf;
+        return undefined;
+      }
+      if (!this.tags.includes(h.tag))
+        throw new Error(`${this.what}: unexpected OpenPGP packet (tag ${h.tag}) in the encrypted data`);
+      this.tag = h.tag;
+      this.body = new PartialBodyReader(h);
+      buf = buf.subarray(h.headerBytes);
+    }
+    return this.body.read(buf, body);
+  }
+}
+
+/** A literal data packet's data: its body minus format, filename and date. */
+class LiteralDataReader {
+  private readonly packet = new PacketReader([TAG_LITERAL_DATA], 'literal data');
+  private head: Buffer = Buffer.alloc(0);
+  private headBytes?: number;
+
+  get done(): boolean {
+    return this.packet.done;
+  }
+
+  /** The bytes of a whole literal data packet, header included (inside compressed data). */
+  read(input: Buffer, out: Buffer[]): void {
+    const body: Buffer[] = [];
+    this.packet.read(input, body);
+    for (const b of body) this.body(b, out);
+  }
+
+  /** Body bytes of the packet, its header already read elsewhere. */
+  body(input: Buffer, out: Buffer[]): void {
+    let b = input;
+    if (this.headBytes === undefined || this.head.length < this.headBytes) {
+      this.head = Buffer.concat([this.head, b]);
+      if (this.head.length < 2) return;
+      this.headBytes = 2 + this.head[1]! + 4;
+      if (this.head.length < this.headBytes) return;
+      b = this.head.subarray(this.headBytes);
+    }
+    if (b.length > 0) out.push(b);
+  }
+}
+
+export class SeipdV1DecryptStream extends Transform {
+  private skip: number;
+  private headerBytes: Buffer = Buffer.alloc(0);
+  private packetBody?: PartialBodyReader;
+  private versionChecked = false;
+  private readonly decipher: Decipher;
+  private readonly mdc: Hash = createHash('sha1');
+  private prefix: Buffer = Buffer.alloc(0);
+  private held: Buffer = Buffer.alloc(0);
+  private readonly inner = new PacketReader([TAG_LITERAL_DATA, TAG_COMPRESSED_DATA], 'encrypted data');
+  private literal = new LiteralDataReader();
+  private compressedHead = true;
+  private inflate?: Inflate | InflateRaw;
+  private inflateFailed?: Error;
+
+  constructor(o: { skip: number; sessionKey: Uint8Array; algorithm: string }) {
+    super();
+    const suite = SEIPD_V1_CIPHERS[o.algorithm];
+    if (!suite) throw new Error(`unsupported cipher ${o.algorithm}`);
+    this.skip = o.skip;
+    this.decipher = createDecipheriv(suite.node, o.sessionKey, Buffer.alloc(16));
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    let compressed: Buffer[];
+    try {
+      compressed = this.consume(chunk);
+    } catch (error) {
+      cb(error as Error);
+      return;
+    }
+    if (compressed.length === 0 || !this.inflate) return cb();
+    this.inflate.write(Buffer.concat(compressed), () => cb(this.inflateFailed));
+  }
+
+  override _flush(cb: TransformCallback): void {
+    const finish = () => {
+      try {
+        this.checkEnd();
+        cb();
+      } catch (error) {
+        cb(error as Error);
+      }
+    };
+    if (!this.inflate) return finish();
+    if (!this.packetBody?.done) return cb(new Error('the encrypted data is truncated'));
+    this.inflate.once('end', finish);
+    this.inflate.end();
+  }
+
+  /** Decrypts what it can of `chunk`; returns the compressed bytes for the inflater, if any. */
+  private consume(chunk: Buffer): Buffer[] {
+    let buf = chunk;
+    if (this.skip > 0) {
+      const n = Math.min(this.skip, buf.length);
+      this.skip -= n;
+      buf = buf.subarray(n);
+    }
+    if (!this.packetBody) {
+      this.headerBytes = Buffer.concat([this.headerBytes, buf]);
+      const h = readPacketHeader(this.headerBytes);
+      if (!h) return [];
+      if (h.tag !== TAG_SEIPD) throw new Error(`expected encrypted data, found OpenPGP packet tag ${h.tag}`);
+      this.packetBody = new PartialBodyReader(h);
+      buf = this.headerBytes.subarray(h.headerBytes);
+    }
+    const pieces: Buffer[] = [];
+    const after = this.packetBody.read(buf, pieces);
+    if (after && after.length > 0) throw new Error('unexpected data after the encrypted data packet');
+    const compressed: Buffer[] = [];
+    for (let p of pieces) {
+      if (!this.versionChecked && p.length > 0) {
+        if (p[0] !== 1) throw new Error(`SEIPD version ${p[0]} is not 1`);
+        this.versionChecked = true;
+        p = p.subarray(1);
+      }
+      if (p.length > 0) this.plaintext(this.decipher.update(p), compressed);
+    }
+    return compressed;
+  }
+
+  /** The random prefix (checked), then the inner packets, holding back what may be the MDC packet. */
+  private plaintext(p: Buffer, compressed: Buffer[]): void {
+    if (this.prefix.length < PREFIX_BYTES) {
+      const n = Math.min(PREFIX_BYTES - this.prefix.length, p.length);
+      this.prefix = Buffer.concat([this.prefix, p.subarray(0, n)]);
+      p = p.subarray(n);
+      if (this.prefix.length < PREFIX_BYTES) return;
+      // The prefix repeats its last two octets: a wrong session key fails here, at the first block.
+      if (this.prefix[14] !== this.prefix[16] || this.prefix[15] !== this.prefix[17])
+        throw new Error('wrong key or passphrase (session key check failed)');
+      this.mdc.update(this.prefix);
+    }
+    if (p.length === 0) return;
+    const ready: Buffer[] = [];
+    const total = this.held.length + p.length;
+    if (total <= MDC_PACKET_BYTES) {
+      this.held = Buffer.concat([this.held, p]);
+      return;
+    }
+    const emit = total - MDC_PACKET_BYTES;
+    if (emit <= this.held.length) {
+      ready.push(this.held.subarray(0, emit));
+      this.held = Buffer.concat([this.held.subarray(emit), p]);
+    } else {
+      if (this.held.length > 0) ready.push(this.held);
+      ready.push(p.subarray(0, emit - this.held.length));
+      this.held = p.subarray(emit - this.held.length);
+    }
+    for (const r of ready) {
+      this.mdc.update(r);
+      this.innerPackets(r, compressed);
+    }
+  }
+
+  private innerPackets(bytes: Buffer, compressed: Buffer[]): void {
+    const body: Buffer[] = [];
+    const after = this.inner.read(bytes, body);
+    if (after && after.length > 0) throw new Error('unexpected data after the literal data packet');
+    if (this.inner.tag === TAG_LITERAL_DATA) {
+      const out: Buffer[] = [];
+      for (const b of body) this.literal.body(b, out);
+      for (const o of out) this.push(o);
+      return;
+    }
+    for (let b of body) {
+      if (this.compressedHead && b.length > 0) {
+        this.compressedHead = false;
+        this.startInflate(b[0]!);
+        b = b.subarray(1);
+      }
+      if (b.length > 0) compressed.push(b);
+    }
+  }
+
+  private startInflate(algorithm: number): void {
+    if (algorithm !== 1 && algorithm !== 2)
+      throw new Error(`compression algorithm ${algorithm} is not supported (ZIP and ZLIB are)`);
+    this.inflate = algorithm === 1 ? createInflateRaw() : createInflate();
+    this.inflate.on('data', (d: Buffer) => {
+      const out: Buffer[] = [];
+      try {
+        this.literal.read(d, out);
+      } catch (error) {
+        this.inflateFailed = error as Error;
+        this.inflate!.destroy();
+        return;
+      }
+      for (const o of out) this.push(o);
+    });
+    this.inflate.on('error', (error: Error) => {
+      this.inflateFailed ??= new Error(`the compressed data is damaged: ${error.message}`);
+      this.destroy(this.inflateFailed);
+    });
+  }
+
+  /** Everything arrived: the packets are whole and the MDC matches the SHA-1 of all that precedes it. */
+  private checkEnd(): void {
+    if (this.inflateFailed) throw this.inflateFailed;
+    if (!this.packetBody?.done || this.held.length !== MDC_PACKET_BYTES)
+      throw new Error('the encrypted data is truncated');
+    if (this.held[0] !== 0xd3 || this.held[1] !== 0x14)
+      throw new Error('Modification detected: the integrity packet (MDC) is missing');
+    this.mdc.update(this.held.subarray(0, 2));
+    if (!timingSafeEqual(this.mdc.digest(), this.held.subarray(2)))
+      throw new Error('Modification detected: the integrity code (MDC) does not match');
+    if (!(this.inner.tag === TAG_LITERAL_DATA ? this.inner.done : this.literal.done))
+      throw new Error('the literal data packet is truncated');
+  }
+}
