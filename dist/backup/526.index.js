@@ -8,20 +8,28 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   S3Store: () => (/* binding */ S3Store)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, createS3Client, s3Error */
+/* unused harmony exports partSizeFor, DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, createS3Client, s3Error */
 /* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3711);
 /* harmony import */ var _aws_sdk_lib_storage__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2358);
 /* harmony import */ var _kit_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3713);
 
 
 
+const MiB = 1024 * 1024;
+const MAX_PARTS = 10_000;
 /**
- * 8 MiB parts, 3 in flight: about 32 MiB of part buffers (lib-storage also holds the part it is filling)
- * whatever the size, and archives up to 78 GiB within S3's 10,000 parts (a stream's size is not known up
- * front, so the part size cannot adapt). Three parts in flight outpace the compressed stream by far; a
- * fourth only added to the peak RSS (measured: 181 -> 170 MB, bench/backup).
+ * A stream's size is not known up front, so the part size cannot follow it; given a bound on the size it is
+ * the smallest (from S3's 5 MiB minimum, in whole MiB) that keeps the bound within S3's 10,000 parts.
+ * Without one, 8 MiB parts allow archives up to 78 GiB. Smaller parts are smaller buffers: 3 in flight
+ * plus the one being filled is what the upload holds in memory.
  */
-const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+function partSizeFor(maxBytes) {
+    if (maxBytes === undefined)
+        return DEFAULT_PART_SIZE;
+    return Math.max(5 * MiB, Math.ceil(maxBytes / MAX_PARTS / MiB) * MiB);
+}
+const DEFAULT_PART_SIZE = 8 * MiB;
+/** Three parts in flight outpace the compressed stream by far; a fourth only added to the peak RSS. */
 const DEFAULT_QUEUE_SIZE = 3;
 /**
  * Spaces and other S3-compatible stores reject the SDK's default CRC trailers on streaming bodies
@@ -75,7 +83,7 @@ class S3Store {
     call(op, name) {
         return `${op} s3://${this.opts.bucket}/${this.keyOf(name)}`;
     }
-    async upload(name, body) {
+    async upload(name, body, maxBytes) {
         // lib-storage aborts the multipart upload itself when a part or the body fails (leavePartsOnError false).
         const upload = new _aws_sdk_lib_storage__WEBPACK_IMPORTED_MODULE_0__/* .Upload */ ._({
             client: this.client,
@@ -85,7 +93,7 @@ class S3Store {
                 Body: body,
                 ContentType: 'application/pgp-encrypted'
             },
-            partSize: this.opts.partSize ?? DEFAULT_PART_SIZE,
+            partSize: this.opts.partSize ?? partSizeFor(maxBytes),
             queueSize: this.opts.queueSize ?? DEFAULT_QUEUE_SIZE,
             leavePartsOnError: false
         });

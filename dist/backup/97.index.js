@@ -1002,6 +1002,11 @@ async function queryServerVersion(c) {
     const n = Number(r.rows[0].n);
     return { version: r.rows[0].v, versionNum: n, major: n >= 100000 ? Math.floor(n / 10000) : n / 10000 };
 }
+/** pg_database_size of the connection's database. */
+async function queryDatabaseBytes(c) {
+    const r = await c.query('SELECT pg_database_size(current_database()) AS b');
+    return Number(r.rows[0].b);
+}
 async function serverMajorVersion(url) {
     return (await serverVersion(url)).major;
 }
@@ -1237,9 +1242,9 @@ async function runBackup(o) {
         application_name: 'backup'
     });
     try {
-        const [taken, server, pgDump] = await Promise.all([
+        const [taken, [server, databaseBytes], pgDump] = await Promise.all([
             Promise.all([o.store.head(name), o.store.head((0,backup_id/* manifestName */.vS)(id))]).then(found => found.some(Boolean)),
-            client.connect().then(() => queryServerVersion(client)),
+            client.connect().then(() => Promise.all([queryServerVersion(client), queryDatabaseBytes(client)])),
             findPgBinary('pg_dump')
         ]);
         if (taken)
@@ -1275,7 +1280,9 @@ async function runBackup(o) {
         const dumping = (0,promises_.pipeline)(dump.child.stdout, counter(n => progress.set('dumped', n)), endGate(() => dump.done), plain);
         const encrypted = await encrypting;
         const hashing = (0,promises_.pipeline)(encrypted, hasher);
-        const uploading = o.store.upload(name, hasher);
+        // The archive (the dump, deflated) stays well under twice the database's size on disk: that bounds the
+        // stream for the multipart part size. Were it ever exceeded, the upload fails at S3's 10,000 parts.
+        const uploading = o.store.upload(name, hasher, 2 * databaseBytes);
         let firstFailure;
         let killedByUs = false;
         const teardown = (error) => {

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../kit/log.js';
 import { ProgressLogger } from '../kit/progress.js';
 import { findPgBinary, requireClientForServer } from '../postgres/binaries.js';
-import { nodePgConnectionString, queryServerVersion } from '../postgres/server.js';
+import { nodePgConnectionString, queryDatabaseBytes, queryServerVersion } from '../postgres/server.js';
 import { databaseName, describeDatabase, libpqConnection } from '../postgres/url.js';
 import type { Encryptor } from './crypto.js';
 import { archiveName, backupIdFor, manifestName } from './id.js';
@@ -56,9 +56,9 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
     application_name: 'backup'
   });
   try {
-    const [taken, server, pgDump] = await Promise.all([
+    const [taken, [server, databaseBytes], pgDump] = await Promise.all([
       Promise.all([o.store.head(name), o.store.head(manifestName(id))]).then(found => found.some(Boolean)),
-      client.connect().then(() => queryServerVersion(client)),
+      client.connect().then(() => Promise.all([queryServerVersion(client), queryDatabaseBytes(client)])),
       findPgBinary('pg_dump')
     ]);
     if (taken)
@@ -107,7 +107,9 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
     );
     const encrypted = await encrypting;
     const hashing = pipeline(encrypted, hasher);
-    const uploading = o.store.upload(name, hasher);
+    // The archive (the dump, deflated) stays well under twice the database's size on disk: that bounds the
+    // stream for the multipart part size. Were it ever exceeded, the upload fails at S3's 10,000 parts.
+    const uploading = o.store.upload(name, hasher, 2 * databaseBytes);
 
     let firstFailure: Error | undefined;
     let killedByUs = false;

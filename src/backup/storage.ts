@@ -16,8 +16,11 @@ export interface BackupStore {
   readonly location: string;
   /** The object key or file path of `name`, as reported in outputs. */
   keyOf(name: string): string;
-  /** Streams `body` into `name`; rejects (leaving nothing under `name`) when the body or the write fails. */
-  upload(name: string, body: Readable): Promise<void>;
+  /**
+   * Streams `body` into `name`; rejects (leaving nothing under `name`) when the body or the write fails.
+   * `maxBytes`, when known, bounds the body's size (an S3 store sizes its parts from it).
+   */
+  upload(name: string, body: Readable, maxBytes?: number): Promise<void>;
   /** Size of `name`, or undefined when absent. */
   head(name: string): Promise<{ size: number } | undefined>;
   read(name: string): Promise<Readable>;

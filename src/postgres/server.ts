@@ -50,6 +50,12 @@ export async function queryServerVersion(c: pg.Client): Promise<ServerVersion> {
   return { version: r.rows[0]!.v, versionNum: n, major: n >= 100000 ? Math.floor(n / 10000) : n / 10000 };
 }
 
+/** pg_database_size of the connection's database. */
+export async function queryDatabaseBytes(c: pg.Client): Promise<number> {
+  const r = await c.query<{ b: string }>('SELECT pg_database_size(current_database()) AS b');
+  return Number(r.rows[0]!.b);
+}
+
 export async function serverMajorVersion(url: string): Promise<number> {
   return (await serverVersion(url)).major;
 }
