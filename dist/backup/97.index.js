@@ -31,6 +31,8 @@ var external_node_crypto_ = __webpack_require__(7598);
  * OpenPGP packet framing for streams of unknown length (RFC 9580 §4.2): a new-format header, then the body as
  * partial body lengths (each a power of two, the first at least 512 octets), ending with a regular length.
  */
+/** The packet tags this project writes and reads (RFC 9580 §5). */
+const TAG = { compressedData: 8, literalData: 11, seipd: 18, mdc: 19 };
 /** The first octet of a new-format packet with `tag`. */
 const packetHeader = (tag) => Buffer.of(0xc0 | tag);
 /** A regular (definite) body length: one, two or five octets. */
@@ -270,11 +272,7 @@ const SEIPD_V1_CIPHERS = {
     aes192: { node: 'aes-192-cfb', keyBytes: 24 },
     aes256: { node: 'aes-256-cfb', keyBytes: 32 }
 };
-const TAG_COMPRESSED_DATA = 8;
 const COMPRESSION_ZIP = 1; // raw deflate, RFC 1951
-const TAG_LITERAL_DATA = 11;
-const TAG_SEIPD = 18;
-const TAG_MDC = 19;
 const BLOCK_BYTES = 16;
 class SeipdV1EncryptStream extends external_node_stream_.Transform {
     o;
@@ -313,7 +311,7 @@ class SeipdV1EncryptStream extends external_node_stream_.Transform {
             this.literalBody.end(literal);
         await this.literalData(literal, last, out);
         if (last) {
-            this.encrypt([Buffer.of(0xc0 | TAG_MDC, 20)], out);
+            this.encrypt([Buffer.of(0xc0 | TAG.mdc, 20)], out);
             // The MDC's own value is encrypted but not hashed.
             this.packetBody.write(this.cipher.update(this.mdc.digest()), out);
             this.packetBody.write(this.cipher.final(), out);
@@ -324,19 +322,19 @@ class SeipdV1EncryptStream extends external_node_stream_.Transform {
     /** Key packets, the SEIPD header and version, the random prefix, and the headers of the inner packets. */
     start(literal, out) {
         this.started = true;
-        out.push(Buffer.from(this.o.keyPackets), packetHeader(TAG_SEIPD));
+        out.push(Buffer.from(this.o.keyPackets), packetHeader(TAG.seipd));
         this.packetBody.write(Buffer.of(1), out);
         const prefix = (0,external_node_crypto_.randomBytes)(BLOCK_BYTES);
         this.encrypt([prefix, prefix.subarray(-2)], out);
         if (this.deflate) {
             const framed = [];
             this.compressedBody.write(Buffer.of(COMPRESSION_ZIP), framed);
-            this.encrypt([packetHeader(TAG_COMPRESSED_DATA), ...framed], out);
+            this.encrypt([packetHeader(TAG.compressedData), ...framed], out);
         }
         const name = Buffer.from(this.o.filename, 'utf8').subarray(0, 255);
         const date = Buffer.alloc(4);
         date.writeUInt32BE(Math.floor((this.o.date ?? new Date()).getTime() / 1000));
-        literal.push(packetHeader(TAG_LITERAL_DATA));
+        literal.push(packetHeader(TAG.literalData));
         // Literal data body: binary format 'b', the filename, the date, then the data.
         this.literalBody.write(Buffer.concat([Buffer.of(0x62, name.length), name, date]), literal);
     }
@@ -377,9 +375,6 @@ class SeipdV1EncryptStream extends external_node_stream_.Transform {
  * at the end, when the stream fails instead of ending if anything was changed: callers hold back the tail of
  * the plaintext until then (restore.ts).
  */
-const seipd_v1_decrypt_TAG_SEIPD = 18;
-const seipd_v1_decrypt_TAG_COMPRESSED_DATA = 8;
-const seipd_v1_decrypt_TAG_LITERAL_DATA = 11;
 const PREFIX_BYTES = 18;
 const MDC_PACKET_BYTES = 22;
 /** Reads the key packets and the SEIPD version, then puts every byte read back (unshift) for the decryption. */
@@ -391,7 +386,7 @@ async function peekMessageHead(cipher) {
             const h = readPacketHeader(buf, at);
             if (!h)
                 break;
-            if (h.tag === seipd_v1_decrypt_TAG_SEIPD) {
+            if (h.tag === TAG.seipd) {
                 if (buf.length > at + h.headerBytes) {
                     cipher.unshift(buf);
                     return { keyPackets: buf.subarray(0, at), seipdVersion: buf[at + h.headerBytes] };
@@ -476,7 +471,7 @@ class PacketReader {
 }
 /** A literal data packet's data: its body minus format, filename and date. */
 class LiteralDataReader {
-    packet = new PacketReader([seipd_v1_decrypt_TAG_LITERAL_DATA], 'literal data');
+    packet = new PacketReader([TAG.literalData], 'literal data');
     head = Buffer.alloc(0);
     headBytes;
     get done() {
@@ -514,7 +509,7 @@ class SeipdV1DecryptStream extends external_node_stream_.Transform {
     mdc = (0,external_node_crypto_.createHash)('sha1');
     prefix = Buffer.alloc(0);
     held = Buffer.alloc(0);
-    inner = new PacketReader([seipd_v1_decrypt_TAG_LITERAL_DATA, seipd_v1_decrypt_TAG_COMPRESSED_DATA], 'encrypted data');
+    inner = new PacketReader([TAG.literalData, TAG.compressedData], 'encrypted data');
     literal = new LiteralDataReader();
     compressedHead = true;
     inflate;
@@ -570,7 +565,7 @@ class SeipdV1DecryptStream extends external_node_stream_.Transform {
             const h = readPacketHeader(this.headerBytes);
             if (!h)
                 return [];
-            if (h.tag !== seipd_v1_decrypt_TAG_SEIPD)
+            if (h.tag !== TAG.seipd)
                 throw new Error(`expected encrypted data, found OpenPGP packet tag ${h.tag}`);
             this.packetBody = new PartialBodyReader(h);
             buf = this.headerBytes.subarray(h.headerBytes);
@@ -634,7 +629,7 @@ class SeipdV1DecryptStream extends external_node_stream_.Transform {
         const after = this.inner.read(bytes, body);
         if (after && after.length > 0)
             throw new Error('unexpected data after the literal data packet');
-        if (this.inner.tag === seipd_v1_decrypt_TAG_LITERAL_DATA) {
+        if (this.inner.tag === TAG.literalData) {
             const out = [];
             for (const b of body)
                 this.literal.body(b, out);
@@ -685,7 +680,7 @@ class SeipdV1DecryptStream extends external_node_stream_.Transform {
         this.mdc.update(this.held.subarray(0, 2));
         if (!(0,external_node_crypto_.timingSafeEqual)(this.mdc.digest(), this.held.subarray(2)))
             throw new Error('Modification detected: the integrity code (MDC) does not match');
-        if (!(this.inner.tag === seipd_v1_decrypt_TAG_LITERAL_DATA ? this.inner.done : this.literal.done))
+        if (!(this.inner.tag === TAG.literalData ? this.inner.done : this.literal.done))
             throw new Error('the literal data packet is truncated');
     }
 }
@@ -1690,7 +1685,8 @@ async function streamRestore(o, pgRestore, targetUrl, extraArgs) {
     const hasher = new Sha256Stream(expectedOf(o.store, m), n => progress.set('downloaded', n));
     const restore = startProcess(pgRestore.path, ['--no-owner', '--no-privileges', '--exit-on-error', '--no-password', ...extraArgs, `--dbname=${dbname}`], { env, stdin: 'pipe', stdout: 'ignore', label: 'pg_restore' });
     restore.child.stdin.on('error', () => undefined);
-    // Large chunks into the decryption (Web Streams cost is per chunk): HTTP bodies arrive in ~16 KiB reads.
+    // Large chunks into the decryption: HTTP bodies arrive in ~16 KiB reads, and each chunk costs (per call
+    // in our decryption, far more in openpgp.js's Web Streams for AEAD messages).
     const hashing = (0,promises_.pipeline)(source, coalesce(1 << 20), hasher);
     hashing.catch(() => undefined);
     try {

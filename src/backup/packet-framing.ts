@@ -3,6 +3,9 @@
  * partial body lengths (each a power of two, the first at least 512 octets), ending with a regular length.
  */
 
+/** The packet tags this project writes and reads (RFC 9580 §5). */
+export const TAG = { compressedData: 8, literalData: 11, seipd: 18, mdc: 19 } as const;
+
 /** The first octet of a new-format packet with `tag`. */
 export const packetHeader = (tag: number): Buffer => Buffer.of(0xc0 | tag);
 

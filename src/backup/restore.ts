@@ -162,7 +162,8 @@ async function streamRestore(
     { env, stdin: 'pipe', stdout: 'ignore', label: 'pg_restore' }
   );
   restore.child.stdin!.on('error', () => undefined);
-  // Large chunks into the decryption (Web Streams cost is per chunk): HTTP bodies arrive in ~16 KiB reads.
+  // Large chunks into the decryption: HTTP bodies arrive in ~16 KiB reads, and each chunk costs (per call
+  // in our decryption, far more in openpgp.js's Web Streams for AEAD messages).
   const hashing = pipeline(source, coalesce(1 << 20), hasher);
   hashing.catch(() => undefined);
   try {

@@ -1,7 +1,7 @@
 import { createDecipheriv, createHash, timingSafeEqual, type Decipher, type Hash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createInflate, createInflateRaw, type Inflate, type InflateRaw } from 'node:zlib';
-import { PartialBodyReader, readPacketHeader } from './packet-framing.js';
+import { PartialBodyReader, readPacketHeader, TAG } from './packet-framing.js';
 import { SEIPD_V1_CIPHERS } from './seipd-v1.js';
 
 /**
@@ -12,9 +12,6 @@ import { SEIPD_V1_CIPHERS } from './seipd-v1.js';
  * the plaintext until then (restore.ts).
  */
 
-const TAG_SEIPD = 18;
-const TAG_COMPRESSED_DATA = 8;
-const TAG_LITERAL_DATA = 11;
 const PREFIX_BYTES = 18;
 const MDC_PACKET_BYTES = 22;
 
@@ -33,7 +30,7 @@ export async function peekMessageHead(cipher: Readable): Promise<MessageHead> {
     for (;;) {
       const h = readPacketHeader(buf, at);
       if (!h) break;
-      if (h.tag === TAG_SEIPD) {
+      if (h.tag === TAG.seipd) {
         if (buf.length > at + h.headerBytes) {
           cipher.unshift(buf);
           return { keyPackets: buf.subarray(0, at), seipdVersion: buf[at + h.headerBytes] };
@@ -118,7 +115,7 @@ class PacketReader {
 
 /** A literal data packet's data: its body minus format, filename and date. */
 class LiteralDataReader {
-  private readonly packet = new PacketReader([TAG_LITERAL_DATA], 'literal data');
+  private readonly packet = new PacketReader([TAG.literalData], 'literal data');
   private head: Buffer = Buffer.alloc(0);
   private headBytes?: number;
 
@@ -156,7 +153,7 @@ export class SeipdV1DecryptStream extends Transform {
   private readonly mdc: Hash = createHash('sha1');
   private prefix: Buffer = Buffer.alloc(0);
   private held: Buffer = Buffer.alloc(0);
-  private readonly inner = new PacketReader([TAG_LITERAL_DATA, TAG_COMPRESSED_DATA], 'encrypted data');
+  private readonly inner = new PacketReader([TAG.literalData, TAG.compressedData], 'encrypted data');
   private literal = new LiteralDataReader();
   private compressedHead = true;
   private inflate?: Inflate | InflateRaw;
@@ -209,7 +206,7 @@ export class SeipdV1DecryptStream extends Transform {
       this.headerBytes = Buffer.concat([this.headerBytes, buf]);
       const h = readPacketHeader(this.headerBytes);
       if (!h) return [];
-      if (h.tag !== TAG_SEIPD) throw new Error(`expected encrypted data, found OpenPGP packet tag ${h.tag}`);
+      if (h.tag !== TAG.seipd) throw new Error(`expected encrypted data, found OpenPGP packet tag ${h.tag}`);
       this.packetBody = new PartialBodyReader(h);
       buf = this.headerBytes.subarray(h.headerBytes);
     }
@@ -266,7 +263,7 @@ export class SeipdV1DecryptStream extends Transform {
     const body: Buffer[] = [];
     const after = this.inner.read(bytes, body);
     if (after && after.length > 0) throw new Error('unexpected data after the literal data packet');
-    if (this.inner.tag === TAG_LITERAL_DATA) {
+    if (this.inner.tag === TAG.literalData) {
       const out: Buffer[] = [];
       for (const b of body) this.literal.body(b, out);
       for (const o of out) this.push(o);
@@ -313,7 +310,7 @@ export class SeipdV1DecryptStream extends Transform {
     this.mdc.update(this.held.subarray(0, 2));
     if (!timingSafeEqual(this.mdc.digest(), this.held.subarray(2)))
       throw new Error('Modification detected: the integrity code (MDC) does not match');
-    if (!(this.inner.tag === TAG_LITERAL_DATA ? this.inner.done : this.literal.done))
+    if (!(this.inner.tag === TAG.literalData ? this.inner.done : this.literal.done))
       throw new Error('the literal data packet is truncated');
   }
 }

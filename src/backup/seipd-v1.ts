@@ -1,6 +1,6 @@
 import { createCipheriv, createHash, randomBytes, type Cipher, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { PartialBodyWriter, packetHeader } from './packet-framing.js';
+import { PartialBodyWriter, packetHeader, TAG } from './packet-framing.js';
 import { ParallelDeflate } from './parallel-deflate.js';
 
 /**
@@ -18,11 +18,7 @@ export const SEIPD_V1_CIPHERS: Record<string, { node: string; keyBytes: number }
   aes256: { node: 'aes-256-cfb', keyBytes: 32 }
 };
 
-const TAG_COMPRESSED_DATA = 8;
 const COMPRESSION_ZIP = 1; // raw deflate, RFC 1951
-const TAG_LITERAL_DATA = 11;
-const TAG_SEIPD = 18;
-const TAG_MDC = 19;
 const BLOCK_BYTES = 16;
 
 export interface SeipdV1Options {
@@ -76,7 +72,7 @@ export class SeipdV1EncryptStream extends Transform {
     if (last) this.literalBody.end(literal);
     await this.literalData(literal, last, out);
     if (last) {
-      this.encrypt([Buffer.of(0xc0 | TAG_MDC, 20)], out);
+      this.encrypt([Buffer.of(0xc0 | TAG.mdc, 20)], out);
       // The MDC's own value is encrypted but not hashed.
       this.packetBody.write(this.cipher.update(this.mdc.digest()), out);
       this.packetBody.write(this.cipher.final(), out);
@@ -88,19 +84,19 @@ export class SeipdV1EncryptStream extends Transform {
   /** Key packets, the SEIPD header and version, the random prefix, and the headers of the inner packets. */
   private start(literal: Buffer[], out: Buffer[]): void {
     this.started = true;
-    out.push(Buffer.from(this.o.keyPackets), packetHeader(TAG_SEIPD));
+    out.push(Buffer.from(this.o.keyPackets), packetHeader(TAG.seipd));
     this.packetBody.write(Buffer.of(1), out);
     const prefix = randomBytes(BLOCK_BYTES);
     this.encrypt([prefix, prefix.subarray(-2)], out);
     if (this.deflate) {
       const framed: Buffer[] = [];
       this.compressedBody.write(Buffer.of(COMPRESSION_ZIP), framed);
-      this.encrypt([packetHeader(TAG_COMPRESSED_DATA), ...framed], out);
+      this.encrypt([packetHeader(TAG.compressedData), ...framed], out);
     }
     const name = Buffer.from(this.o.filename, 'utf8').subarray(0, 255);
     const date = Buffer.alloc(4);
     date.writeUInt32BE(Math.floor((this.o.date ?? new Date()).getTime() / 1000));
-    literal.push(packetHeader(TAG_LITERAL_DATA));
+    literal.push(packetHeader(TAG.literalData));
     // Literal data body: binary format 'b', the filename, the date, then the data.
     this.literalBody.write(Buffer.concat([Buffer.of(0x62, name.length), name, date]), literal);
   }
