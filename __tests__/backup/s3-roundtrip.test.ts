@@ -230,6 +230,40 @@ describe('passphrase backup to S3 (RGW)', () => {
   });
 });
 
+describe('a tiny backup', () => {
+  test('an empty schema (a 2 KiB archive, one HTTP chunk) backs up, verifies and restores', async () => {
+    const source = await freshDb();
+    await sql(source, 'CREATE TABLE volunteers (id int PRIMARY KEY, name text)');
+    const s = store('tiny');
+    const r = await runBackup({
+      databaseUrl: source,
+      store: s,
+      encryptor: await createEncryptor({ passphrase: PASSPHRASE, compressionLevel: 6 }),
+      logger: createMemoryLogger()
+    });
+    expect(r.manifest.sizeBytes).toBeLessThan(8192);
+    const backup = pickBackup(await readCatalog(s), undefined, s.location);
+    const decryptor = await createDecryptor({ passphrase: PASSPHRASE });
+    const v = await verifyBackup({
+      store: s,
+      backup,
+      decryptor,
+      logger: createMemoryLogger(),
+      serverUrl: pg.url
+    });
+    expect(v.failures).toEqual([]);
+    const target = await freshDb();
+    const restored = await restoreBackup({
+      store: s,
+      backup,
+      decryptor,
+      logger: createMemoryLogger(),
+      targetUrl: target
+    });
+    expect(restored.tables).toEqual(['public.volunteers']);
+  });
+});
+
 describe('public-key backup', () => {
   test('encrypts to a GnuPG key: our restore needs the private key, gpg decrypts it, another key cannot', async () => {
     const owner = await generateKey('backups@example.org', 'key-pass');

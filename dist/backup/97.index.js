@@ -377,63 +377,53 @@ class SeipdV1EncryptStream extends external_node_stream_.Transform {
  */
 const PREFIX_BYTES = 18;
 const MDC_PACKET_BYTES = 22;
-/** Reads the key packets and the SEIPD version, then puts every byte read back (unshift) for the decryption. */
+/**
+ * Reads the key packets and the SEIPD version from the start of `cipher`; `stream` then yields the whole
+ * message again, the bytes already read first (unshift would lose them once a short stream has ended).
+ */
 async function peekMessageHead(cipher) {
+    const chunks = cipher[Symbol.asyncIterator]();
     let buf = Buffer.alloc(0);
-    for (;;) {
-        let at = 0;
-        for (;;) {
-            const h = readPacketHeader(buf, at);
-            if (!h)
-                break;
-            if (h.tag === TAG.seipd) {
-                if (buf.length > at + h.headerBytes) {
-                    cipher.unshift(buf);
-                    return { keyPackets: buf.subarray(0, at), seipdVersion: buf[at + h.headerBytes] };
-                }
-                break;
-            }
-            if (h.partial || buf.length < at + h.headerBytes + h.length)
-                break;
-            at += h.headerBytes + h.length;
+    let head;
+    while (!head) {
+        head = parseHead(buf);
+        if (head)
+            break;
+        const next = await chunks.next();
+        if (next.done) {
+            head = { keyPackets: buf };
+            break;
         }
-        const chunk = await readChunk(cipher);
-        if (chunk === null) {
-            cipher.unshift(buf);
-            return { keyPackets: buf };
-        }
-        buf = Buffer.concat([buf, chunk]);
+        buf = Buffer.concat([buf, next.value]);
     }
-}
-function readChunk(r) {
-    return new Promise((resolve, reject) => {
-        const cleanup = () => {
-            r.off('readable', attempt);
-            r.off('end', onEnd);
-            r.off('error', onError);
-        };
-        const onEnd = () => {
-            cleanup();
-            resolve(null);
-        };
-        const onError = (error) => {
-            cleanup();
-            reject(error);
-        };
-        function attempt() {
-            const c = r.read();
-            if (c !== null) {
-                cleanup();
-                resolve(c);
-            }
-            else if (r.readableEnded)
-                onEnd();
+    const read = buf;
+    async function* replay() {
+        try {
+            yield read;
+            for (let next = await chunks.next(); !next.done; next = await chunks.next())
+                yield next.value;
         }
-        r.on('readable', attempt);
-        r.on('end', onEnd);
-        r.on('error', onError);
-        attempt();
-    });
+        finally {
+            await chunks.return?.(); // a reader that stops early (pg_restore --list) stops the download too
+        }
+    }
+    return { ...head, stream: external_node_stream_.Readable.from(replay(), { objectMode: false }) };
+}
+/** The head once `buf` holds the key packets and the SEIPD packet's first body octet, else undefined. */
+function parseHead(buf) {
+    let at = 0;
+    for (;;) {
+        const h = readPacketHeader(buf, at);
+        if (!h)
+            return undefined;
+        if (h.tag === TAG.seipd)
+            return buf.length > at + h.headerBytes
+                ? { keyPackets: buf.subarray(0, at), seipdVersion: buf[at + h.headerBytes] }
+                : undefined;
+        if (h.partial || buf.length < at + h.headerBytes + h.length)
+            return undefined;
+        at += h.headerBytes + h.length;
+    }
 }
 /** One packet of an expected tag: its header, then its body pieces; the bytes after it are returned. */
 class PacketReader {
@@ -793,10 +783,11 @@ async function createDecryptor(opts) {
                     sessionKey: sessionKey.data,
                     algorithm: sessionKey.algorithm
                 });
-                cipher.on('error', error => plain.destroy(error));
-                return cipher.pipe(plain);
+                head.stream.on('error', error => plain.destroy(error));
+                plain.on('close', () => head.stream.destroy());
+                return head.stream.pipe(plain);
             }
-            const message = await openpgp/* readMessage */._8({ binaryMessage: toWeb(cipher) });
+            const message = await openpgp/* readMessage */._8({ binaryMessage: toWeb(head.stream) });
             const result = await openpgp/* decrypt */.Yc({
                 message,
                 format: 'binary',

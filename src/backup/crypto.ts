@@ -147,10 +147,11 @@ export async function createDecryptor(opts: {
           sessionKey: sessionKey!.data,
           algorithm: sessionKey!.algorithm!
         });
-        cipher.on('error', error => plain.destroy(error));
-        return cipher.pipe(plain);
+        head.stream.on('error', error => plain.destroy(error));
+        plain.on('close', () => head.stream.destroy());
+        return head.stream.pipe(plain);
       }
-      const message = await openpgp.readMessage({ binaryMessage: toWeb(cipher) });
+      const message = await openpgp.readMessage({ binaryMessage: toWeb(head.stream) });
       const result = await openpgp.decrypt({
         message,
         format: 'binary',

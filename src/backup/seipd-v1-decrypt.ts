@@ -1,5 +1,5 @@
 import { createDecipheriv, createHash, timingSafeEqual, type Decipher, type Hash } from 'node:crypto';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createInflate, createInflateRaw, type Inflate, type InflateRaw } from 'node:zlib';
 import { PartialBodyReader, readPacketHeader, TAG } from './packet-framing.js';
 import { SEIPD_V1_CIPHERS } from './seipd-v1.js';
@@ -22,60 +22,49 @@ export interface MessageHead {
   seipdVersion?: number;
 }
 
-/** Reads the key packets and the SEIPD version, then puts every byte read back (unshift) for the decryption. */
-export async function peekMessageHead(cipher: Readable): Promise<MessageHead> {
+/**
+ * Reads the key packets and the SEIPD version from the start of `cipher`; `stream` then yields the whole
+ * message again, the bytes already read first (unshift would lose them once a short stream has ended).
+ */
+export async function peekMessageHead(cipher: Readable): Promise<MessageHead & { stream: Readable }> {
+  const chunks = cipher[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let buf = Buffer.alloc(0);
-  for (;;) {
-    let at = 0;
-    for (;;) {
-      const h = readPacketHeader(buf, at);
-      if (!h) break;
-      if (h.tag === TAG.seipd) {
-        if (buf.length > at + h.headerBytes) {
-          cipher.unshift(buf);
-          return { keyPackets: buf.subarray(0, at), seipdVersion: buf[at + h.headerBytes] };
-        }
-        break;
-      }
-      if (h.partial || buf.length < at + h.headerBytes + h.length) break;
-      at += h.headerBytes + h.length;
+  let head: MessageHead | undefined;
+  while (!head) {
+    head = parseHead(buf);
+    if (head) break;
+    const next = await chunks.next();
+    if (next.done) {
+      head = { keyPackets: buf };
+      break;
     }
-    const chunk = await readChunk(cipher);
-    if (chunk === null) {
-      cipher.unshift(buf);
-      return { keyPackets: buf };
-    }
-    buf = Buffer.concat([buf, chunk]);
+    buf = Buffer.concat([buf, next.value]);
   }
+  const read = buf;
+  async function* replay() {
+    try {
+      yield read;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+    } finally {
+      await chunks.return?.(); // a reader that stops early (pg_restore --list) stops the download too
+    }
+  }
+  return { ...head, stream: Readable.from(replay(), { objectMode: false }) };
 }
 
-function readChunk(r: Readable): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      r.off('readable', attempt);
-      r.off('end', onEnd);
-      r.off('error', onError);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(null);
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    function attempt() {
-      const c = r.read() as Buffer | null;
-      if (c !== null) {
-        cleanup();
-        resolve(c);
-      } else if (r.readableEnded) onEnd();
-    }
-    r.on('readable', attempt);
-    r.on('end', onEnd);
-    r.on('error', onError);
-    attempt();
-  });
+/** The head once `buf` holds the key packets and the SEIPD packet's first body octet, else undefined. */
+function parseHead(buf: Buffer): MessageHead | undefined {
+  let at = 0;
+  for (;;) {
+    const h = readPacketHeader(buf, at);
+    if (!h) return undefined;
+    if (h.tag === TAG.seipd)
+      return buf.length > at + h.headerBytes
+        ? { keyPackets: buf.subarray(0, at), seipdVersion: buf[at + h.headerBytes] }
+        : undefined;
+    if (h.partial || buf.length < at + h.headerBytes + h.length) return undefined;
+    at += h.headerBytes + h.length;
+  }
 }
 
 /** One packet of an expected tag: its header, then its body pieces; the bytes after it are returned. */
