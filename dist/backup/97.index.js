@@ -1236,6 +1236,9 @@ async function runBackup(o) {
         if (taken)
             throw new Error(`backup ${id} already exists in ${o.store.location}; is another backup running?`);
         requireClientForServer('pg_dump', pgDump, server.major);
+        // Ready long since (it ran beside the checks); awaited before pg_dump starts, so a failure here leaves
+        // no dump running.
+        const encrypted = await encrypting;
         log.info(`backup ${id}: ${(0,postgres_url/* describeDatabase */.DZ)(o.databaseUrl)} (PostgreSQL ${server.version}) with ${pgDump.path} ${pgDump.version}`);
         log.info(`backup ${id}: writing ${o.store.keyOf(name)} (${o.encryptor.method} encryption)`);
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -1264,7 +1267,6 @@ async function runBackup(o) {
         progress.set('stored', 0);
         const hasher = new Sha256Stream(undefined, n => progress.set('stored', n));
         const dumping = (0,promises_.pipeline)(dump.child.stdout, counter(n => progress.set('dumped', n)), endGate(() => dump.done), plain);
-        const encrypted = await encrypting;
         const hashing = (0,promises_.pipeline)(encrypted, hasher);
         // The archive (the dump, deflated) stays well under twice the database's size on disk: that bounds the
         // stream for the multipart part size. Were it ever exceeded, the upload fails at S3's 10,000 parts.

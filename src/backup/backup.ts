@@ -64,6 +64,9 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
     if (taken)
       throw new Error(`backup ${id} already exists in ${o.store.location}; is another backup running?`);
     requireClientForServer('pg_dump', pgDump, server.major);
+    // Ready long since (it ran beside the checks); awaited before pg_dump starts, so a failure here leaves
+    // no dump running.
+    const encrypted = await encrypting;
     log.info(
       `backup ${id}: ${describeDatabase(o.databaseUrl)} (PostgreSQL ${server.version}) with ${pgDump.path} ${pgDump.version}`
     );
@@ -105,7 +108,6 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
       endGate(() => dump.done),
       plain
     );
-    const encrypted = await encrypting;
     const hashing = pipeline(encrypted, hasher);
     // The archive (the dump, deflated) stays well under twice the database's size on disk: that bounds the
     // stream for the multipart part size. Were it ever exceeded, the upload fails at S3's 10,000 parts.
