@@ -268,3 +268,17 @@ function systemUser(name: string): { uid: number; gid: number } {
 export function postgresRunning(info: PostgresInfo): boolean {
   return info.pids.some(pid => processName(pid) === 'postgres');
 }
+
+/** The rows of one query, run on a short-lived connection (tests' setup and checks). */
+export async function queryRows<T extends pg.QueryResultRow = pg.QueryResultRow>(
+  url: string,
+  text: string
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}

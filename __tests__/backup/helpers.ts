@@ -6,22 +6,11 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import { queryRows as sql } from '../../test-support/postgres.js';
 
 const execFileAsync = promisify(execFile);
 
-export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(
-  url: string,
-  text: string
-): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query<T>(text)).rows;
-  } finally {
-    await c.end();
-  }
-}
+export { sql };
 
 /** Several tables and types (serial, text, jsonb, arrays, bytea, numeric, uuid, enum, timestamptz, FK, view). */
 export async function seed(

@@ -11,6 +11,7 @@ import {
   type App,
   type HealthResponse
 } from './processes.js';
+import { queryRows as sql } from '../../test-support/postgres.js';
 import { sharedPostgres, type PostgresServer } from '../../test-support/shared.js';
 
 // Characters that URL encoding changes, so both spellings must stay out of every response.
@@ -22,16 +23,6 @@ const VERSION = 'c0ffee1234';
 let server: PostgresServer;
 let databaseUrl: string;
 const apps: App[] = [];
-
-async function sql(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 function roleUrl(password: string): string {
   const url = new URL(server.urlFor(DATABASE));

@@ -1,8 +1,8 @@
 // Alembic migrations of the example app against a real PostgreSQL, with Debian's /usr/bin/alembic.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { join } from 'node:path';
-import pg from 'pg';
 import { alembic, EXAMPLE_DIR } from './processes.js';
+import { queryRows as query } from '../../test-support/postgres.js';
 import { sharedPostgres, type PostgresServer } from '../../test-support/shared.js';
 
 let server: PostgresServer;
@@ -27,16 +27,6 @@ describe('example app migrations', () => {
     databases.push(name);
     await server.dropDatabase(name);
     return server.createDatabase(name);
-  }
-
-  async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      return (await client.query<T>(sql)).rows;
-    } finally {
-      await client.end();
-    }
   }
 
   const tablesSql = `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`;

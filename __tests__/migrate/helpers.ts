@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { queryRows as query } from '../../test-support/postgres.js';
 import { migrate, type MigrateOptions, type MigrationReport } from '../../src/alembic/migrate.js';
 import { migrationSummary } from '../../src/alembic/report.js';
 import { createMemoryLogger } from '../../src/kit/log.js';
@@ -50,19 +50,7 @@ export async function runMigrate(
   return { report, lines: logger.lines, summary, sql, everything };
 }
 
-/** Runs one query on a short-lived connection. */
-export async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(
-  url: string,
-  sql: string
-): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+export { query };
 
 /** The tables of the public schema, sorted. */
 export async function tables(url: string): Promise<string[]> {

@@ -9,7 +9,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createServer, type AddressInfo } from 'node:net';
-import pg from 'pg';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -19,7 +18,7 @@ import {
   S3Client
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { startPostgres, attachPostgres } from '../../test-support/postgres.js';
+import { startPostgres, attachPostgres, queryRows as query } from '../../test-support/postgres.js';
 import { startRgw } from '../../test-support/rgw.js';
 import { startRegistry } from '../../test-support/registry.js';
 import { portSource } from '../../test-support/ports.js';
@@ -57,16 +56,6 @@ async function eventually(check: () => boolean, what: string, timeoutMs = 20_000
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs} ms: ${what}`);
     await new Promise(r => setTimeout(r, 100));
-  }
-}
-
-async function query<T>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
   }
 }
 

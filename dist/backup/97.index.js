@@ -140,14 +140,14 @@ class PartialBodyReader {
     /** A length header split across inputs. */
     pendingHeader;
     done = false;
+    /** The body ends with its container, so it is whole whenever that ends. */
+    indeterminate;
     constructor(first) {
         this.remaining = first.length;
         this.partial = first.partial;
         this.done = !first.partial && first.length === 0;
         this.indeterminate = first.indeterminate ?? false;
     }
-    /** The body ends with its container, so it is whole whenever that ends. */
-    indeterminate;
     read(input, body) {
         let buf = input;
         while (buf.length > 0 && !this.done) {
@@ -501,7 +501,6 @@ class SeipdV1DecryptStream extends external_node_stream_.Transform {
     held = Buffer.alloc(0);
     inner = new PacketReader([TAG.literalData, TAG.compressedData], 'encrypted data');
     literal = new LiteralDataReader();
-    compressedHead = true;
     inflate;
     inflateFailed;
     constructor(o) {
@@ -628,8 +627,8 @@ class SeipdV1DecryptStream extends external_node_stream_.Transform {
             return;
         }
         for (let b of body) {
-            if (this.compressedHead && b.length > 0) {
-                this.compressedHead = false;
+            // The compressed data packet's first body octet names the algorithm.
+            if (!this.inflate && b.length > 0) {
                 this.startInflate(b[0]);
                 b = b.subarray(1);
             }
@@ -701,13 +700,14 @@ async function createEncryptor(opts) {
         catch (error) {
             throw new Error(`has no usable encryption key: ${error.message}`);
         }
-        // Such a key gets openpgp.js's own (uncompressed) message: pg_dump must then compress.
+        // A key that asks for AEAD gets openpgp.js's own (uncompressed) message: pg_dump must then compress.
         const needsAead = (await openpgp/* generateSessionKey */.JM({ encryptionKeys: publicKey })).aeadAlgorithm !== undefined;
+        const level = needsAead ? undefined : compressionLevel;
         return {
             method: 'public-key',
             keyFingerprints: [key.getFingerprint().toUpperCase()],
-            compressionLevel: needsAead ? undefined : compressionLevel,
-            encrypt: (plain, filename) => encryptStream(plain, filename, { encryptionKeys: publicKey }, needsAead ? undefined : compressionLevel)
+            compressionLevel: level,
+            encrypt: (plain, filename) => encryptStream(plain, filename, { encryptionKeys: publicKey }, level)
         };
     }
     if (!opts.passphrase)

@@ -48,20 +48,15 @@ export async function createEncryptor(opts: {
     } catch (error) {
       throw new Error(`has no usable encryption key: ${(error as Error).message}`);
     }
-    // Such a key gets openpgp.js's own (uncompressed) message: pg_dump must then compress.
+    // A key that asks for AEAD gets openpgp.js's own (uncompressed) message: pg_dump must then compress.
     const needsAead =
       (await openpgp.generateSessionKey({ encryptionKeys: publicKey })).aeadAlgorithm !== undefined;
+    const level = needsAead ? undefined : compressionLevel;
     return {
       method: 'public-key',
       keyFingerprints: [key.getFingerprint().toUpperCase()],
-      compressionLevel: needsAead ? undefined : compressionLevel,
-      encrypt: (plain, filename) =>
-        encryptStream(
-          plain,
-          filename,
-          { encryptionKeys: publicKey },
-          needsAead ? undefined : compressionLevel
-        )
+      compressionLevel: level,
+      encrypt: (plain, filename) => encryptStream(plain, filename, { encryptionKeys: publicKey }, level)
     };
   }
   if (!opts.passphrase) throw new Error('needs a passphrase or a public key');

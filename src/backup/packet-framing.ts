@@ -125,6 +125,8 @@ export class PartialBodyReader {
   /** A length header split across inputs. */
   private pendingHeader?: Buffer;
   done = false;
+  /** The body ends with its container, so it is whole whenever that ends. */
+  readonly indeterminate: boolean;
 
   constructor(first: { length: number; partial: boolean; indeterminate?: boolean }) {
     this.remaining = first.length;
@@ -132,9 +134,6 @@ export class PartialBodyReader {
     this.done = !first.partial && first.length === 0;
     this.indeterminate = first.indeterminate ?? false;
   }
-
-  /** The body ends with its container, so it is whole whenever that ends. */
-  readonly indeterminate: boolean;
 
   read(input: Buffer, body: Buffer[]): Buffer | undefined {
     let buf = input;

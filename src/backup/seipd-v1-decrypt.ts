@@ -144,7 +144,6 @@ export class SeipdV1DecryptStream extends Transform {
   private held: Buffer = Buffer.alloc(0);
   private readonly inner = new PacketReader([TAG.literalData, TAG.compressedData], 'encrypted data');
   private literal = new LiteralDataReader();
-  private compressedHead = true;
   private inflate?: Inflate | InflateRaw;
   private inflateFailed?: Error;
 
@@ -259,8 +258,8 @@ export class SeipdV1DecryptStream extends Transform {
       return;
     }
     for (let b of body) {
-      if (this.compressedHead && b.length > 0) {
-        this.compressedHead = false;
+      // The compressed data packet's first body octet names the algorithm.
+      if (!this.inflate && b.length > 0) {
         this.startInflate(b[0]!);
         b = b.subarray(1);
       }

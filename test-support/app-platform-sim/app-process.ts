@@ -76,15 +76,7 @@ export function startAppProcess(opts: AppProcessOptions): AppProcess {
       resolve('spawn-error');
     });
   });
-  for (const stream of [child.stdout, child.stderr]) {
-    let rest = '';
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      const parts = (rest + chunk).split('\n');
-      rest = parts.pop() ?? '';
-      for (const p of parts) if (p.trim()) opts.onLine(p);
-    });
-  }
+  forwardLines(child, opts.onLine);
   return {
     pid: child.pid ?? -1,
     port: opts.port,
@@ -222,15 +214,7 @@ export function runCommand(opts: CommandOptions): Promise<number | string> {
     stdio: ['ignore', 'pipe', 'pipe']
   });
   live.add(child);
-  for (const stream of [child.stdout, child.stderr]) {
-    let rest = '';
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      const parts = (rest + chunk).split('\n');
-      rest = parts.pop() ?? '';
-      for (const p of parts) if (p.trim()) opts.onLine(p);
-    });
-  }
+  forwardLines(child, opts.onLine);
   let why: string | undefined;
   const kill = (reason: string) => {
     why ??= reason;
@@ -252,4 +236,17 @@ export function runCommand(opts: CommandOptions): Promise<number | string> {
     });
     child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown'));
   });
+}
+
+/** Each non-blank line the child prints on stdout or stderr. */
+function forwardLines(child: ChildProcess, onLine: (line: string) => void): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    let rest = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      const parts = (rest + chunk).split('\n');
+      rest = parts.pop() ?? '';
+      for (const p of parts) if (p.trim()) onLine(p);
+    });
+  }
 }
