@@ -59,10 +59,15 @@ export async function runActionBundle(opts: {
     const onLine = opts.onLine ?? (line => process.stdout.write(`${line}\n`));
     const raw = { stdout: '', stderr: '' };
     const code = await new Promise<number>(resolveCode => {
-      const child = spawn(process.execPath, [join(repoRoot, 'dist', opts.name, 'index.js')], {
-        env,
-        stdio: ['ignore', 'pipe', 'pipe']
-      });
+      // BUNDLE_NODE runs the bundle under another node (GitHub's runner ships Node 24).
+      const child = spawn(
+        process.env.BUNDLE_NODE || process.execPath,
+        [join(repoRoot, 'dist', opts.name, 'index.js')],
+        {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe']
+        }
+      );
       // forwardLines sets utf8 decoding first, so every chunk arrives as a string.
       forwardLines(child.stdout, onLine);
       forwardLines(child.stderr, onLine);
