@@ -1,6 +1,6 @@
 /**
- * DigitalOcean's OpenAPI spec for App Platform (../shared/digitalocean-openapi/apps.json, beside the repository)
- * and one ajv set-up for every contract check: the request side (client), the response side (simulator) and the
+ * DigitalOcean's OpenAPI spec for App Platform (the copy in test-support/digitalocean-openapi/, made by
+ * scripts/vendor-openapi.mjs; origin and licence in its README) and one ajv set-up for every contract check: the request side (client), the response side (simulator) and the
  * example app spec.
  */
 import { Ajv } from 'ajv';
@@ -11,9 +11,6 @@ import { fileURLToPath } from 'node:url';
 
 export const APPS_OPENAPI = resolve(
   dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'shared',
   'digitalocean-openapi',
   'apps.json'
 );

@@ -14,6 +14,7 @@ import { parseImageRef } from '../../src/digitalocean/spec.js';
 import { renderDeploySummary } from '../../src/digitalocean/summary.js';
 import { ROLLBACK_REFUSAL_CODES, ROLLBACK_WARNING_CODES } from '../../src/digitalocean/types.js';
 import { createMemoryLogger } from '../../src/kit/log.js';
+import { loadAppsOpenApi } from '../../test-support/openapi.js';
 import { FakePlatform, sampleSpec } from './fake-api.js';
 
 const TOKEN = 'dop_v1_deploytesttoken9876543210';
@@ -421,7 +422,7 @@ describe('manual rollback', () => {
   });
 
   test('every rollback condition code apps.json documents has its own explanation', () => {
-    const openapi = JSON.parse(readFileSync('../shared/digitalocean-openapi/apps.json', 'utf8'));
+    const openapi = loadAppsOpenApi<any>(); // eslint-disable-line @typescript-eslint/no-explicit-any
     const schema =
       openapi.paths['/v2/apps/{app_id}/rollback/validate'].post.responses['200'].content['application/json']
         .schema;

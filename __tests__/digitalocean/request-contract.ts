@@ -1,5 +1,5 @@
 /**
- * Checks one request against DigitalOcean's OpenAPI spec (../shared/digitalocean-openapi/apps.json):
+ * Checks one request against DigitalOcean's OpenAPI spec (test-support/digitalocean-openapi/apps.json):
  * operation, query parameters, request-body schema, and no key the spec does not name.
  *
  * Documented gaps of the spec, relaxed here and nowhere else (reference §1.7 and §2, apps.json README):

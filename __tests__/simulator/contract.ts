@@ -1,5 +1,5 @@
 // Response-side contract: each response the simulator sent (sim.requests) must validate against the
-// matching operation's response schema in DigitalOcean's OpenAPI spec (../shared/digitalocean-openapi/apps.json),
+// matching operation's response schema in DigitalOcean's OpenAPI spec (test-support/digitalocean-openapi/apps.json),
 // for its status code or the operation's `default` response. On top of the schemas (which never set
 // additionalProperties: false) a key the spec does not name is a violation, except the documented gaps below.
 import { createAjv, loadAppsOpenApi } from '../../test-support/openapi.js';
