@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { cancellation } from '../kit/cancellation.js';
 
 /** Runs a program to completion, collecting its output; optional line callbacks see output as it arrives. */
 export interface ProcessOptions {
@@ -32,6 +33,8 @@ export function runProcess(argv: string[], opts: ProcessOptions = {}): Promise<P
   if (!program) return Promise.reject(new Error('empty command'));
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // SIGINT: Python raises KeyboardInterrupt, so Alembic rolls its transaction back before exiting.
+    cancellation.trackChild(child, { label: program, signal: 'SIGINT' });
     const out = collect(opts.onStdoutLine);
     const err = collect(opts.onStderrLine);
     // Decode as streams so a multi-byte character split across chunks stays whole.

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cancellation } from '../kit/cancellation.js';
 import { redact } from '../kit/secrets.js';
 
 export interface RunningProcess {
@@ -18,6 +19,7 @@ export function startProcess(
     env: { ...process.env, ...opts.env },
     stdio: [opts.stdin ?? 'ignore', opts.stdout ?? 'pipe', 'pipe']
   });
+  cancellation.trackChild(child, { label: opts.label });
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (d: string) => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { cancellation } from '../kit/cancellation.js';
 
 /** One external command (buildah, docker), run without a shell so nothing is re-parsed. */
 export interface CommandOptions {
@@ -35,6 +36,7 @@ export const spawnCommand: RunCommand = (command, args, opts = {}) =>
       env: opts.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe']
     });
+    cancellation.trackChild(child, { label: command });
     const out: string[] = [];
     const err: string[] = [];
     const lines: string[] = [];

@@ -1,10 +1,13 @@
 import * as core from '@actions/core';
+import { cancellation } from './cancellation.js';
 import { errorMessage } from './errors.js';
 import { redact, setMaskHook } from './secrets.js';
+import { Summary } from './summary.js';
 
 /**
  * The only bridge from src/ to @actions/core, used by the glue in actions/<name>/main.ts:
- * one try/catch ending in setFailed, masking wired to the runner, outputs set even when failing.
+ * one try/catch ending in setFailed, masking wired to the runner, outputs set even when failing,
+ * and the one cancellation path (src/kit/cancellation.ts) installed for every action.
  */
 export type Outputs = Record<string, string | number | boolean | undefined>;
 
@@ -18,12 +21,46 @@ export function setOutputs(outputs: Outputs): void {
 /**
  * Runs an action's main. `main` may call `setOutputs` as it goes, so that a failure after a partial result
  * still leaves outputs for later steps (docker/build-push-action style).
+ * On SIGINT/SIGTERM: children stopped, undo steps run (see cancellation.ts), `main` given the rest of the budget
+ * to unwind, then a "cancelled" summary and failure line, exit 1.
  */
 export async function runAction(main: () => Promise<void>): Promise<void> {
   setMaskHook(core.setSecret);
-  try {
-    await main();
-  } catch (error) {
-    core.setFailed(redact(errorMessage(error)));
+  const unlisten = cancellation.listen();
+  const settled = main().then(
+    () => ({ error: undefined as unknown, failed: false }),
+    (error: unknown) => ({ error, failed: true })
+  );
+  const first = await Promise.race([settled, cancellation.stopped().then(() => undefined)]);
+  if (cancellation.cancelled) {
+    await cancellation.stopped();
+    // main's own finally blocks (closing connections, releasing a lock after its child exited) may still run.
+    await Promise.race([settled, new Promise(resolve => setTimeout(resolve, cancellation.remainingMs()))]);
+    writeCancelledSummary();
+    core.setFailed(redact(cancelledLine()));
+    unlisten();
+    process.exit(1);
   }
+  unlisten();
+  if (first?.failed) core.setFailed(redact(errorMessage(first.error)));
+}
+
+function cancelledLine(): string {
+  const left = cancellation.left.length
+    ? `; left: ${cancellation.left.join('; ')}`
+    : '; nothing of this run left';
+  const undone = cancellation.undone.length ? `; undone: ${cancellation.undone.join('; ')}` : '';
+  return `Cancelled by ${cancellation.reason ?? 'a signal'}${undone}${left}`;
+}
+
+function writeCancelledSummary(): void {
+  const list = (items: string[]) => items.map(i => `- ${i}`).join('\n');
+  const summary = new Summary()
+    .heading('Cancelled')
+    .add(`The run was cancelled by ${cancellation.reason ?? 'a signal'}: running programs were stopped.`);
+  if (cancellation.undone.length) summary.add(`Undone:\n\n${list(cancellation.undone)}`);
+  summary.add(
+    cancellation.left.length ? `Left:\n\n${list(cancellation.left)}` : 'Nothing this run started is left.'
+  );
+  summary.write();
 }

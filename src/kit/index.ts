@@ -8,3 +8,4 @@ export * from './log.js';
 export * from './progress.js';
 export * from './markdown.js';
 export * from './summary.js';
+export * from './cancellation.js';
