@@ -1018,9 +1018,12 @@ async function userTables(url) {
 
 // EXTERNAL MODULE: ./src/backup/id.ts
 var backup_id = __webpack_require__(8613);
+// EXTERNAL MODULE: ./src/kit/cancellation.ts
+var cancellation = __webpack_require__(9449);
 // EXTERNAL MODULE: ./src/kit/secrets.ts
 var secrets = __webpack_require__(4601);
 ;// CONCATENATED MODULE: ./src/backup/process.ts
+
 
 
 /** Spawns a PostgreSQL tool keeping the end of its stderr for the error message (redacted). */
@@ -1029,6 +1032,7 @@ function startProcess(command, args, opts) {
         env: { ...process.env, ...opts.env },
         stdio: [opts.stdin ?? 'ignore', opts.stdout ?? 'pipe', 'pipe']
     });
+    cancellation/* cancellation */.WN.trackChild(child, { label: opts.label });
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (d) => {

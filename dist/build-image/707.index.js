@@ -50,7 +50,10 @@ function buildArgArgs(buildArgs) {
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: ./src/kit/cancellation.ts
+var cancellation = __webpack_require__(9449);
 ;// CONCATENATED MODULE: ./src/image/command.ts
+
 
 /** Thrown when the program itself is not installed. */
 class CommandNotFoundError extends Error {
@@ -67,6 +70,7 @@ const spawnCommand = (command, args, opts = {}) => new Promise((resolve, reject)
         env: opts.env ?? process.env,
         stdio: ['pipe', 'pipe', 'pipe']
     });
+    cancellation/* cancellation */.WN.trackChild(child, { label: command });
     const out = [];
     const err = [];
     const lines = [];

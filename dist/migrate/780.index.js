@@ -208,7 +208,10 @@ async function acquireAdvisoryLock(client, key, opts) {
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: ./src/kit/cancellation.ts
+var cancellation = __webpack_require__(9449);
 ;// CONCATENATED MODULE: ./src/alembic/process.ts
+
 
 /** Thrown when the program cannot be started at all (not found, not executable). */
 class SpawnError extends Error {
@@ -227,6 +230,8 @@ function runProcess(argv, opts = {}) {
         return Promise.reject(new Error('empty command'));
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_.spawn)(program, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+        // SIGINT: Python raises KeyboardInterrupt, so Alembic rolls its transaction back before exiting.
+        cancellation/* cancellation */.WN.trackChild(child, { label: program, signal: 'SIGINT' });
         const out = collect(opts.onStdoutLine);
         const err = collect(opts.onStderrLine);
         // Decode as streams so a multi-byte character split across chunks stays whole.
