@@ -112,6 +112,20 @@ export const CONTRACTS: Record<string, { inputs: string[]; outputs: string[]; re
       'skip-existing'
     ],
     outputs: ['image', 'digest', 'ref', 'tags']
+  },
+  'import-sqlite': {
+    inputs: [
+      'sqlite',
+      'database-url',
+      'dry-run',
+      's3-endpoint',
+      's3-region',
+      's3-access-key-id',
+      's3-secret-access-key',
+      's3-force-path-style'
+    ],
+    outputs: ['tables', 'rows', 'verified'],
+    required: ['sqlite', 'database-url']
   }
 };
 
@@ -158,5 +172,6 @@ export const DEFAULTS: Record<string, Record<string, string>> = {
     builder: 'auto',
     'tls-verify': 'true',
     'skip-existing': 'true'
-  }
+  },
+  'import-sqlite': { 'dry-run': 'false', 's3-region': 'us-east-1', 's3-force-path-style': 'false' }
 };

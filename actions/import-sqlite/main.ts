@@ -71,7 +71,7 @@ await runAction(async () => {
   setOutputs({ tables: result.tables.length, rows: result.committed || dryRun ? result.rows : 0, verified: result.verified });
   for (const part of importSummary(result, where)) summary.add(part);
   summary.write();
-  if (result.failure) throw new Error(`import-sqlite ${importState(result)}: ${result.failure}`);
+  if (result.failure) throw new Error(`import-sqlite: ${result.failure}`);
   log.info(
     `import-sqlite: ${importState(result)}: ${result.tables.length} tables, ${result.rows} rows from ${where.source}`
   );

@@ -112,7 +112,7 @@ export async function importSqlite(opts: ImportOptions): Promise<ImportResult> {
       `checked ${plan.tables.length} tables, ${result.tables.reduce((n, t) => n + t.rows, 0)} rows: ${result.problems.length} problems`
     );
     if (result.problems.length) {
-      for (const p of result.problems) log.error(p);
+      for (const p of result.problems) log.info(`problem: ${p}`);
       return finish(
         `refused: ${result.problems.length} ${result.problems.length === 1 ? 'problem' : 'problems'} listed below; nothing was written`
       );
