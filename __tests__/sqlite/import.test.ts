@@ -64,7 +64,9 @@ describe('import-sqlite: a clean cut-over', () => {
   });
 
   test('ids keep their gaps; unicode and COPY-special characters arrive byte for byte', async () => {
-    const ids = (await query<{ id: string }>(url, 'SELECT id::text FROM volunteers ORDER BY id')).map(r => r.id);
+    const ids = (await query<{ id: string }>(url, 'SELECT id::text FROM volunteers ORDER BY id')).map(
+      r => r.id
+    );
     expect(ids).toContain('20');
     expect(ids).toContain('80');
     expect(ids).not.toContain('3');
@@ -73,15 +75,29 @@ describe('import-sqlite: a clean cut-over', () => {
       url,
       'SELECT id::text, name FROM volunteers WHERE id IN (1, 2, 4, 7) ORDER BY id'
     );
-    expect(names.map(n => n.name)).toEqual(['李小龙 1', 'Ana 🙂 Souza 2', "O'Brien\tJr.\\n 4", 'Line\nBreak 7']);
-    expect(await one(url, `SELECT role FROM signups WHERE role LIKE 'lead%' LIMIT 1`)).toEqual({ role: 'lead\\backup' });
+    expect(names.map(n => n.name)).toEqual([
+      '李小龙 1',
+      'Ana 🙂 Souza 2',
+      "O'Brien\tJr.\\n 4",
+      'Line\nBreak 7'
+    ]);
+    expect(await one(url, `SELECT role FROM signups WHERE role LIKE 'lead%' LIMIT 1`)).toEqual({
+      role: 'lead\\backup'
+    });
   });
 
   test('NULLs stay NULL, empty strings stay empty, large text is whole', async () => {
     expect(await one(url, 'SELECT phone FROM volunteers WHERE id = 6')).toEqual({ phone: null });
     expect(await one(url, 'SELECT count(*)::int AS n FROM signups WHERE role IS NULL')).toEqual({ n: 7 });
-    expect(Number((await one(url, `SELECT count(*) AS n FROM signups WHERE role = ''`)).n)).toBeGreaterThanOrEqual(0);
-    expect(await one(url, 'SELECT octet_length(location) AS n, right(location, 4) AS tail FROM events WHERE id = 2')).toEqual({
+    expect(
+      Number((await one(url, `SELECT count(*) AS n FROM signups WHERE role = ''`)).n)
+    ).toBeGreaterThanOrEqual(0);
+    expect(
+      await one(
+        url,
+        'SELECT octet_length(location) AS n, right(location, 4) AS tail FROM events WHERE id = 2'
+      )
+    ).toEqual({
       n: 5 + 100_000 + 4,
       tail: ' end'
     });
@@ -93,8 +109,15 @@ describe('import-sqlite: a clean cut-over', () => {
       t: '2026-03-01T18:31:00.000007'
     });
     expect(
-      await one(url, `SELECT ${fmt('starts_at')} AS s, ${fmt('ends_at')} AS e, ${fmt('created_at')} AS c FROM events WHERE id = 106`)
-    ).toEqual({ s: '2026-04-02T07:00:00.000000', e: '2026-04-02T17:45:30.250000', c: '2026-03-20T08:00:00.000000' });
+      await one(
+        url,
+        `SELECT ${fmt('starts_at')} AS s, ${fmt('ends_at')} AS e, ${fmt('created_at')} AS c FROM events WHERE id = 106`
+      )
+    ).toEqual({
+      s: '2026-04-02T07:00:00.000000',
+      e: '2026-04-02T17:45:30.250000',
+      c: '2026-03-20T08:00:00.000000'
+    });
   });
 
   test('booleans from 0/1, numerics, floats, dates and bytes', async () => {
@@ -105,15 +128,37 @@ describe('import-sqlite: a clean cut-over', () => {
     );
     expect(rows).toEqual([
       { id: 1, newsletter: false, score: '12.50', ratio: 1e-7, birthday: '1971-02-02', avatar: null },
-      { id: 2, newsletter: true, score: '99.99', ratio: 123456.789, birthday: '1972-03-03', avatar: '0200ff0a5c09'.repeat(3) },
-      { id: 4, newsletter: true, score: '1234.00', ratio: 1e21, birthday: '1974-05-05', avatar: '0400ff0a5c09'.repeat(3) }
+      {
+        id: 2,
+        newsletter: true,
+        score: '99.99',
+        ratio: 123456.789,
+        birthday: '1972-03-03',
+        avatar: '0200ff0a5c09'.repeat(3)
+      },
+      {
+        id: 4,
+        newsletter: true,
+        score: '1234.00',
+        ratio: 1e21,
+        birthday: '1974-05-05',
+        avatar: '0400ff0a5c09'.repeat(3)
+      }
     ]);
   });
 
   test('sequences continue past the highest id copied', async () => {
-    const r = await one(url, `INSERT INTO volunteers (name, email) VALUES ('New', 'new@example.org') RETURNING id::int`);
+    const r = await one(
+      url,
+      `INSERT INTO volunteers (name, email) VALUES ('New', 'new@example.org') RETURNING id::int`
+    );
     expect(r).toEqual({ id: 81 });
-    expect(await one(url, `INSERT INTO events (title, starts_at, ends_at) VALUES ('x', now(), now() + interval '1h') RETURNING id::int`)).toEqual({ id: 107 });
+    expect(
+      await one(
+        url,
+        `INSERT INTO events (title, starts_at, ends_at) VALUES ('x', now(), now() + interval '1h') RETURNING id::int`
+      )
+    ).toEqual({ id: 107 });
   });
 
   test('the summary has one row per table and the follow-up commands', () => {
@@ -126,7 +171,8 @@ describe('import-sqlite: a clean cut-over', () => {
 
   test('the database password is masked and never printed', () => {
     expect(run.stdout).toContain(`::add-mask::${pg.password}`);
-    const printed = run.stdout.replace(/^::add-mask::.*$/gm, '') + run.stderr + run.summary + JSON.stringify(run.outputs);
+    const printed =
+      run.stdout.replace(/^::add-mask::.*$/gm, '') + run.stderr + run.summary + JSON.stringify(run.outputs);
     expect(printed).not.toContain(pg.password);
   });
 });
@@ -134,7 +180,19 @@ describe('import-sqlite: a clean cut-over', () => {
 describe('import-sqlite refuses before writing', () => {
   test('lists every problem at once: missing table/column, non-UTF-8, range, dates, NOT NULL, booleans, lengths, scale, orphans', async () => {
     const url = await target();
-    const defects = ['non-utf8', 'int-range', 'bad-date', 'epoch-date', 'not-null', 'bool', 'extra-column', 'extra-table', 'orphan', 'too-long', 'scale'];
+    const defects = [
+      'non-utf8',
+      'int-range',
+      'bad-date',
+      'epoch-date',
+      'not-null',
+      'bool',
+      'extra-column',
+      'extra-table',
+      'orphan',
+      'too-long',
+      'scale'
+    ];
     const r = await runImport({ sqlite: fixture(defects), 'database-url': url });
     expect(r.code).not.toBe(0);
     expect(r.outputs.verified).toBe('false');
@@ -176,14 +234,18 @@ describe('import-sqlite refuses before writing', () => {
     const r = await runImport({ sqlite: fixture(), 'database-url': url });
     expect(r.code).not.toBe(0);
     for (const t of ['events', 'preferences', 'signups', 'volunteers'])
-      expect(r.summary).toContain(`table ${t}: no table of that name in PostgreSQL schema public (run the app's migrations first)`);
+      expect(r.summary).toContain(
+        `table ${t}: no table of that name in PostgreSQL schema public (run the app's migrations first)`
+      );
   });
 
   test('bad inputs fail with one line naming the input', async () => {
     const url = await target();
     const ftp = await runImport({ sqlite: 'ftp://host/app.db', 'database-url': url });
     expect(ftp.code).not.toBe(0);
-    expect(ftp.stdout).toContain("::error::Input 'sqlite' must be a path, file:///... or s3://bucket/key, got 'ftp://'");
+    expect(ftp.stdout).toContain(
+      "::error::Input 'sqlite' must be a path, file:///... or s3://bucket/key, got 'ftp://'"
+    );
     const folder = await runImport({ sqlite: 's3://bucket/folder/', 'database-url': url });
     expect(folder.stdout).toContain("::error::Input 'sqlite' must name an object, not a folder");
     const noUrl = await runImport({ sqlite: fixture() });
@@ -205,11 +267,16 @@ describe('import-sqlite leaves the target as it was when the copy goes wrong', (
     const r = await runImport({ sqlite: fixture(), 'database-url': url });
     expect(r.code).not.toBe(0);
     expect(r.stdout).toMatch(/volunteers: 38 rows copied/); // the failure came after earlier tables were written
-    expect(r.stdout).toMatch(/::error::.*COPY into signups failed: injected failure at signup 20.*rolled back/);
+    expect(r.stdout).toMatch(
+      /::error::.*COPY into signups failed: injected failure at signup 20.*rolled back/
+    );
     expect(r.outputs.verified).toBe('false');
     expect(await rowCounts(url)).toEqual({ volunteers: 0, events: 0, signups: 0, preferences: 0 });
     // Sequences were not touched either (they are reset only right before COMMIT).
-    expect(await one(url, 'SELECT last_value::int, is_called FROM volunteers_id_seq')).toEqual({ last_value: 1, is_called: false });
+    expect(await one(url, 'SELECT last_value::int, is_called FROM volunteers_id_seq')).toEqual({
+      last_value: 1,
+      is_called: false
+    });
   });
 
   test('one altered value (a trigger appends a space to one name) is caught by the checksum and rolled back', async () => {
@@ -252,7 +319,9 @@ describe('import-sqlite dry run and storage sources', () => {
   test('s3://bucket/key from the backup storage (Ceph RGW), with the S3 keys masked', async () => {
     const s3 = await sharedS3();
     const key = `cutover-${process.pid}/signupflow.db`;
-    await s3.client().send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: readFileSync(fixture()) }));
+    await s3
+      .client()
+      .send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: readFileSync(fixture()) }));
     const url = await target();
     const r = await runImport({
       sqlite: `s3://${s3.bucket}/${key}`,
@@ -295,7 +364,10 @@ describe('import-sqlite cancelled', () => {
       'INPUT_DATABASE-URL': url,
       'INPUT_DRY-RUN': 'false'
     };
-    const child = spawn(node24(), [resolve('dist/import-sqlite/index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node24(), [resolve('dist/import-sqlite/index.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
     let out = '';
     const sent = new Promise<void>(resolveSent => {
       const onData = (d: Buffer) => {
@@ -312,7 +384,8 @@ describe('import-sqlite cancelled', () => {
     const code = await new Promise<number | null>(r => child.on('close', c => r(c)));
     await sent;
     expect(code).not.toBe(0);
-    expect(out).toContain('SIGINT received: rolling back the import');
+    expect(out).toContain('SIGINT received: cancelling');
+    expect(out).toMatch(/::error::Cancelled by SIGINT; undone: .*roll back the import transaction/);
     expect(out).not.toMatch(/signups: 35 rows copied/);
     expect(readFileSync(join(work, 'summary'), 'utf8')).toContain('cancelled, rolled back');
     expect(parseOutputFile(readFileSync(join(work, 'output'), 'utf8')).verified).toBeUndefined();

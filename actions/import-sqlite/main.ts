@@ -1,4 +1,5 @@
 import { runAction, setOutputs } from '../../src/kit/actions-io.js';
+import { cancellation } from '../../src/kit/cancellation.js';
 import { InputError, errorMessage } from '../../src/kit/errors.js';
 import { Inputs } from '../../src/kit/inputs.js';
 import { createLogger } from '../../src/kit/log.js';
@@ -15,14 +16,21 @@ await runAction(async () => {
   const log = createLogger();
   const summary = new Summary();
 
-  const sqliteText = inputs.string('sqlite', { required: true, hint: 'a path, file:///... or s3://bucket/key' });
+  const sqliteText = inputs.string('sqlite', {
+    required: true,
+    hint: 'a path, file:///... or s3://bucket/key'
+  });
   let location;
   try {
     location = parseSqliteLocation(sqliteText);
   } catch (error) {
     throw new InputError('sqlite', errorMessage(error));
   }
-  inputs.url('database-url', { protocols: ['postgresql:', 'postgres:'], required: true, secretPassword: true });
+  inputs.url('database-url', {
+    protocols: ['postgresql:', 'postgres:'],
+    required: true,
+    secretPassword: true
+  });
   const databaseUrl = inputs.raw('database-url')!;
   const dryRun = inputs.boolean('dry-run', false);
   const s3 = {
@@ -33,20 +41,11 @@ await runAction(async () => {
     forcePathStyle: inputs.boolean('s3-force-path-style', false)
   };
 
-  // GitHub cancels with SIGINT (SIGTERM 7.5 s later): the import stops at its next chunk and rolls back. If a
-  // statement keeps it busy past the budget, the exit closes the connection and PostgreSQL rolls back itself.
-  const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) return;
-    log.warning(`${name} received: rolling back the import`);
-    controller.abort(new Error(`cancelled by ${name}`));
-    setTimeout(() => process.exit(1), 6000).unref();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
   const where = { source: describeLocation(location), target: describeDatabase(databaseUrl) };
-  const local = await fetchSqlite(location, s3, controller.signal);
+  // Cancellation (SIGINT/SIGTERM) goes through the kit's one path: the import sees cancellation.signal, stops at
+  // its next chunk and rolls back; its undo step closes the connection if a statement keeps it busy.
+  const local = await fetchSqlite(location, s3, cancellation.signal);
+  const removeCopy = cancellation.addUndo('remove the downloaded SQLite copy', () => local.remove());
   let result;
   try {
     result = await importSqlite({
@@ -54,21 +53,24 @@ await runAction(async () => {
       databaseUrl,
       dryRun,
       logger: log,
-      signal: controller.signal
+      signal: cancellation.signal
     });
   } catch (error) {
-    if (controller.signal.aborted) {
-      summary.heading('Cut-over from SQLite: cancelled, rolled back').add(
-        `${where.source} → ${where.target}: the transaction was rolled back; the target is as it was.`
-      );
+    if (cancellation.cancelled) {
+      summary
+        .heading('Cut-over from SQLite: cancelled, rolled back')
+        .add(`${where.source} → ${where.target}: the transaction was rolled back; the target is as it was.`);
       summary.write();
-      throw controller.signal.reason as Error;
     }
     throw error;
   } finally {
-    local.remove();
+    await removeCopy.run();
   }
-  setOutputs({ tables: result.tables.length, rows: result.committed || dryRun ? result.rows : 0, verified: result.verified });
+  setOutputs({
+    tables: result.tables.length,
+    rows: result.committed || dryRun ? result.rows : 0,
+    verified: result.verified
+  });
   for (const part of importSummary(result, where)) summary.add(part);
   summary.write();
   if (result.failure) throw new Error(`import-sqlite: ${result.failure}`);

@@ -111,7 +111,8 @@ function textual(col: TargetColumn): ColumnConverter {
       if (typeof value === 'string') text = value;
       else if (typeof value === 'bigint') text = value.toString();
       else return `${describeValue(value)} in a ${col.type} column`;
-      if (text.includes('\u0000')) return `${describeValue(value)} contains a NUL character, which PostgreSQL text cannot hold`;
+      if (text.includes('\u0000'))
+        return `${describeValue(value)} contains a NUL character, which PostgreSQL text cannot hold`;
       const length = tooLong(text, col.maxLength);
       if (length !== undefined) return `${length} characters do not fit ${col.type} (the text would be cut)`;
       // char(n) pads with spaces and ::text strips them again: compare without trailing spaces.
@@ -228,7 +229,8 @@ const time: ColumnConverter = {
 
 const bytea: ColumnConverter = {
   convert(value) {
-    if (!(value instanceof Uint8Array)) return `${describeValue(value)} in a bytea column (only BLOBs are copied as bytes)`;
+    if (!(value instanceof Uint8Array))
+      return `${describeValue(value)} in a bytea column (only BLOBs are copied as bytes)`;
     const hex = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
     return { copy: `\\x${hex}`, canon: hex };
   },

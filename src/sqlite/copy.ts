@@ -11,7 +11,9 @@ import { YIELD_EVERY } from './scan.js';
 /** COPY text format: backslash, newline, carriage return and tab are escaped; `\N` is NULL. */
 export function escapeCopyText(text: string): string {
   return /[\\\n\r\t]/.test(text)
-    ? text.replace(/[\\\n\r\t]/g, c => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'))
+    ? text.replace(/[\\\n\r\t]/g, c =>
+        c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'
+      )
     : text;
 }
 
@@ -36,7 +38,11 @@ export async function copyTable(
   async function* chunks(): AsyncGenerator<string> {
     let chunk = '';
     const canons: (string | null)[] = new Array<string | null>(columns.length);
-    for (const row of file.rows(plan.source, columns.map(c => c.source), false)) {
+    for (const row of file.rows(
+      plan.source,
+      columns.map(c => c.source),
+      false
+    )) {
       let line = '';
       for (let i = 0; i < columns.length; i++) {
         const value = row[i]!;
@@ -49,7 +55,9 @@ export async function copyTable(
         const converted = columns[i]!.converter.convert(value);
         // The check pass refused every such value; the source is read-only inside one read transaction.
         if (typeof converted === 'string')
-          throw new Error(`${plan.source.name}.${columns[i]!.source}: ${converted} (changed since the check?)`);
+          throw new Error(
+            `${plan.source.name}.${columns[i]!.source}: ${converted} (changed since the check?)`
+          );
         canons[i] = converted.canon;
         line += escapeCopyText(converted.copy);
       }
@@ -69,7 +77,10 @@ export async function copyTable(
 }
 
 /** Row count and checksum of what PostgreSQL now holds, in the same canonical form (same transaction). */
-export async function targetChecksum(client: pg.Client, plan: TablePlan): Promise<{ rows: number; checksum: string }> {
+export async function targetChecksum(
+  client: pg.Client,
+  plan: TablePlan
+): Promise<{ rows: number; checksum: string }> {
   const sql = checksumSql(
     quoteIdent(plan.target.name),
     plan.columns.map(c => c.converter.canonSql(quoteIdent(c.target.name)))

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { cancellation } from '../kit/cancellation.js';
 import { errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import { openDirectConnection } from '../postgres/advisory-lock.js';
@@ -80,8 +81,18 @@ export async function importSqlite(opts: ImportOptions): Promise<ImportResult> {
   const file = await SqliteFile.open(opts.sqlitePath);
   let client: pg.Client | undefined;
   let inTransaction = false;
+  let transactionClosed!: () => void;
+  const closed = new Promise<void>(resolve => (transactionClosed = resolve));
+  // On cancel the copy stops at its next chunk and the finally below rolls back; a statement that keeps the
+  // connection busy past 3 s (a lock wait, a checksum) is cut by closing it: PostgreSQL then rolls back itself.
+  const undo = cancellation.addUndo('roll back the import transaction (nothing was committed)', async () => {
+    if (!(await Promise.race([closed.then(() => true), new Promise(r => setTimeout(r, 3000, false))])))
+      await client?.end().catch(() => undefined);
+  });
   try {
-    client = await openDirectConnection(withSslDefaults(opts.databaseUrl), { applicationName: 'import-sqlite' });
+    client = await openDirectConnection(withSslDefaults(opts.databaseUrl), {
+      applicationName: 'import-sqlite'
+    });
     // Whatever happens below (an error, a cancellation that closes the connection), PostgreSQL only keeps
     // this transaction's rows after the COMMIT at the very end.
     await client.query('BEGIN');
@@ -99,7 +110,9 @@ export async function importSqlite(opts: ImportOptions): Promise<ImportResult> {
       // Nobody else writes these tables until we commit or roll back; readers still can.
       await client.query(`LOCK TABLE ${names.map(quoteIdent).join(', ')} IN EXCLUSIVE MODE`);
       for (const name of await tablesWithRows(client, names))
-        result.problems.push(`table ${name}: the target already has rows (import-sqlite only fills empty tables)`);
+        result.problems.push(
+          `table ${name}: the target already has rows (import-sqlite only fills empty tables)`
+        );
     }
     result.problems.push(...orphanProblems(file, plan));
 
@@ -134,7 +147,9 @@ export async function importSqlite(opts: ImportOptions): Promise<ImportResult> {
         });
       } catch (error) {
         opts.signal?.throwIfAborted();
-        return finish(`COPY into ${table.target.name} failed: ${errorMessage(error)}; rolled back, the target is as it was`);
+        return finish(
+          `COPY into ${table.target.name} failed: ${errorMessage(error)}; rolled back, the target is as it was`
+        );
       }
       const target = await targetChecksum(client, table);
       Object.assign(report, {
@@ -164,6 +179,7 @@ export async function importSqlite(opts: ImportOptions): Promise<ImportResult> {
     for (const s of result.sequences)
       await client.query('SELECT setval($1::regclass, $2::bigint, true)', [s.sequence, s.value]);
     opts.signal?.throwIfAborted();
+    undo.dismiss();
     await client.query('COMMIT');
     inTransaction = false;
     result.committed = true;
@@ -173,6 +189,8 @@ export async function importSqlite(opts: ImportOptions): Promise<ImportResult> {
       if (inTransaction) await client.query('ROLLBACK').catch(() => undefined);
       await client.end().catch(() => undefined);
     }
+    transactionClosed();
+    undo.dismiss();
     file.close();
     result.durationMs = Date.now() - started;
   }
@@ -188,7 +206,12 @@ function orphanProblems(file: SqliteFile, plan: ImportPlan): string[] {
     const childCols = fk.childColumns.map(c => col(child, c));
     const parentCols = fk.parentColumns.map(c => col(parent, c));
     if (childCols.some(c => !c) || parentCols.some(c => !c)) continue;
-    const n = file.orphans(child.source.name, childCols as string[], parent.source.name, parentCols as string[]);
+    const n = file.orphans(
+      child.source.name,
+      childCols as string[],
+      parent.source.name,
+      parentCols as string[]
+    );
     if (n)
       problems.push(
         `foreign key ${fk.name}: ${n} ${child.source.name} ${n === 1 ? 'row references' : 'rows reference'} a missing ${parent.source.name} row (${fk.childColumns.join(', ')})`

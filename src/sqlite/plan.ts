@@ -35,7 +35,9 @@ export function planImport(source: SourceTable[], target: TargetSchema): ImportP
   const problems: string[] = [];
   const notes: string[] = [];
   if (target.encoding !== 'UTF8')
-    problems.push(`PostgreSQL database encoding is ${target.encoding}; import-sqlite needs UTF8 to keep every text`);
+    problems.push(
+      `PostgreSQL database encoding is ${target.encoding}; import-sqlite needs UTF8 to keep every text`
+    );
   const planned: TablePlan[] = [];
   for (const table of source) {
     const t = byName(target.tables.values(), table.name);
@@ -53,7 +55,9 @@ export function planImport(source: SourceTable[], target: TargetSchema): ImportP
         continue;
       }
       if (tc.generated) {
-        problems.push(`column ${table.name}.${col.name}: ${t.name}.${tc.name} is a generated column and cannot be written`);
+        problems.push(
+          `column ${table.name}.${col.name}: ${t.name}.${tc.name} is a generated column and cannot be written`
+        );
         continue;
       }
       const converter = converterFor(tc);
@@ -63,7 +67,9 @@ export function planImport(source: SourceTable[], target: TargetSchema): ImportP
     for (const tc of t.columns) {
       if (byName(table.columns, tc.name) || tc.generated) continue;
       if (tc.notNull && !tc.hasDefault)
-        problems.push(`column ${t.name}.${tc.name}: NOT NULL without a default, and the SQLite table has no such column`);
+        problems.push(
+          `column ${t.name}.${tc.name}: NOT NULL without a default, and the SQLite table has no such column`
+        );
       else notes.push(`${t.name}.${tc.name} is not in SQLite: it gets its default`);
     }
     planned.push({ source: table, target: t, columns });
@@ -75,7 +81,9 @@ export function planImport(source: SourceTable[], target: TargetSchema): ImportP
   const foreignKeys = target.foreignKeys.filter(fk => importedNames.has(fk.child));
   for (const fk of foreignKeys)
     if (!importedNames.has(fk.parent))
-      problems.push(`foreign key ${fk.name}: ${fk.child} references ${fk.parent}, which the SQLite database does not have`);
+      problems.push(
+        `foreign key ${fk.name}: ${fk.child} references ${fk.parent}, which the SQLite database does not have`
+      );
   const { order, cycle } = foreignKeyOrder(
     planned.map(p => p.target.name),
     foreignKeys.filter(fk => importedNames.has(fk.parent))
@@ -84,7 +92,12 @@ export function planImport(source: SourceTable[], target: TargetSchema): ImportP
     problems.push(`foreign keys form a cycle between ${cycle.join(', ')}; no table order can load them`);
   const rank = new Map(order.map((name, i) => [name, i]));
   planned.sort((a, b) => (rank.get(a.target.name) ?? 0) - (rank.get(b.target.name) ?? 0));
-  return { tables: planned, foreignKeys: foreignKeys.filter(fk => importedNames.has(fk.parent)), problems, notes };
+  return {
+    tables: planned,
+    foreignKeys: foreignKeys.filter(fk => importedNames.has(fk.parent)),
+    problems,
+    notes
+  };
 }
 
 /** Kahn's algorithm, ties broken by name so the order is stable; self-references are fine within one COPY. */

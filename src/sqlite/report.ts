@@ -34,7 +34,11 @@ export function importSummary(
       ['Tables', r.tables.length],
       [
         'Rows copied',
-        r.problems.length ? 'none (refused before writing)' : r.failure || cancelled ? `${r.rows} (rolled back)` : r.rows
+        r.problems.length
+          ? 'none (refused before writing)'
+          : r.failure || cancelled
+            ? `${r.rows} (rolled back)`
+            : r.rows
       ],
       ['Verified', r.verified ? 'every table: row count and checksum match' : 'no'],
       ['Mode', r.dryRun ? 'dry run (everything but the commit)' : 'commit'],

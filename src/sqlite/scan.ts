@@ -59,7 +59,11 @@ export async function scanTable(
   const withRowid = plan.source.hasRowid;
   const offset = withRowid ? 1 : 0;
   let rows = 0;
-  for (const row of file.rows(plan.source, plan.columns.map(c => c.source), withRowid)) {
+  for (const row of file.rows(
+    plan.source,
+    plan.columns.map(c => c.source),
+    withRowid
+  )) {
     if (++rows % YIELD_EVERY === 0) {
       await tick();
       signal?.throwIfAborted();

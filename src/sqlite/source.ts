@@ -15,7 +15,8 @@ export function parseSqliteLocation(text: string, cwd = process.cwd()): SqliteLo
     const u = new URL(text);
     const key = decodeURIComponent(u.pathname).replace(/^\/+/, '');
     if (!u.hostname) throw new Error('names no bucket (expected s3://bucket/key)');
-    if (!key || key.endsWith('/')) throw new Error('must name an object, not a folder (s3://bucket/path/app.db)');
+    if (!key || key.endsWith('/'))
+      throw new Error('must name an object, not a folder (s3://bucket/path/app.db)');
     return { kind: 's3', bucket: u.hostname, key };
   }
   if (/^file:/i.test(text)) {
@@ -60,7 +61,9 @@ export async function fetchSqlite(
   try {
     let body: Readable;
     try {
-      const r = await client.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }), { abortSignal: signal });
+      const r = await client.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }), {
+        abortSignal: signal
+      });
       body = r.Body as Readable;
     } catch (error) {
       throw s3Error(`GetObject s3://${loc.bucket}/${loc.key}`, error);

@@ -116,7 +116,9 @@ export class SqliteFile {
   /** Rows of `child` whose non-NULL key has no row in `parent` (SQLite does not enforce foreign keys by default). */
   orphans(child: string, childCols: string[], parent: string, parentCols: string[]): number {
     const notNull = childCols.map(c => `c.${quoteSqlite(c)} IS NOT NULL`).join(' AND ');
-    const match = childCols.map((c, i) => `p.${quoteSqlite(parentCols[i]!)} = c.${quoteSqlite(c)}`).join(' AND ');
+    const match = childCols
+      .map((c, i) => `p.${quoteSqlite(parentCols[i]!)} = c.${quoteSqlite(c)}`)
+      .join(' AND ');
     const row = this.db
       .prepare(
         `SELECT count(*) AS n FROM ${quoteSqlite(child)} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${quoteSqlite(parent)} p WHERE ${match})`

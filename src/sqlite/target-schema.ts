@@ -116,7 +116,9 @@ export async function readTargetSchema(client: pg.Client): Promise<TargetSchema>
 export async function tablesWithRows(client: pg.Client, names: string[]): Promise<string[]> {
   const found: string[] = [];
   for (const name of names) {
-    const r = await client.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${quoteIdent(name)}) AS any`);
+    const r = await client.query<{ any: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ${quoteIdent(name)}) AS any`
+    );
     if (r.rows[0]!.any) found.push(name);
   }
   return found;
