@@ -10,6 +10,8 @@ import { describeDatabase } from '../../src/postgres/url.js';
 import { parseStorageUrl, type BackupStore } from '../../src/backup/storage.js';
 import { FileStore } from '../../src/backup/file-store.js';
 import { parseBackupId } from '../../src/backup/id.js';
+import { describeRto } from '../../src/backup/rto.js';
+import { availableParallelism, tmpdir } from 'node:os';
 
 // Glue only: read and check inputs, build the store and the keys, call src/backup, set outputs, summary.
 // The heavy modules (AWS SDK, openpgp, pg) load only once the inputs that need them are valid.
@@ -161,6 +163,8 @@ await runAction(async () => {
     const url = databaseUrl();
     const id = backupId();
     const query = mode === 'verify' ? inputs.string('verify-query') : undefined;
+    // pg_restore --jobs: the runner's cores (at most 8); 1 streams into one pg_restore without a temporary file.
+    const jobs = inputs.integer('jobs', { default: Math.min(8, availableParallelism()), min: 1, max: 64 });
     const dec = await decryptor();
     const { pickBackup, readCatalog, restoreBackup, verifyBackup } = await import('./deferred.js');
     const backup = pickBackup(await readCatalog(store), id, store.location);
@@ -170,18 +174,26 @@ await runAction(async () => {
       'size-bytes': backup.manifest.sizeBytes,
       sha256: backup.manifest.sha256
     });
-    const base = { store, backup, decryptor: dec, logger: log };
+    const base = {
+      store,
+      backup,
+      decryptor: dec,
+      logger: log,
+      jobs,
+      tempDir: process.env.RUNNER_TEMP || tmpdir()
+    };
     if (mode === 'restore') {
       const r = await restoreBackup({ ...base, targetUrl: url });
       setOutputs({
         'restore-seconds': (r.restoreMs / 1000).toFixed(1),
         'duration-seconds': (r.restoreMs / 1000).toFixed(1)
       });
+      log.info(`restore ${backup.id}: restored in ${describeRto(r)}`);
       summary.heading(`Restored ${backup.id}`).add(
         facts([
           ['Target', describeDatabase(url)],
           ['Backup', `${backup.manifest.objectKey} (${formatBytes(backup.manifest.sizeBytes)})`],
-          ['Restore time (RTO)', formatDuration(r.restoreMs)],
+          ['Restore time (RTO)', describeRto(r)],
           ['Tables', r.tables.length]
         ])
       );
@@ -200,7 +212,7 @@ await runAction(async () => {
               `${backup.manifest.objectKey} (${formatBytes(backup.manifest.sizeBytes)}, taken ${backup.manifest.startedAt})`
             ],
             ['Scratch database', `${r.scratchDatabase} on ${describeDatabase(url)} (dropped)`],
-            ['Restore time (RTO)', formatDuration(r.restoreMs)],
+            ['Restore time (RTO)', describeRto(r)],
             ['Tables', `${r.tables.length} in the archive`],
             ['verify-query', query ? `${r.queryResult}` : undefined]
           ])
@@ -220,9 +232,7 @@ await runAction(async () => {
         summary.write();
         throw new Error(`restore drill of ${backup.id} failed: ${r.failures.join('; ')}`);
       }
-      log.info(
-        `verify ${backup.id}: passed, ${r.tables.length} tables, restored in ${formatDuration(r.restoreMs)}`
-      );
+      log.info(`verify ${backup.id}: passed, ${r.tables.length} tables, restored in ${describeRto(r)}`);
     }
   }
   summary.write();

@@ -102,9 +102,10 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
     progress.set('dumped', 0);
     progress.set('stored', 0);
     const hasher = new Sha256Stream(undefined, n => progress.set('stored', n));
+    let dumpBytes = 0;
     const dumping = pipeline(
       dump.child.stdout!,
-      counter(n => progress.set('dumped', n)),
+      counter(n => progress.set('dumped', (dumpBytes = n))),
       endGate(() => dump.done),
       plain
     );
@@ -162,6 +163,7 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
       compression: compressedByUs ? 'openpgp-zip' : 'pg_dump',
       objectKey: o.store.keyOf(name),
       sizeBytes,
+      dumpBytes,
       sha256: hasher.digest!,
       encryption: { method: o.encryptor.method, keyFingerprints: o.encryptor.keyFingerprints },
       source: { host: describeDatabase(o.databaseUrl), tables }

@@ -25,6 +25,8 @@ export interface Manifest {
   compression?: 'openpgp-zip' | 'pg_dump';
   objectKey: string;
   sizeBytes: number;
+  /** Bytes pg_dump wrote, the message's plaintext: what a restore's temporary file needs. Absent before 2026-12-01. */
+  dumpBytes?: number;
   /** Hex SHA-256 of the stored (encrypted) bytes. */
   sha256: string;
   encryption: { method: EncryptionMethod; keyFingerprints: string[] };

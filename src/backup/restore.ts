@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { cancellation } from '../kit/cancellation.js';
 import type { Logger } from '../kit/log.js';
+import { formatDuration } from '../kit/duration.js';
 import { ProgressLogger } from '../kit/progress.js';
 import { findPgBinary, parsePgVersion, type PgBinary } from '../postgres/binaries.js';
 import {
@@ -18,7 +22,17 @@ import type { CompleteBackup } from './catalog.js';
 import type { Decryptor } from './crypto.js';
 import { archiveName } from './id.js';
 import type { Manifest } from './manifest.js';
+import { catalogSnapshot, dropAddedSince } from './partial-restore.js';
 import { startProcess } from './process.js';
+import {
+  decryptedBytes,
+  decryptToFile,
+  listArchive,
+  parallelRestore,
+  requireFreeSpace,
+  tracked,
+  withPrivateDir
+} from './restore-file.js';
 import { coalesce, holdTail, Sha256Stream } from './streams.js';
 import type { BackupStore } from './storage.js';
 
@@ -31,6 +45,13 @@ export interface RestoreOptions {
   decryptor: Decryptor;
   logger: Logger;
   progressIntervalMs?: number;
+  /**
+   * pg_restore --jobs. 1 (the default here) streams the download into one pg_restore (no disk needed); more
+   * decrypts into a temporary file under `tempDir` first (pg_restore --jobs needs a seekable archive).
+   */
+  jobs?: number;
+  /** Where the temporary file goes (default: the system's temporary directory). */
+  tempDir?: string;
 }
 
 /** The tables (`schema.name`) listed in a `pg_restore --list` table of contents. */
@@ -104,7 +125,10 @@ async function readToc(o: RestoreOptions, pgRestore: PgBinary): Promise<string> 
   const m = o.backup.manifest;
   const where = o.store.keyOf(archiveName(m.id));
   const source = await o.store.read(archiveName(m.id));
-  const lister = startProcess(pgRestore.path, ['--list'], { stdin: 'pipe', label: 'pg_restore --list' });
+  const lister = tracked(
+    startProcess(pgRestore.path, ['--list'], { stdin: 'pipe', label: 'pg_restore --list' }),
+    'pg_restore --list'
+  );
   let toc = '';
   lister.child.stdout!.setEncoding('utf8').on('data', (d: string) => (toc += d));
   lister.child.stdin!.on('error', () => undefined); // EPIPE once it has read the TOC and exited
@@ -156,10 +180,20 @@ async function streamRestore(
   });
   const source: Readable = await o.store.read(archiveName(m.id));
   const hasher = new Sha256Stream(expectedOf(o.store, m), n => progress.set('downloaded', n));
-  const restore = startProcess(
-    pgRestore.path,
-    ['--no-owner', '--no-privileges', '--exit-on-error', '--no-password', ...extraArgs, `--dbname=${dbname}`],
-    { env, stdin: 'pipe', stdout: 'ignore', label: 'pg_restore' }
+  const restore = tracked(
+    startProcess(
+      pgRestore.path,
+      [
+        '--no-owner',
+        '--no-privileges',
+        '--exit-on-error',
+        '--no-password',
+        ...extraArgs,
+        `--dbname=${dbname}`
+      ],
+      { env, stdin: 'pipe', stdout: 'ignore', label: 'pg_restore' }
+    ),
+    'pg_restore'
   );
   restore.child.stdin!.on('error', () => undefined);
   // Large chunks into the decryption: HTTP bodies arrive in ~16 KiB reads, and each chunk costs (per call
@@ -197,12 +231,89 @@ async function pgRestoreFor(targetUrl: string, m: Manifest): Promise<PgBinary> {
   return findPgBinary('pg_restore', { serverMajor: Math.max(target.major, dumper) });
 }
 
+export interface RestorePhases {
+  /** Download and checksum; with jobs 1 the first of two passes (it also reads the key and the TOC). */
+  downloadMs: number;
+  /** What the decryption took past the last byte downloaded (jobs > 1); with jobs 1 it streams into pg_restore. */
+  decryptMs?: number;
+  /** pg_restore; with jobs 1 the second pass (download, decrypt and restore in one stream). */
+  pgRestoreMs: number;
+}
+
 export interface RestoreResult {
   restoreMs: number;
   tables: string[];
+  /** The pg_restore --jobs used (1: streamed). */
+  jobs: number;
+  phases: RestorePhases;
 }
 
-/** `mode: restore`: into an empty database, in one transaction, after pass 1 has proven the archive. */
+/**
+ * Proves the archive (size, SHA-256, key, table of contents), then calls `beforeRestore` (verify creates its
+ * scratch database there: nothing is created for an archive that fails) and restores into `targetUrl`:
+ * with jobs > 1 from a temporary file by pg_restore --jobs, else streamed into one pg_restore.
+ */
+async function proveAndRestore(
+  o: RestoreOptions,
+  pgRestore: PgBinary,
+  targetUrl: string,
+  beforeRestore: () => Promise<void>,
+  streamedArgs: string[],
+  /** Restore mode: a parallel restore that fails is undone (it cannot be one transaction). */
+  undoPartial = false
+): Promise<{ toc: string; jobs: number; phases: RestorePhases }> {
+  const m = o.backup.manifest;
+  const jobs = o.jobs ?? 1;
+  const needed = decryptedBytes(m);
+  if (jobs > 1 && needed === undefined)
+    o.logger.notice(
+      `backup ${m.id} does not record the size of its decrypted archive (taken before 2026-12-01): restoring with jobs 1 (streamed, no temporary file) instead of ${jobs}`
+    );
+  if (jobs > 1 && needed !== undefined) {
+    const base = o.tempDir ?? tmpdir();
+    await requireFreeSpace(base, needed, `the decrypted archive of ${m.id}`);
+    return withPrivateDir(base, async dir => {
+      const d = await decryptToFile(
+        {
+          store: o.store,
+          manifest: m,
+          decryptor: o.decryptor,
+          logger: o.logger,
+          progressIntervalMs: o.progressIntervalMs
+        },
+        join(dir, `${m.id}.dump`)
+      );
+      const toc = await listArchive(pgRestore, d.file, o.store.keyOf(archiveName(m.id)));
+      cancellation.throwIfCancelled();
+      await beforeRestore();
+      const started = Date.now();
+      if (undoPartial)
+        await undoingPartialRestore(targetUrl, () => parallelRestore(pgRestore, d.file, targetUrl, jobs));
+      else await parallelRestore(pgRestore, d.file, targetUrl, jobs);
+      o.logger.info(
+        `restore ${m.id}: pg_restore --jobs=${jobs} done in ${formatDuration(Date.now() - started)}`
+      );
+      return {
+        toc,
+        jobs,
+        phases: { downloadMs: d.downloadMs, decryptMs: d.decryptMs, pgRestoreMs: Date.now() - started }
+      };
+    });
+  }
+  const started = Date.now();
+  const toc = await checkArchive(o, pgRestore);
+  const checked = Date.now();
+  cancellation.throwIfCancelled();
+  await beforeRestore();
+  await streamRestore(o, pgRestore, targetUrl, streamedArgs);
+  return { toc, jobs: 1, phases: { downloadMs: checked - started, pgRestoreMs: Date.now() - checked } };
+}
+
+/**
+ * `mode: restore`: into an empty database, after the archive is proven. Streamed (jobs 1), it is one
+ * transaction; pg_restore --jobs cannot be, so a parallel restore that fails midway is undone by dropping what it
+ * created (undoPartialRestore).
+ */
 export async function restoreBackup(o: RestoreOptions & { targetUrl: string }): Promise<RestoreResult> {
   const started = Date.now();
   const existing = await userTables(o.targetUrl);
@@ -212,11 +323,41 @@ export async function restoreBackup(o: RestoreOptions & { targetUrl: string }): 
     );
   const pgRestore = await pgRestoreFor(o.targetUrl, o.backup.manifest);
   o.logger.info(
-    `restore ${o.backup.id} into ${describeDatabase(o.targetUrl)} with ${pgRestore.path} ${pgRestore.version}`
+    `restore ${o.backup.id} into ${describeDatabase(o.targetUrl)} with ${pgRestore.path} ${pgRestore.version}${(o.jobs ?? 1) > 1 ? ` (jobs ${o.jobs})` : ''}`
   );
-  const toc = await checkArchive(o, pgRestore);
-  await streamRestore(o, pgRestore, o.targetUrl, ['--single-transaction']);
-  return { restoreMs: Date.now() - started, tables: tocTables(toc) };
+  const r = await proveAndRestore(
+    o,
+    pgRestore,
+    o.targetUrl,
+    async () => undefined,
+    ['--single-transaction'],
+    true
+  );
+  return { restoreMs: Date.now() - started, tables: tocTables(r.toc), jobs: r.jobs, phases: r.phases };
+}
+
+/**
+ * Runs a parallel restore into `targetUrl`; when it fails or is cancelled, drops what it created (after
+ * pg_restore has exited: the one cancellation path runs undo steps once the children are gone).
+ */
+async function undoingPartialRestore(targetUrl: string, restore: () => Promise<void>): Promise<void> {
+  const before = await catalogSnapshot(targetUrl);
+  const where = describeDatabase(targetUrl);
+  let left: string[] = [];
+  const undo = cancellation.addUndo(`drop what the partial restore created in ${where}`, async () => {
+    left = await dropAddedSince(targetUrl, before);
+    if (left.length) throw new Error(left.join('; '));
+  });
+  try {
+    await restore();
+    undo.dismiss();
+  } catch (error) {
+    await undo.run();
+    const after = left.length
+      ? `; dropping what it had created failed, left in ${where}: ${left.join('; ')}`
+      : `; what it had created in ${where} was dropped (pg_restore --jobs cannot run in one transaction)`;
+    throw new Error(`${(error as Error).message}${after}`);
+  }
 }
 
 export interface TableCheck {
@@ -255,10 +396,22 @@ export async function verifyBackup(
   o.logger.info(
     `verify ${o.backup.id}: scratch database ${scratch} on ${describeDatabase(o.serverUrl)}, ${pgRestore.path} ${pgRestore.version}`
   );
-  const toc = await checkArchive(o, pgRestore);
-  await createDatabase(o.serverUrl, scratch);
+  let created = false;
+  // Dropped on every exit path; on a cancellation by the one cancellation path, once pg_restore has exited.
+  const drop = cancellation.addUndo(`drop the scratch database ${scratch}`, () =>
+    created ? dropDatabase(o.serverUrl, scratch) : undefined
+  );
   try {
-    await streamRestore(o, pgRestore, scratchUrl, []);
+    const { toc, jobs, phases } = await proveAndRestore(
+      o,
+      pgRestore,
+      scratchUrl,
+      async () => {
+        created = true; // set first: a create that fails after the server made it is still dropped
+        await createDatabase(o.serverUrl, scratch);
+      },
+      []
+    );
     const restoreMs = Date.now() - started;
     const tables = tocTables(toc);
     const failures: string[] = [];
@@ -319,10 +472,15 @@ export async function verifyBackup(
         }
       }
     });
-    return { restoreMs, tables, scratchDatabase: scratch, checks, queryResult, failures };
+    return { restoreMs, tables, jobs, phases, scratchDatabase: scratch, checks, queryResult, failures };
   } finally {
-    await dropDatabase(o.serverUrl, scratch).catch(error =>
-      o.logger.warning(`could not drop scratch database ${scratch}: ${(error as Error).message}`)
-    );
+    if (cancellation.cancelled) await drop.run();
+    else {
+      drop.dismiss();
+      if (created)
+        await dropDatabase(o.serverUrl, scratch).catch(error =>
+          o.logger.warning(`could not drop scratch database ${scratch}: ${(error as Error).message}`)
+        );
+    }
   }
 }

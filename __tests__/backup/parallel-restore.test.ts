@@ -1,0 +1,298 @@
+// Parallel restore (jobs > 1) through dist/backup as a process, as the runner runs it: the archive is checked and
+// decrypted into a temporary file under RUNNER_TEMP, then pg_restore --jobs. What must hold on every exit path:
+// the temporary file is gone, the target is either restored or as it was, verify's scratch database is dropped.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { sharedPostgres, type PostgresServer } from '../../test-support/shared.js';
+import { digests, seed, sql } from './helpers.js';
+
+const bundle = resolve('dist/backup/index.js');
+const PASSPHRASE = `parallel-${randomBytes(8).toString('hex')}`;
+const dir = mkdtempSync(join(tmpdir(), 'parallel-restore-'));
+const storageUrl = `file://${dir}/store/nightly/app`;
+const slowStorageUrl = `file://${dir}/store/slow/app`;
+let pg: PostgresServer;
+let sourceUrl: string;
+let slowUrl: string;
+let dbCounter = 0;
+const databases: string[] = [];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/** Starts the bundle with INPUT_* variables and its own RUNNER_TEMP; `run.done` resolves when it exits. */
+function startAction(inputs: Record<string, string>, runnerTemp: string) {
+  const id = randomBytes(4).toString('hex');
+  const outputFile = join(dir, `out-${id}`);
+  const summaryFile = join(dir, `summary-${id}`);
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH!,
+    HOME: process.env.HOME!,
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const child: ChildProcess = spawn(process.execPath, [bundle], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout!.on('data', d => (stdout += d));
+  child.stderr!.on('data', d => (stdout += d));
+  const done = new Promise<Run>(resolveRun =>
+    child.on('close', code => {
+      const outputs: Record<string, string> = {};
+      for (const m of readFileSync(outputFile, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))
+        outputs[m[1]!] = m[3]!;
+      resolveRun({ code, stdout, outputs, summary: readFileSync(summaryFile, 'utf8') });
+    })
+  );
+  return { child, done };
+}
+
+const runAction = (inputs: Record<string, string>, runnerTemp: string) =>
+  startAction(inputs, runnerTemp).done;
+
+const freshTemp = () => mkdtempSync(join(dir, 'runner-temp-'));
+async function freshDb(): Promise<string> {
+  const name = `par_target_${process.pid}_${++dbCounter}`;
+  databases.push(name);
+  return pg.createDatabase(name);
+}
+const tableCount = async (url: string) =>
+  Number(
+    (await sql<{ n: string }>(url, `SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'`))[0]!.n
+  );
+/** An SQL string literal (the tests' own names only). */
+const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const databasesLike = async (prefix: string) =>
+  (
+    await sql<{ d: string }>(
+      pg.url,
+      `SELECT datname AS d FROM pg_database WHERE datname LIKE ${lit(`${prefix}%`)}`
+    )
+  ).map(r => r.d);
+/** No stack trace, exactly one ::error:: line. */
+function oneErrorLine(stdout: string): string {
+  expect(stdout).not.toMatch(/^\s+at .*\(.*:\d+:\d+\)$/m);
+  const errors = stdout.split('\n').filter(l => l.startsWith('::error::'));
+  expect(errors).toHaveLength(1);
+  return errors[0]!;
+}
+
+/** Resolves once some backend of database `datname` runs a COPY (pg_restore is loading data). */
+async function copyRunningIn(datnamePrefix: string): Promise<string> {
+  for (let i = 0; i < 600; i++) {
+    const rows = await sql<{ d: string }>(
+      pg.url,
+      `SELECT datname AS d FROM pg_stat_activity WHERE datname LIKE ${lit(`${datnamePrefix}%`)} AND query ILIKE 'COPY %' AND state = 'active'`
+    );
+    if (rows.length) return rows[0]!.d;
+    await new Promise(r => setTimeout(r, 50));
+  }
+  throw new Error(`no COPY started in ${datnamePrefix}*`);
+}
+
+const restoreInputs = (target: string, jobs = '2', storage = storageUrl) => ({
+  mode: 'restore',
+  'database-url': target,
+  'storage-url': storage,
+  passphrase: PASSPHRASE,
+  jobs
+});
+
+beforeAll(async () => {
+  expect(existsSync(bundle)).toBe(true);
+  pg = await sharedPostgres();
+  sourceUrl = await pg.createDatabase(`par_source_${process.pid}`);
+  await seed(sourceUrl, { volunteers: 800 });
+  // A restore that takes seconds whatever the machine: each row's CHECK sleeps 2 ms during pg_restore's COPY.
+  slowUrl = await pg.createDatabase(`par_slow_${process.pid}`);
+  await sql(
+    slowUrl,
+    `CREATE FUNCTION slow_ok(int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT pg_sleep(0.002) IS NOT NULL';
+     CREATE TABLE slow_rows (id int PRIMARY KEY, note text);
+     INSERT INTO slow_rows SELECT g, md5(g::text) FROM generate_series(1, 4000) g;
+     ALTER TABLE slow_rows ADD CONSTRAINT slow CHECK (slow_ok(id));
+     CREATE TABLE other (id int PRIMARY KEY); INSERT INTO other SELECT generate_series(1, 100);`
+  );
+  for (const [url, storage] of [
+    [sourceUrl, storageUrl],
+    [slowUrl, slowStorageUrl]
+  ] as const) {
+    const r = await runAction(
+      { mode: 'backup', 'database-url': url, 'storage-url': storage, passphrase: PASSPHRASE },
+      freshTemp()
+    );
+    expect(r.code).toBe(0);
+  }
+}, 180_000);
+
+afterAll(async () => {
+  for (const name of [`par_source_${process.pid}`, `par_slow_${process.pid}`, ...databases])
+    await pg?.dropDatabase(name).catch(() => undefined);
+});
+
+describe('restore and verify with jobs 2', () => {
+  test('restore: same contents, the RTO split in the summary, and the temporary file is gone', async () => {
+    const temp = freshTemp();
+    const target = await freshDb();
+    const r = await runAction(restoreInputs(target), temp);
+    expect(r.stdout).not.toContain('::error::');
+    expect(r.code).toBe(0);
+    expect(await digests(target)).toEqual(await digests(sourceUrl));
+    expect(r.stdout).toMatch(
+      /download \d{8}T\d{6}Z: .* downloaded, .* decrypted, .* \(checksum and decryption OK\)/
+    );
+    expect(r.summary).toMatch(
+      /Restore time \(RTO\).*download and checksum [\d.]+m?s, decrypt [\d.]+m?s past the download, pg_restore --jobs=2 [\d.]+m?s/
+    );
+    expect(Number(r.outputs['restore-seconds'])).toBeGreaterThan(0);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  test('verify: passes, drops its scratch database, and the temporary file is gone', async () => {
+    const temp = freshTemp();
+    const r = await runAction(
+      {
+        mode: 'verify',
+        'database-url': pg.url,
+        'storage-url': storageUrl,
+        passphrase: PASSPHRASE,
+        jobs: '2',
+        'verify-query': 'SELECT count(*) = 800 FROM volunteers'
+      },
+      temp
+    );
+    expect(r.stdout).not.toContain('::error::');
+    expect(r.code).toBe(0);
+    expect(r.summary).toContain('| public.volunteers | 800 | 800 | ok |');
+    expect(r.summary).toContain('pg_restore --jobs=2');
+    expect(readdirSync(temp)).toEqual([]);
+    expect(await databasesLike(`verify_${r.outputs['backup-id']!.toLowerCase()}_`)).toEqual([]);
+  });
+
+  test('a changed byte fails the checksum: target untouched, the temporary file is gone', async () => {
+    const store = `${dir}/store/nightly/app`;
+    const archive = readdirSync(store).find(f => f.endsWith('.dump.pgp'))!;
+    const bytes = readFileSync(join(store, archive));
+    const flipped = Buffer.from(bytes);
+    flipped[Math.floor(flipped.length / 2)]! ^= 0x01;
+    mkdirSync(`${dir}/store/flipped/app`, { recursive: true });
+    writeFileSync(join(`${dir}/store/flipped/app`, archive), flipped);
+    writeFileSync(
+      join(`${dir}/store/flipped/app`, archive.replace('.dump.pgp', '.json')),
+      readFileSync(join(store, archive.replace('.dump.pgp', '.json')))
+    );
+    const temp = freshTemp();
+    const target = await freshDb();
+    const r = await runAction(restoreInputs(target, '2', `file://${dir}/store/flipped/app`), temp);
+    expect(r.code).toBe(1);
+    expect(oneErrorLine(r.stdout)).toContain('checksum mismatch for');
+    expect(await tableCount(target)).toBe(0);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  test('a wrong passphrase fails before the target is touched; the temporary file is gone', async () => {
+    const temp = freshTemp();
+    const target = await freshDb();
+    const r = await runAction({ ...restoreInputs(target), passphrase: 'wrong' }, temp);
+    expect(r.code).toBe(1);
+    expect(oneErrorLine(r.stdout)).toMatch(/::error::decrypting .*\.dump\.pgp failed/);
+    expect(await tableCount(target)).toBe(0);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+});
+
+describe('PostgreSQL terminates the restore midway', () => {
+  test('restore: one clear error line, no stack trace, what it created is dropped, no temporary file', async () => {
+    const temp = freshTemp();
+    const target = await freshDb();
+    const name = new URL(target).pathname.slice(1);
+    const run = startAction(restoreInputs(target, '2', slowStorageUrl), temp);
+    await copyRunningIn(name);
+    expect(readdirSync(temp)).toHaveLength(1); // the private directory with the decrypted archive
+    await sql(pg.url, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ${lit(name)}`);
+    const r = await run.done;
+    expect(r.code).toBe(1);
+    const line = oneErrorLine(r.stdout);
+    expect(line).toContain('pg_restore exited with code 1');
+    expect(line).toContain('terminating connection due to administrator command');
+    expect(line).toContain('was dropped (pg_restore --jobs cannot run in one transaction)');
+    expect(await tableCount(target)).toBe(0);
+    expect(
+      await sql(
+        target,
+        `SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE nspname = 'public'`
+      )
+    ).toEqual([]);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  test('verify: one clear error line, the scratch database is dropped, no temporary file', async () => {
+    const temp = freshTemp();
+    const run = startAction(
+      {
+        mode: 'verify',
+        'database-url': pg.url,
+        'storage-url': slowStorageUrl,
+        passphrase: PASSPHRASE,
+        jobs: '2'
+      },
+      temp
+    );
+    const scratch = await copyRunningIn('verify_');
+    await sql(
+      pg.url,
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ${lit(scratch)}`
+    );
+    const r = await run.done;
+    expect(r.code).toBe(1);
+    expect(oneErrorLine(r.stdout)).toContain('terminating connection due to administrator command');
+    expect(await databasesLike(scratch)).toEqual([]);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+});
+
+describe('disk space', () => {
+  let mountPoint: string;
+  let mounted = false;
+  const asRoot = (args: string[]) =>
+    process.getuid?.() === 0 ? execFileSync(args[0]!, args.slice(1)) : execFileSync('sudo', ['-n', ...args]);
+
+  beforeAll(() => {
+    mountPoint = mkdtempSync(join(tmpdir(), 'small-fs-'));
+    asRoot(['mount', '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint]);
+    mounted = true;
+  });
+  afterAll(() => {
+    if (mounted) asRoot(['umount', mountPoint]);
+  });
+
+  test('a RUNNER_TEMP without room is refused with one line before anything is downloaded', async () => {
+    const target = await freshDb();
+    const r = await runAction(restoreInputs(target), mountPoint);
+    expect(r.code).toBe(1);
+    expect(oneErrorLine(r.stdout)).toMatch(
+      new RegExp(
+        `not enough disk space for the decrypted archive of \\d{8}T\\d{6}Z: it needs .* in ${mountPoint}, which has .* free; .*set jobs: 1`
+      )
+    );
+    expect(r.stdout).not.toContain('downloaded');
+    expect(readdirSync(mountPoint)).toEqual([]);
+    expect(await tableCount(target)).toBe(0);
+
+    // jobs: 1 needs no disk: the same restore streams.
+    const streamed = await runAction(restoreInputs(target, '1'), mountPoint);
+    expect(streamed.code).toBe(0);
+    expect(await digests(target)).toEqual(await digests(sourceUrl));
+  });
+});
