@@ -262,6 +262,50 @@ describe('PostgreSQL terminates the restore midway', () => {
   });
 });
 
+describe('cancelled (SIGINT, as GitHub cancels a job) mid-restore', () => {
+  test.each(['2', '1'])(
+    'verify with jobs %s: the scratch database is dropped, the temporary file is gone, the step fails',
+    async jobs => {
+      const temp = freshTemp();
+      const run = startAction(
+        {
+          mode: 'verify',
+          'database-url': pg.url,
+          'storage-url': slowStorageUrl,
+          passphrase: PASSPHRASE,
+          jobs
+        },
+        temp
+      );
+      const scratch = await copyRunningIn('verify_');
+      run.child.kill('SIGINT');
+      const r = await run.done;
+      expect(r.code).not.toBe(0);
+      expect(oneErrorLine(r.stdout)).toContain('Cancelled by SIGINT');
+      expect(r.summary).toContain(`drop the scratch database ${scratch}`);
+      expect(await databasesLike(scratch)).toEqual([]);
+      expect(readdirSync(temp)).toEqual([]);
+    }
+  );
+
+  test('restore with jobs 2: what it created is dropped and the temporary file is gone', async () => {
+    const temp = freshTemp();
+    const target = await freshDb();
+    const name = new URL(target).pathname.slice(1);
+    const run = startAction(restoreInputs(target, '2', slowStorageUrl), temp);
+    await copyRunningIn(name);
+    expect(readdirSync(temp)).toHaveLength(1);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).not.toBe(0);
+    expect(oneErrorLine(r.stdout)).toContain('Cancelled by SIGINT');
+    expect(r.summary).toContain('drop what the partial restore created');
+    expect(r.summary).toContain('remove the temporary directory');
+    expect(await tableCount(target)).toBe(0);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+});
+
 describe('disk space', () => {
   let mountPoint: string;
   let mounted = false;
