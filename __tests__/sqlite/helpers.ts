@@ -35,6 +35,8 @@ export interface FixtureOptions {
   events?: number;
   signupsPerEvent?: number;
   defects?: string[];
+  /** Only this many events get the 100 KB location (the benchmark's fixture stays ~1 million small rows). */
+  largeTextEvents?: number;
 }
 
 export function makeFixture(path: string, opts: FixtureOptions = {}): void {
@@ -43,6 +45,7 @@ export function makeFixture(path: string, opts: FixtureOptions = {}): void {
   if (opts.events !== undefined) args.push('--events', String(opts.events));
   if (opts.signupsPerEvent !== undefined) args.push('--signups-per-event', String(opts.signupsPerEvent));
   if (opts.defects?.length) args.push('--defects', opts.defects.join(','));
+  if (opts.largeTextEvents !== undefined) args.push('--large-text-events', String(opts.largeTextEvents));
   const r = spawnSync(PYTHON, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`fixture script failed: ${r.stderr}`);
 }
