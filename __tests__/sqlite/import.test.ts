@@ -161,6 +161,25 @@ describe('import-sqlite: a clean cut-over', () => {
     ).toEqual({ id: 107 });
   });
 
+  test('foreign keys and indexes set aside for the COPY are back, exactly as Alembic made them', async () => {
+    const fks = await query(url, `SELECT conname FROM pg_constraint WHERE contype = 'f' ORDER BY 1`);
+    expect(fks.map(r => r.conname)).toEqual([
+      'fk_signups_event',
+      'fk_signups_volunteer',
+      'preferences_volunteer_id_fkey'
+    ]);
+    const indexes = await query(
+      url,
+      `SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'ix_%' ORDER BY 1`
+    );
+    expect(indexes.map(r => r.indexdef)).toEqual([
+      'CREATE INDEX ix_events_starts_at ON public.events USING btree (starts_at)',
+      'CREATE INDEX ix_signups_event_id ON public.signups USING btree (event_id)',
+      'CREATE UNIQUE INDEX ix_volunteers_email_lower ON public.volunteers USING btree (lower(email))'
+    ]);
+    expect(run.summary).toContain('set aside for the COPY and put back (validated) before the commit');
+  });
+
   test('the summary has one row per table and the follow-up commands', () => {
     for (const t of ['volunteers', 'events', 'signups', 'preferences'])
       expect(run.summary).toMatch(new RegExp(`\\| ${t} \\| \\d+ \\| \\d+ \\| match \\|`));
@@ -294,6 +313,23 @@ describe('import-sqlite leaves the target as it was when the copy goes wrong', (
     expect(r.stdout).toMatch(/::error::.*verification failed for volunteers/);
     expect(r.outputs.verified).toBe('false');
     expect(await rowCounts(url)).toEqual({ volunteers: 0, events: 0, signups: 0, preferences: 0 });
+  });
+});
+
+describe('import-sqlite: what only PostgreSQL can find', () => {
+  test('two emails equal but for case break the unique lower(email) index: rolled back with its name', async () => {
+    const url = await target();
+    const r = await runImport({ sqlite: fixture(['dup-email']), 'database-url': url });
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(
+      /::error::import-sqlite: index ix_volunteers_email_lower on volunteers does not hold for the copied rows: could not create unique index .*rolled back/
+    );
+    expect(await rowCounts(url)).toEqual({ volunteers: 0, events: 0, signups: 0, preferences: 0 });
+    const indexes = await query(
+      url,
+      `SELECT indexname FROM pg_indexes WHERE indexname = 'ix_volunteers_email_lower'`
+    );
+    expect(indexes).toHaveLength(1); // the rollback put the dropped index back
   });
 });
 

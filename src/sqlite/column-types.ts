@@ -50,7 +50,8 @@ const INT_RANGES: Record<string, [bigint, bigint]> = {
 
 function storageClass(value: Exclude<SqliteValue, null>): string {
   if (typeof value === 'bigint') return 'an INTEGER';
-  if (typeof value === 'number') return 'a REAL';
+  // Integers are read as numbers: a whole number is named as one (a REAL 2.0 reads the same).
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an INTEGER' : 'a REAL';
   if (typeof value === 'string') return 'a TEXT';
   return 'a BLOB';
 }
@@ -69,14 +70,19 @@ function shown(value: Exclude<SqliteValue, null>): string {
 
 const integer = (typname: string): ColumnConverter => {
   const [min, max] = INT_RANGES[typname]!;
+  const [minN, maxN] = [Number(min), Number(max)];
   return {
     convert(value) {
       let n: bigint;
-      if (typeof value === 'bigint') n = value;
-      else if (typeof value === 'number') {
+      if (typeof value === 'number') {
+        // Integers are read as numbers (node:sqlite refuses, rather than rounds, one beyond 2^53).
         if (!Number.isSafeInteger(value)) return `${describeValue(value)} is not a whole number`;
-        n = BigInt(value);
-      } else if (typeof value === 'string' && /^[+-]?\d{1,20}$/.test(value)) n = BigInt(value);
+        if (value < minN || value > maxN) return `${value} is out of range for ${typname} (${min} to ${max})`;
+        const text = String(value);
+        return { copy: text, canon: text };
+      }
+      if (typeof value === 'bigint') n = value;
+      else if (typeof value === 'string' && /^[+-]?\d{1,20}$/.test(value)) n = BigInt(value);
       else return `${describeValue(value)} is not an integer`;
       if (n < min || n > max) return `${n} is out of range for ${typname} (${min} to ${max})`;
       const text = n.toString();
@@ -88,8 +94,8 @@ const integer = (typname: string): ColumnConverter => {
 
 const boolean: ColumnConverter = {
   convert(value) {
-    if (value === 0n) return { copy: 'f', canon: '0' };
-    if (value === 1n) return { copy: 't', canon: '1' };
+    if (value === 0 || value === 0n) return { copy: 'f', canon: '0' };
+    if (value === 1 || value === 1n) return { copy: 't', canon: '1' };
     return `${describeValue(value)} is not a boolean 0 or 1`;
   },
   canonSql: ident => `${ident}::int::text`
@@ -109,7 +115,8 @@ function textual(col: TargetColumn): ColumnConverter {
     convert(value) {
       let text: string;
       if (typeof value === 'string') text = value;
-      else if (typeof value === 'bigint') text = value.toString();
+      else if (typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value)))
+        text = value.toString();
       else return `${describeValue(value)} in a ${col.type} column`;
       if (text.includes('\u0000'))
         return `${describeValue(value)} contains a NUL character, which PostgreSQL text cannot hold`;

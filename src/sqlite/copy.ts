@@ -29,7 +29,7 @@ export async function copyTable(
   client: pg.Client,
   file: SqliteFile,
   plan: TablePlan,
-  opts: { signal?: AbortSignal; onRows?: (rows: number) => void } = {}
+  opts: { bigInts: boolean; signal?: AbortSignal; onRows?: (rows: number) => void }
 ): Promise<RowChecksum> {
   const checksum = new RowChecksum();
   const columns = plan.columns;
@@ -41,7 +41,7 @@ export async function copyTable(
     for (const row of file.rows(
       plan.source,
       columns.map(c => c.source),
-      false
+      { withRowid: false, bigInts: opts.bigInts }
     )) {
       let line = '';
       for (let i = 0; i < columns.length; i++) {

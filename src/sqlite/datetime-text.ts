@@ -85,7 +85,9 @@ export function parseDatetimeText(text: string): ParsedDatetime | string {
       offsetMinutes = (digits[0] === '-' ? -1 : 1) * (oh * 60 + om);
     }
   }
-  const minutes = daysFromCivil(year, month, day) * 1440 + hour * 60 + minute - (offsetMinutes ?? 0);
+  // Most texts have no offset (or Z): the UTC fields are the written ones.
+  if (!offsetMinutes) return { local, hasTime: m[4] !== undefined, offsetMinutes, utc: local };
+  const minutes = daysFromCivil(year, month, day) * 1440 + hour * 60 + minute - offsetMinutes;
   const days = Math.floor(minutes / 1440);
   const [uy, um, ud] = civilFromDays(days);
   const rest = minutes - days * 1440;

@@ -5,6 +5,7 @@ import type { Logger } from '../kit/log.js';
 import { openDirectConnection } from '../postgres/advisory-lock.js';
 import { withSslDefaults } from '../postgres/url.js';
 import { copyTable, targetChecksum } from './copy.js';
+import { putBack, setAside } from './set-aside.js';
 import { planImport, type ImportPlan } from './plan.js';
 import { ProblemList, scanTable } from './scan.js';
 import { SqliteFile } from './sqlite-file.js';
@@ -117,8 +118,11 @@ export async function importSqlite(opts: ImportOptions): Promise<ImportResult> {
     result.problems.push(...orphanProblems(file, plan));
 
     const problems = new ProblemList();
+    const bigInts: boolean[] = [];
     for (const [i, table] of plan.tables.entries()) {
-      result.tables[i]!.rows = await scanTable(file, table, problems, opts.signal);
+      const scanned = await scanTable(file, table, problems, opts.signal);
+      result.tables[i]!.rows = scanned.rows;
+      bigInts[i] = scanned.bigInts;
     }
     result.problems.push(...problems.lines());
     log.info(
@@ -131,6 +135,12 @@ export async function importSqlite(opts: ImportOptions): Promise<ImportResult> {
       );
     }
 
+    const asides = await setAside(client, names);
+    if (typeof asides === 'string') result.notes.push(asides);
+    else if (asides.length)
+      result.notes.push(
+        `set aside for the COPY and put back (validated) before the commit: ${asides.map(a => `${a.kind} ${a.name}`).join(', ')}`
+      );
     for (const [i, table] of plan.tables.entries()) {
       const report = result.tables[i]!;
       const t0 = Date.now();
@@ -138,6 +148,7 @@ export async function importSqlite(opts: ImportOptions): Promise<ImportResult> {
       let source;
       try {
         source = await copyTable(client, file, table, {
+          bigInts: bigInts[i]!,
           signal: opts.signal,
           onRows: rows => {
             if (Date.now() - lastLog < 5000) return;
@@ -163,6 +174,10 @@ export async function importSqlite(opts: ImportOptions): Promise<ImportResult> {
       log.info(
         `${table.target.name}: ${source.rows} rows copied, ${target.rows} in PostgreSQL, checksum ${report.match ? 'matches' : 'DIFFERS'} (${report.durationMs} ms)`
       );
+    }
+    if (typeof asides !== 'string') {
+      const broken = await putBack(client, asides);
+      if (broken) return finish(`${broken}; rolled back, the target is as it was`);
     }
     result.rows = result.tables.reduce((n, t) => n + t.rows, 0);
     result.verified = result.tables.every(t => t.match);

@@ -28,6 +28,17 @@ export class ProblemList {
     if (g.examples.length < EXAMPLES) g.examples.push(example);
   }
 
+  merge(other: ProblemList): void {
+    for (const [key, g] of other.groups) {
+      const mine = this.groups.get(key);
+      if (!mine) this.groups.set(key, { ...g, examples: [...g.examples] });
+      else {
+        mine.count += g.count;
+        mine.examples.push(...g.examples.slice(0, EXAMPLES - mine.examples.length));
+      }
+    }
+  }
+
   lines(): string[] {
     return [...this.groups.values()].map(g => {
       const more = g.count > g.examples.length ? `; ${g.count - g.examples.length} more` : '';
@@ -49,10 +60,38 @@ function validUtf8(bytes: Uint8Array): boolean {
 
 const tick = () => new Promise<void>(resolve => setImmediate(resolve));
 
+/** True for node:sqlite's refusal to return an integer beyond 2^53 as a number. */
+export const isBigIntegerError = (error: unknown) =>
+  (error as { code?: string } | undefined)?.code === 'ERR_OUT_OF_RANGE';
+
+/**
+ * Scans one table; returns its row count and whether it holds integers beyond 2^53 (read as bigints then; the
+ * copy must read it the same way).
+ */
 export async function scanTable(
   file: SqliteFile,
   plan: TablePlan,
   problems: ProblemList,
+  signal?: AbortSignal
+): Promise<{ rows: number; bigInts: boolean }> {
+  for (const bigInts of [false, true]) {
+    const found = new ProblemList();
+    try {
+      const rows = await scanPass(file, plan, found, bigInts, signal);
+      problems.merge(found);
+      return { rows, bigInts };
+    } catch (error) {
+      if (bigInts || !isBigIntegerError(error)) throw error;
+    }
+  }
+  throw new Error('unreachable');
+}
+
+async function scanPass(
+  file: SqliteFile,
+  plan: TablePlan,
+  problems: ProblemList,
+  bigInts: boolean,
   signal?: AbortSignal
 ): Promise<number> {
   const table = plan.source.name;
@@ -62,7 +101,7 @@ export async function scanTable(
   for (const row of file.rows(
     plan.source,
     plan.columns.map(c => c.source),
-    withRowid
+    { withRowid, bigInts }
   )) {
     if (++rows % YIELD_EVERY === 0) {
       await tick();
@@ -79,7 +118,7 @@ export async function scanTable(
       }
       // node:sqlite turns invalid UTF-8 into U+FFFD; a text holding one is checked against its raw bytes.
       if (typeof value === 'string' && value.includes('\uFFFD') && withRowid) {
-        const raw = file.rawBytes(table, col.source, row[0] as bigint);
+        const raw = file.rawBytes(table, col.source, row[0] as number | bigint);
         if (raw && !validUtf8(raw)) {
           problems.add(where, 'not valid UTF-8 text', `${at}: ${raw.length} bytes`);
           continue;

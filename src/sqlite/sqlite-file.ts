@@ -7,10 +7,11 @@ import type { SqliteValue } from './column-types.js';
  * Opened read-only; everything is read inside one read transaction, so the checks and the copy see the same data.
  */
 interface StatementSync {
-  iterate(...params: unknown[]): IterableIterator<Record<string, SqliteValue>>;
+  iterate(...params: unknown[]): IterableIterator<unknown>;
   all(...params: unknown[]): Record<string, SqliteValue>[];
   get(...params: unknown[]): Record<string, SqliteValue> | undefined;
   setReadBigInts(enabled: boolean): void;
+  setReturnArrays(enabled: boolean): void;
 }
 interface DatabaseSync {
   prepare(sql: string): StatementSync;
@@ -89,23 +90,32 @@ export class SqliteFile {
 
   /** SQLite's text encoding (`UTF-8` for every database Python or SQLAlchemy creates). */
   encoding(): string {
-    return String(this.db.prepare('PRAGMA encoding').get()!.encoding);
+    return String(this.db.prepare('PRAGMA encoding').get()!.encoding as string);
   }
 
-  /** Streams the rows of `table`, one array of values per row (integers as bigint), with the rowid first when asked. */
-  *rows(table: SourceTable, columns: string[], withRowid: boolean): Generator<SqliteValue[]> {
-    // Aliases keep the keys unique: `rowid` is reported under the name of an INTEGER PRIMARY KEY column.
+  /**
+   * Streams the rows of `table`, one array of values per row, with the rowid first when asked. Integers come as
+   * numbers (cheap) unless `bigInts`: node:sqlite then throws ERR_OUT_OF_RANGE on one beyond 2^53 instead of
+   * rounding it, and the caller reads that table again with bigints.
+   */
+  *rows(
+    table: SourceTable,
+    columns: string[],
+    opts: { withRowid: boolean; bigInts: boolean }
+  ): Generator<SqliteValue[]> {
+    // Aliases keep the names unique: `rowid` is reported under the name of an INTEGER PRIMARY KEY column.
     const list = [
-      ...(withRowid ? ['rowid AS r'] : []),
+      ...(opts.withRowid ? ['rowid AS r'] : []),
       ...columns.map((c, i) => `${quoteSqlite(c)} AS c${i}`)
     ];
     const stmt = this.db.prepare(`SELECT ${list.join(', ') || 'NULL'} FROM ${quoteSqlite(table.name)}`);
-    stmt.setReadBigInts(true);
-    for (const row of stmt.iterate()) yield Object.values(row);
+    stmt.setReadBigInts(opts.bigInts);
+    stmt.setReturnArrays(true);
+    yield* stmt.iterate() as IterableIterator<SqliteValue[]>;
   }
 
   /** The raw bytes of one text value (node:sqlite decodes invalid UTF-8 to U+FFFD, which hides it). */
-  rawBytes(table: string, column: string, rowid: bigint): Uint8Array | undefined {
+  rawBytes(table: string, column: string, rowid: bigint | number): Uint8Array | undefined {
     const row = this.db
       .prepare(`SELECT CAST(${quoteSqlite(column)} AS BLOB) AS b FROM ${quoteSqlite(table)} WHERE rowid = ?`)
       .get(rowid);
