@@ -126,6 +126,22 @@ export const CONTRACTS: Record<string, { inputs: string[]; outputs: string[]; re
     ],
     outputs: ['tables', 'rows', 'verified'],
     required: ['sqlite', 'database-url']
+  },
+  // Issue 16: one message per event; never fails on delivery.
+  notify: {
+    inputs: [
+      'event',
+      'webhook-url',
+      'release',
+      'environment',
+      'url',
+      'details',
+      'next-step',
+      'run-url',
+      'timeout'
+    ],
+    outputs: ['delivered'],
+    required: ['event']
   }
 };
 
@@ -173,5 +189,6 @@ export const DEFAULTS: Record<string, Record<string, string>> = {
     'tls-verify': 'true',
     'skip-existing': 'true'
   },
-  'import-sqlite': { 'dry-run': 'false', 's3-region': 'us-east-1', 's3-force-path-style': 'false' }
+  'import-sqlite': { 'dry-run': 'false', 's3-region': 'us-east-1', 's3-force-path-style': 'false' },
+  notify: { timeout: '15s' }
 };
