@@ -23,6 +23,7 @@ import {
 } from './spec.js';
 import type { App, AppSpec } from './types.js';
 import { waitForDeployment, type WaitResult } from './waiter.js';
+import { pinAppVersion } from './version-env.js';
 
 /**
  * The deploy-app-platform flow, free of the runner toolkit: find or create the app, pin the image, PUT,
@@ -108,7 +109,8 @@ export async function deploy(
 
   const base: AppSpec = fileSpec ?? app!.spec;
   const edit = req.image ? replaceImage(base, req.component, req.image, req.registryCredentials) : undefined;
-  const spec = edit?.spec ?? base;
+  // The release reports its commit in every setup: APP_VERSION (set by deploy.yml) pinned on the component.
+  const spec = pinAppVersion(edit?.spec ?? base, edit, req.env.APP_VERSION);
   if (edit) {
     log.info(
       `Component ${edit.kind}/${edit.component}: ${describeImage(edit.before)} -> ${describeImage(edit.after)}`
