@@ -19,7 +19,7 @@ const callInputs = (name: string) =>
   parse(readFileSync(file(name), 'utf8')).on.workflow_call.inputs as Record<string, { default?: unknown }>;
 const actionDefault = (action: string, input: string) =>
   String(parse(readFileSync(join(root, 'actions', action, 'action.yml'), 'utf8')).inputs[input].default);
-const minutes = (d: string) => parseDuration(d, 'test') / 60_000;
+const minutes = (d: string) => parseDuration(d)! / 60_000;
 
 function withOf(wf: LoadedWorkflow, job: string, stepId: string, ctx: Contexts): Record<string, string> {
   const steps = wf.template.jobs.find(j => j.id.value === job) as { steps: { id: string }[] };
@@ -71,7 +71,7 @@ describe('deploy.yml', () => {
       j => 'environment' in j && (j as { environment?: unknown }).environment
     );
     expect(withEnv.map(j => j.id.value)).toEqual(['release']);
-    const env = evaluateToken((withEnv[0] as { environment: never }).environment, {
+    const env = evaluateToken((withEnv[0] as unknown as { environment: never }).environment, {
       ...ctx({ environment: 'production' }),
       steps: { deploy: { outputs: { 'live-url': 'https://x.example' } } }
     });
@@ -143,7 +143,7 @@ describe('every reusable workflow', () => {
       const wf = await load(name);
       for (const job of wf.template.jobs) {
         const runsOn = evaluateToken(
-          (job as { 'runs-on': never })['runs-on'],
+          (job as unknown as { 'runs-on': never })['runs-on'],
           ctx({ 'runs-on': 'self-hosted' })
         );
         expect(`${job.id.value}: ${runsOn}`).toBe(`${job.id.value}: self-hosted`);

@@ -1,0 +1,175 @@
+// The README's nightly backup caller, verbatim, on its cron: it stores a backup AND prunes to 30 daily + 12
+// monthly (before the fix `inputs.prune != false` was false on schedule, so nothing was ever pruned); a caller's
+// explicit keep-daily 0 stays 0; this repository's own backup.yml lists on a dispatch with mode: list.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import * as openpgp from 'openpgp';
+import { runWorkflow, type RunOptions } from '../../../test-support/workflow-runner/index.js';
+import { pipelineRepository, readmeCallers } from '../../../test-support/workflow-runner/repositories.js';
+import {
+  sharedPostgres,
+  sharedS3,
+  type PostgresServer,
+  type S3Server
+} from '../../../test-support/shared.js';
+import { CALLER, callerRepository, repositories, spacesStandIn, step } from './harness.js';
+
+let pg: PostgresServer;
+let s3: S3Server;
+let databaseUrl: string;
+let publicKey: string;
+const prefix = `nightly/signupflow-${Date.now().toString(36)}`;
+
+const idOf = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+const day = (daysAgo: number) =>
+  new Date(
+    Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - daysAgo, 2)
+  );
+
+/** Complete backups on older days: an archive and a manifest (what retention reads), written as the action would. */
+async function seed(ids: string[]): Promise<void> {
+  const client = s3.client();
+  for (const id of ids) {
+    await client.send(
+      new PutObjectCommand({ Bucket: s3.bucket, Key: `${prefix}/${id}.dump.pgp`, Body: 'seeded' })
+    );
+    const manifest = {
+      version: 1,
+      id,
+      startedAt: id,
+      completedAt: id,
+      database: 'signupflow',
+      format: 'pg_dump-custom',
+      objectKey: `${prefix}/${id}.dump.pgp`,
+      sizeBytes: 6,
+      sha256: '0'.repeat(64),
+      encryption: { method: 'public-key', keyFingerprints: [] }
+    };
+    await client.send(
+      new PutObjectCommand({ Bucket: s3.bucket, Key: `${prefix}/${id}.json`, Body: JSON.stringify(manifest) })
+    );
+  }
+}
+
+async function storedIds(): Promise<string[]> {
+  const out = await s3.client().send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `${prefix}/` }));
+  return (out.Contents ?? [])
+    .map(o => /\/(\w+)\.json$/.exec(o.Key!)?.[1])
+    .filter((x): x is string => !!x)
+    .sort();
+}
+
+/** DESIGN.md's rule, written out independently: newest of each of the N most recent days and M most recent months. */
+function expectedKept(ids: string[], keepDaily: number, keepMonthly: number): string[] {
+  const newestBy = (key: (id: string) => string, n: number) => {
+    const groups = new Map<string, string>();
+    for (const id of [...ids].sort().reverse()) if (!groups.has(key(id))) groups.set(key(id), id);
+    return [...groups.values()].slice(0, n);
+  };
+  const keep = new Set([
+    ...newestBy(id => id.slice(0, 8), keepDaily),
+    ...newestBy(id => id.slice(0, 6), keepMonthly),
+    [...ids].sort().at(-1)!
+  ]);
+  return [...keep].sort();
+}
+
+const options = (content: string, extra: Partial<RunOptions> = {}): RunOptions =>
+  ({
+    caller: { path: '.github/workflows/backup.yml', content },
+    event: { name: 'schedule' },
+    repository: CALLER,
+    repositories: repositories(callerRepository()),
+    secrets: {
+      DATABASE_URL: databaseUrl,
+      SPACES_ACCESS_KEY_ID: s3.accessKeyId,
+      SPACES_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      BACKUP_PUBLIC_KEY: publicKey
+    },
+    rewrite: { inputs: spacesStandIn(s3) },
+    log: process.env.RUNNER_LOG ? line => console.log(line) : undefined,
+    ...extra
+  }) as RunOptions;
+
+beforeAll(async () => {
+  [pg, s3] = await Promise.all([sharedPostgres(), sharedS3()]);
+  databaseUrl = await pg.createDatabase(`backup_scn_${Date.now().toString(36)}`);
+  const key = await openpgp.generateKey({
+    userIDs: [{ name: 'drill', email: 'drill@example.org' }],
+    format: 'armored'
+  });
+  publicKey = key.publicKey;
+});
+afterAll(async () => undefined);
+
+const readmeBackup = () => readmeCallers()['backup.yml']!.replace('nightly/signupflow', prefix);
+
+describe('scheduled backup (README caller)', () => {
+  it('stores a backup and prunes to 30 daily + 12 monthly', async () => {
+    const seeded = [
+      ...Array.from({ length: 45 }, (_, i) => idOf(day(i + 1))),
+      ...Array.from({ length: 14 }, (_, m) =>
+        idOf(new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - m - 2, 15, 2)))
+      )
+    ];
+    await seed(seeded);
+    const report = await runWorkflow(options(readmeBackup()));
+    expect(report.conclusion).toBe('success');
+    const backup = step(report, 'backup/backup', 'backup');
+    const newId = backup.outputs['backup-id']!;
+    expect(newId).toMatch(/^\d{8}T\d{6}Z$/);
+    const all = [...seeded, newId];
+    const kept = expectedKept(all, 30, 12);
+    expect(await storedIds()).toEqual(kept);
+    expect(Number(backup.outputs.pruned)).toBe(all.length - kept.length);
+  });
+
+  it("keeps a caller's explicit keep-daily: 0 (monthly backups only)", async () => {
+    const caller = readmeBackup().replace(/^( +)s3-endpoint: .*$/m, m => `${m}\n      keep-daily: 0`);
+    expect(caller).toMatch(/keep-daily: 0/);
+    const before = await storedIds();
+    const report = await runWorkflow(options(caller));
+    expect(report.conclusion).toBe('success');
+    const newId = step(report, 'backup/backup', 'backup').outputs['backup-id']!;
+    expect(await storedIds()).toEqual(expectedKept([...before, newId], 0, 12));
+  });
+});
+
+describe("this repository's backup.yml", () => {
+  it('lists on a dispatch with mode: list, reading the documented BACKUP_* variables', async () => {
+    const report = await runWorkflow({
+      ...options(''),
+      caller: {
+        path: '.github/workflows/backup.yml',
+        content: await import('node:fs').then(fs =>
+          fs.readFileSync(new URL('../../../.github/workflows/backup.yml', import.meta.url), 'utf8')
+        )
+      },
+      event: { name: 'workflow_dispatch', inputs: { mode: 'list' } },
+      repository: 'your-org/app-platform-pipeline',
+      repositories: { 'your-org/app-platform-pipeline': pipelineRepository() },
+      vars: {
+        BACKUP_STORAGE_URL: `s3://signupflow-backups/${prefix}`,
+        BACKUP_S3_ENDPOINT: 'https://fra1.digitaloceanspaces.com'
+      },
+      environments: {
+        production: {
+          secrets: {
+            DATABASE_URL: databaseUrl,
+            SPACES_ACCESS_KEY_ID: s3.accessKeyId,
+            SPACES_SECRET_ACCESS_KEY: s3.secretAccessKey
+          }
+        }
+      },
+      secrets: {}
+    });
+    expect(report.conclusion).toBe('success');
+    const list = step(report, 'backup', 'backup');
+    expect(Number(list.outputs.kept)).toBe((await storedIds()).length);
+    expect(list.outputs.pruned ?? '').toBe('');
+  });
+});
