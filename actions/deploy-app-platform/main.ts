@@ -8,6 +8,7 @@ import { createLogger } from '../../src/kit/log.js';
 import { Summary } from '../../src/kit/summary.js';
 import type { PrintLogs } from '../../src/digitalocean/deploy.js';
 import { parseImageRef } from '../../src/digitalocean/spec.js';
+import { enforcePreviewCap, previewSpecFile, readPreviewInputs, runDelete } from './preview.js';
 
 await runAction(async () => {
   const inputs = new Inputs();
@@ -32,6 +33,28 @@ await runAction(async () => {
     'on-failure'
   );
   const image = imageText ? parseImageRef(imageText, 'image') : undefined;
+  const preview = readPreviewInputs(inputs, process.env);
+  if (preview.deleteMode !== 'false') {
+    if (preview.deleteMode === 'true' && !appId && !appName && preview.prNumber === undefined)
+      throw new InputError('delete', 'needs app-id, app-name or preview-pr (the app to delete)');
+    const { DigitalOceanClient } = await import('./deferred.js');
+    const logger = createLogger();
+    const client = new DigitalOceanClient({
+      token,
+      apiUrl: apiUrl?.toString(),
+      logger,
+      userAgent: 'app-platform-pipeline/deploy-app-platform'
+    });
+    const result = await runDelete(client, preview, { appId, appName }, logger);
+    setOutputs({ 'app-id': result.appId });
+    new Summary()
+      .heading('App Platform: delete')
+      .add(result.lines.map(l => `- ${l}`).join('\n'))
+      .write();
+    return;
+  }
+  if (preview.prNumber !== undefined && !specPath)
+    throw new InputError('preview-pr', 'needs app-spec (the spec the preview is made from)');
   if (!appId && !appName && !specPath)
     throw new InputError('app-id', 'or app-name (with app-spec to create the app) is required');
   if (!image && !specPath && !rollbackTo)
@@ -50,6 +73,12 @@ await runAction(async () => {
       );
     }
   }
+  const previewChanges: string[] = [];
+  if (specFile && preview.prNumber !== undefined) {
+    const made = previewSpecFile(specFile, preview, process.env.GITHUB_HEAD_REF || undefined);
+    specFile = made.file;
+    previewChanges.push(...made.changes);
+  }
 
   // Loaded once the inputs are valid: a bad input fails without paying for the HTTP client.
   const { DigitalOceanClient, deploy, renderDeploySummary, renderErrorSummary } =
@@ -61,6 +90,13 @@ await runAction(async () => {
     logger,
     userAgent: 'app-platform-pipeline/deploy-app-platform'
   });
+  if (preview.prNumber !== undefined) {
+    await enforcePreviewCap(client, preview).catch(error => {
+      new Summary().add(renderErrorSummary(errorMessage(error))).write();
+      throw error;
+    });
+    logger.info(`Preview of PR #${preview.prNumber}:\n  ${previewChanges.join('\n  ')}`);
+  }
   const outcome = await deploy(
     client,
     {
