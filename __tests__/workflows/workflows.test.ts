@@ -63,7 +63,9 @@ describe('workflows', () => {
       for (const [name, job] of Object.entries(wf.jobs)) {
         const perms = JSON.stringify(job.permissions ?? {});
         if (perms.includes('"packages":"write"'))
-          expect(`${file}:${name}`).toMatch(/^(deploy\.yml:build|production\.yml:deploy)$/);
+          expect(`${file}:${name}`).toMatch(
+            /^(deploy\.yml:build|production\.yml:deploy|preview\.yml:build)$/
+          );
       }
     }
   });
