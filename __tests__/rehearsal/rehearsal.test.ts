@@ -31,11 +31,13 @@ describe('npm run rehearsal', () => {
       'release 1: health-gate',
       'release 2: health-gate',
       'after rollback: release 1 serves',
-      'nightly backup',
-      'restore drill (verify)'
+      'workflow: README backup.yml on its cron',
+      'workflow: README restore-drill.yml on its cron'
     ])
       expect(out).toMatch(new RegExp(`^ok\\s+${step.replace(/[()]/g, '\\$&')}`, 'm'));
     expect(out).toMatch(/^ok\s+release 2: health-gate\s+exit 1, healthy=false, rolled-back=true/m);
+    // The README's backup caller, through the workflow runner, pruned the seeded older backups.
+    expect(out).toMatch(/^ok\s+workflow: README backup\.yml on its cron\s+success .*pruned [1-9]\d*/m);
     // Every server the rehearsal started is gone: the simulator's app processes, PostgreSQL, Ceph, the registry,
     // Redis. (Servers that were already running before, e.g. the shared test stack, are not its own.)
     const left = serverPids().filter(pid => !before.includes(pid));

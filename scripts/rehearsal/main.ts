@@ -4,7 +4,8 @@
  *   release 1: build (buildah) -> migrate -> deploy -> health gate: healthy
  *   release 2: build (a release whose database check breaks after it goes live) -> migrate -> deploy ->
  *              health gate: unhealthy -> automatic rollback to release 1, which serves again
- *   nightly backup to S3, then the monthly restore drill (verify)
+ *   the README's nightly backup.yml (seeded older backups: prunes to 30 daily + 12 monthly) and monthly
+ *   restore-drill.yml callers, played through test-support/workflow-runner on their cron
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { startRegistry, type RegistryServer } from '../../test-support/registry.
 import { freePort } from '../../test-support/ports.js';
 import { startAppPlatformSimulator, type Simulator } from '../../test-support/app-platform-sim/index.js';
 import { Rehearsal } from './stage.js';
+import { rehearseBackupWorkflows } from './workflows.js';
 
 const OWNER = 'acme';
 const exampleDir = join(repoRoot, 'examples', 'signupflow');
@@ -256,38 +258,8 @@ async function main(): Promise<void> {
       }).catch(() => undefined);
   }
 
-  const storage = {
-    'storage-url': `s3://${s3.bucket}/nightly/signupflow`,
-    's3-endpoint': s3.endpoint,
-    's3-access-key-id': s3.accessKeyId,
-    's3-secret-access-key': s3.secretAccessKey,
-    's3-force-path-style': 'true',
-    passphrase: 'rehearsal backup passphrase'
-  };
-  let backupId = '';
-  await rehearsal.step('nightly backup', 'encrypted dump stored with its manifest', async () => {
-    const run = await action('backup', { ...storage, mode: 'backup', 'database-url': appDbUrl });
-    backupId = run.outputs['backup-id'] ?? '';
-    const ok = run.code === 0 && !!backupId && Number(run.outputs['size-bytes']) > 0;
-    return {
-      ok,
-      outcome: `exit ${run.code}, ${backupId}, ${run.outputs['size-bytes']} bytes, sha256 ${run.outputs.sha256?.slice(0, 12)}…`
-    };
-  });
-  await rehearsal.step(
-    'restore drill (verify)',
-    'restored into a scratch database, tables and rows match',
-    async () => {
-      const run = await action('backup', {
-        ...storage,
-        mode: 'verify',
-        'database-url': pg.url,
-        'backup-id': backupId
-      });
-      const ok = run.code === 0 && run.outputs['backup-id'] === backupId;
-      return { ok, outcome: `exit ${run.code}, restore ${run.outputs['restore-seconds']}s` };
-    }
-  );
+  // Some data for the drill's verify query, then the README's backup and drill workflows through the runner.
+  await rehearseBackupWorkflows(rehearsal, s3, appDbUrl);
 
   console.log(`\n${rehearsal.table()}\n`);
   console.log(

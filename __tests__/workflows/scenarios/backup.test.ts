@@ -2,7 +2,6 @@
 // monthly (before the fix `inputs.prune != false` was false on schedule, so nothing was ever pruned); a caller's
 // explicit keep-daily 0 stays 0; this repository's own backup.yml lists on a dispatch with mode: list.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import * as openpgp from 'openpgp';
 import { runWorkflow, type RunOptions } from '../../../test-support/workflow-runner/index.js';
 import { pipelineRepository, readmeCallers } from '../../../test-support/workflow-runner/repositories.js';
@@ -12,6 +11,12 @@ import {
   type PostgresServer,
   type S3Server
 } from '../../../test-support/shared.js';
+import {
+  expectedKept,
+  olderBackupIds,
+  seedBackups,
+  storedBackupIds
+} from '../../../test-support/workflow-runner/backup-seed.js';
 import { CALLER, callerRepository, repositories, spacesStandIn, step } from './harness.js';
 
 let pg: PostgresServer;
@@ -20,63 +25,8 @@ let databaseUrl: string;
 let publicKey: string;
 const prefix = `nightly/signupflow-${Date.now().toString(36)}`;
 
-const idOf = (d: Date) =>
-  d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-const day = (daysAgo: number) =>
-  new Date(
-    Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - daysAgo, 2)
-  );
-
-/** Complete backups on older days: an archive and a manifest (what retention reads), written as the action would. */
-async function seed(ids: string[]): Promise<void> {
-  const client = s3.client();
-  for (const id of ids) {
-    await client.send(
-      new PutObjectCommand({ Bucket: s3.bucket, Key: `${prefix}/${id}.dump.pgp`, Body: 'seeded' })
-    );
-    const manifest = {
-      version: 1,
-      id,
-      startedAt: id,
-      completedAt: id,
-      database: 'signupflow',
-      format: 'pg_dump-custom',
-      objectKey: `${prefix}/${id}.dump.pgp`,
-      sizeBytes: 6,
-      sha256: '0'.repeat(64),
-      encryption: { method: 'public-key', keyFingerprints: [] }
-    };
-    await client.send(
-      new PutObjectCommand({ Bucket: s3.bucket, Key: `${prefix}/${id}.json`, Body: JSON.stringify(manifest) })
-    );
-  }
-}
-
-async function storedIds(): Promise<string[]> {
-  const out = await s3.client().send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `${prefix}/` }));
-  return (out.Contents ?? [])
-    .map(o => /\/(\w+)\.json$/.exec(o.Key!)?.[1])
-    .filter((x): x is string => !!x)
-    .sort();
-}
-
-/** DESIGN.md's rule, written out independently: newest of each of the N most recent days and M most recent months. */
-function expectedKept(ids: string[], keepDaily: number, keepMonthly: number): string[] {
-  const newestBy = (key: (id: string) => string, n: number) => {
-    const groups = new Map<string, string>();
-    for (const id of [...ids].sort().reverse()) if (!groups.has(key(id))) groups.set(key(id), id);
-    return [...groups.values()].slice(0, n);
-  };
-  const keep = new Set([
-    ...newestBy(id => id.slice(0, 8), keepDaily),
-    ...newestBy(id => id.slice(0, 6), keepMonthly),
-    [...ids].sort().at(-1)!
-  ]);
-  return [...keep].sort();
-}
+const storedIds = () => storedBackupIds(s3, prefix);
+const seed = (ids: string[]) => seedBackups(s3, prefix, ids);
 
 const options = (content: string, extra: Partial<RunOptions> = {}): RunOptions =>
   ({
@@ -110,12 +60,7 @@ const readmeBackup = () => readmeCallers()['backup.yml']!.replace('nightly/signu
 
 describe('scheduled backup (README caller)', () => {
   it('stores a backup and prunes to 30 daily + 12 monthly', async () => {
-    const seeded = [
-      ...Array.from({ length: 45 }, (_, i) => idOf(day(i + 1))),
-      ...Array.from({ length: 14 }, (_, m) =>
-        idOf(new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - m - 2, 15, 2)))
-      )
-    ];
+    const seeded = olderBackupIds();
     await seed(seeded);
     const report = await runWorkflow(options(readmeBackup()));
     expect(report.conclusion).toBe('success');
