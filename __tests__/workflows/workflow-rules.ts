@@ -49,6 +49,18 @@ function expressions(value: unknown): string[] {
   return [...text.matchAll(/\$\{\{([\s\S]*?)\}\}/g)].map(m => m[1]!);
 }
 
+/** A job's outputs: its own `outputs:`, or for a job that calls a local reusable workflow, that workflow's. */
+function definesOutput(
+  job: Workflow['jobs'][string] | undefined,
+  output: string,
+  reusable: (path: string) => Workflow | undefined
+): boolean {
+  if (job?.outputs && output in job.outputs) return true;
+  if (!job?.uses?.startsWith('./')) return false;
+  const callee = reusable(job.uses);
+  return callee !== undefined && output in (workflowCall(callee)?.outputs ?? {});
+}
+
 /** The `on.workflow_call` block of a workflow, if it is reusable. */
 export function workflowCall(
   wf: Workflow
@@ -83,7 +95,7 @@ export function checkWorkflow(
         const [, other, output] = m;
         if (!needs.includes(other!))
           say(jobName, `uses needs.${other}.outputs.${output} without needing '${other}'`);
-        else if (!(wf.jobs[other!]?.outputs && output! in wf.jobs[other!]!.outputs!))
+        else if (!definesOutput(wf.jobs[other!], output!, reusable))
           say(jobName, `uses needs.${other}.outputs.${output}, which job '${other}' does not define`);
       }
     }
