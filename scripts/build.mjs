@@ -17,6 +17,8 @@ const entries = readdirSync(join(root, 'actions'), { withFileTypes: true })
   .filter(d => d.isDirectory() && existsSync(join(root, 'actions', d.name, 'main.ts')))
   .map(d => ({ name: d.name, entry: join(root, 'actions', d.name, 'main.ts') }));
 entries.push({ name: 'cli', entry: join(root, 'bin', 'cli.ts') });
+// The post step migrate and backup share (removes their temporary database trusted source).
+entries.push({ name: 'trusted-source-post', entry: join(root, 'bin', 'trusted-source-post.ts') });
 if (only && !entries.some(e => e.name === only)) {
   console.error(`build: no entry named '${only}' (${entries.map(e => e.name).join(', ')})`);
   process.exit(2);

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { CONTRACTS, DEFAULTS } from './contracts.js';
+import { CONTRACTS, DEFAULTS, POST_STEPS } from './contracts.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -11,7 +11,7 @@ interface ActionYaml {
   description: string;
   inputs: Record<string, { description?: string; required?: boolean; default?: string }>;
   outputs: Record<string, { description?: string }>;
-  runs: { using: string; main: string };
+  runs: { using: string; main: string; post?: string; 'post-if'?: string };
 }
 
 const load = (name: string) =>
@@ -32,7 +32,11 @@ describe('action.yml contracts', () => {
       : '';
 
     it('runs on node24 from its own ncc bundle', () => {
-      expect(action.runs).toEqual({ using: 'node24', main: `../../dist/${name}/index.js` });
+      expect(action.runs).toEqual({
+        using: 'node24',
+        main: `../../dist/${name}/index.js`,
+        ...POST_STEPS[name]
+      });
       expect(action.name).toBeTruthy();
       expect(action.description).toBeTruthy();
     });

@@ -21,7 +21,12 @@ export const CONTRACTS: Record<string, { inputs: string[]; outputs: string[]; re
       'keep-monthly',
       'prune',
       'dry-run',
-      'backup-id'
+      'backup-id',
+      'trusted-source',
+      'digitalocean-token',
+      'database-cluster',
+      'runner-ip-url',
+      'api-url'
     ],
     outputs: [
       'backup-id',
@@ -44,7 +49,12 @@ export const CONTRACTS: Record<string, { inputs: string[]; outputs: string[]; re
       'requirements',
       'allow-destructive',
       'dry-run',
-      'lock-timeout'
+      'lock-timeout',
+      'trusted-source',
+      'digitalocean-token',
+      'database-cluster',
+      'runner-ip-url',
+      'api-url'
     ],
     outputs: ['from-revision', 'to-revision', 'applied-count', 'destructive', 'sql-file'],
     required: ['database-url']
@@ -153,7 +163,10 @@ export const DEFAULTS: Record<string, Record<string, string>> = {
     's3-force-path-style': 'false',
     'keep-daily': '30',
     'keep-monthly': '12',
-    prune: 'true'
+    prune: 'true',
+    'trusted-source': 'none',
+    'runner-ip-url': 'https://api.ipify.org',
+    'api-url': 'https://api.digitalocean.com'
   },
   migrate: {
     'working-directory': '.',
@@ -161,7 +174,10 @@ export const DEFAULTS: Record<string, Record<string, string>> = {
     target: 'head',
     alembic: 'alembic',
     'allow-destructive': 'false',
-    'lock-timeout': '10m'
+    'lock-timeout': '10m',
+    'trusted-source': 'none',
+    'runner-ip-url': 'https://api.ipify.org',
+    'api-url': 'https://api.digitalocean.com'
   },
   'deploy-app-platform': {
     timeout: '30m',
@@ -191,4 +207,10 @@ export const DEFAULTS: Record<string, Record<string, string>> = {
   },
   'import-sqlite': { 'dry-run': 'false', 's3-region': 'us-east-1', 's3-force-path-style': 'false' },
   notify: { timeout: '15s' }
+};
+
+/** Actions with a `post:` step (the shared trusted-source bundle), run whatever happened (`post-if: always()`). */
+export const POST_STEPS: Record<string, { post: string; 'post-if': string }> = {
+  migrate: { post: '../../dist/trusted-source-post/index.js', 'post-if': 'always()' },
+  backup: { post: '../../dist/trusted-source-post/index.js', 'post-if': 'always()' }
 };

@@ -12,6 +12,7 @@ import { FileStore } from '../../src/backup/file-store.js';
 import { parseBackupId } from '../../src/backup/id.js';
 import { describeRto } from '../../src/backup/rto.js';
 import { availableParallelism, tmpdir } from 'node:os';
+import { openTrustedSource } from '../../src/digitalocean/trusted-source.js';
 
 // Glue only: read and check inputs, build the store and the keys, call src/backup, set outputs, summary.
 // The heavy modules (AWS SDK, openpgp, pg) load only once the inputs that need them are valid.
@@ -99,6 +100,8 @@ await runAction(async () => {
     const doPrune = inputs.boolean('prune', true);
     const retention = policy();
     const dryRun = inputs.boolean('dry-run', false);
+    // trusted-source: this runner on the database firewall until the post step (dist/trusted-source-post).
+    await openTrustedSource(inputs, log, url);
 
     const { runBackup, pruneBackups, pruneTable } = await import('./deferred.js');
     const { manifest: m, durationMs } = await runBackup({ databaseUrl: url, store, encryptor, logger: log });
@@ -166,6 +169,7 @@ await runAction(async () => {
     // pg_restore --jobs: the runner's cores (at most 8); 1 streams into one pg_restore without a temporary file.
     const jobs = inputs.integer('jobs', { default: Math.min(8, availableParallelism()), min: 1, max: 64 });
     const dec = await decryptor();
+    await openTrustedSource(inputs, log, url);
     const { pickBackup, readCatalog, restoreBackup, verifyBackup } = await import('./deferred.js');
     const backup = pickBackup(await readCatalog(store), id, store.location);
     setOutputs({

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/kit/log.js';
 import { Summary } from '../../src/kit/summary.js';
 import { splitCommandLine } from '../../src/alembic/command-line.js';
 import type { VenvCache } from '../../src/alembic/virtualenv.js';
+import { openTrustedSource } from '../../src/digitalocean/trusted-source.js';
 
 await runAction(async () => {
   const inputs = new Inputs();
@@ -47,6 +48,9 @@ await runAction(async () => {
     virtualenvEnv,
     describeTarget
   } = await import('./deferred.js');
+
+  // trusted-source: this runner on the database firewall until the post step (dist/trusted-source-post).
+  await openTrustedSource(inputs, logger, databaseUrl);
 
   const extraEnv: Record<string, string> = {};
   if (requirements) {

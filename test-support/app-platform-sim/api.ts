@@ -14,6 +14,7 @@ import { validateRollback } from './rollback.js';
 import { TERMINAL_PHASES, type AppSpec, type LogType, type RecordedRequest } from './types.js';
 import { SpecError, validateAppSpec } from './validate-spec.js';
 import { appView, deploymentView } from './views.js';
+import { routeDatabases } from './databases.js';
 
 export interface FaultState {
   failNext: { remaining: number; status: 500 | 503 | 524 };
@@ -247,6 +248,8 @@ function nameTaken(ctx: ApiContext, name: string, exceptId?: string): boolean {
 
 async function route(ctx: ApiContext, r: Req): Promise<Reply> {
   const seg = r.path.split('/').slice(1); // ['v2', 'apps', ...]
+  if (seg[0] === 'v2' && seg[1] === 'databases')
+    return routeDatabases(ctx.engine, r, (s, id, m) => new HttpError(s, id, m));
   if (seg[0] !== 'v2' || seg[1] !== 'apps') throw notFound();
   const [, , appId, sub, subId, action, component, componentAction] = seg;
   const { engine } = ctx;

@@ -9,6 +9,7 @@ import { Engine, type AppState } from './engine.js';
 import { RateLimiter } from './rate-limit.js';
 import { validateAppSpec } from './validate-spec.js';
 import { appView } from './views.js';
+import { databasesOf, type DatabasesState } from './databases.js';
 import type { AppSpec, RecordedRequest, RegistryAccess } from './types.js';
 
 export type { AppSpec, Phase, RecordedRequest, RegistryAccess, Step } from './types.js';
@@ -69,6 +70,8 @@ export interface Simulator {
   app(id: string): Record<string, unknown>;
   /** Live state, for assertions. */
   apps: Map<string, AppState>;
+  /** Managed database clusters and their firewalls (databases.ts). */
+  databases: DatabasesState;
   /** Resolves when the app has no deployment in progress. */
   settle(appId: string): Promise<void>;
   stop(): Promise<void>;
@@ -206,6 +209,7 @@ export async function startAppPlatformSimulator(opts: SimulatorOptions = {}): Pr
       return appView(app);
     },
     apps: engine.apps,
+    databases: databasesOf(engine),
     settle,
     stop
   };
