@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -10,10 +12,31 @@ function serverPids(): string[] {
   return found.stdout.split('\n').filter(Boolean);
 }
 
+/**
+ * Whether a process belongs to this checkout's rehearsal: `dir` (its TMPDIR) in its environment, command line or
+ * cwd, or a cwd inside this checkout (the simulator runs the example app from it with the app's own environment).
+ */
+function startedUnder(pid: string, dir: string): boolean {
+  const read = (file: string, how: (f: string) => string) => {
+    try {
+      return how(`/proc/${pid}/${file}`);
+    } catch {
+      return ''; // gone meanwhile
+    }
+  };
+  return [
+    read('environ', f => readFileSync(f, 'utf8')),
+    read('cmdline', f => readFileSync(f, 'utf8')),
+    read('cwd', f => readlinkSync(f))
+  ].some(text => text.includes(dir) || text.startsWith(`${root}/`) || text === root);
+}
+
 // The README's first command without its install step: the whole pipeline, twice, then backup and drill.
 describe('npm run rehearsal', () => {
   it('plays every step with the expected outcome and leaves nothing running', () => {
     const before = serverPids();
+    // Its own TMPDIR marks the servers it starts: other runs on the machine may start servers meanwhile.
+    const own = mkdtempSync(join(tmpdir(), 'rehearsal-'));
     const run = spawnSync(
       process.execPath,
       ['--import', 'tsx', join(root, 'scripts', 'rehearsal', 'main.ts')],
@@ -21,7 +44,7 @@ describe('npm run rehearsal', () => {
         cwd: root,
         encoding: 'utf8',
         timeout: 600_000,
-        env: { ...process.env, NODE_OPTIONS: '' }
+        env: { ...process.env, NODE_OPTIONS: '', TMPDIR: own }
       }
     );
     const out = `${run.stdout}${run.stderr}`;
@@ -40,7 +63,8 @@ describe('npm run rehearsal', () => {
     expect(out).toMatch(/^ok\s+workflow: README backup\.yml on its cron\s+success .*pruned [1-9]\d*/m);
     // Every server the rehearsal started is gone: the simulator's app processes, PostgreSQL, Ceph, the registry,
     // Redis. (Servers that were already running before, e.g. the shared test stack, are not its own.)
-    const left = serverPids().filter(pid => !before.includes(pid));
+    const left = serverPids().filter(pid => !before.includes(pid) && startedUnder(pid, own));
+    rmSync(own, { recursive: true, force: true });
     expect(left).toEqual([]);
   });
 });
