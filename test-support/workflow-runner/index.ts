@@ -403,7 +403,14 @@ class WorkflowRun {
       if (value === undefined) {
         if (def.required)
           throw new Error(`${path}: Input ${name} is required, but not provided while calling.`);
-        const d = def.default as unknown;
+        // The converter keeps string and boolean defaults only; a number default is read from the parsed tokens.
+        const rawInputs = rawGet(
+          rawGet(rawGet(wf.raw, 'on') as MappingToken, 'workflow_call') as MappingToken,
+          'inputs'
+        );
+        const rawDef = rawInputs && isMapping(rawInputs) ? rawInputs.find(name) : undefined;
+        const rawDefault = rawDef && isMapping(rawDef) ? rawDef.find('default') : undefined;
+        const d = (def.default as unknown) ?? (rawDefault ? evaluateToken(rawDefault, ctx) : undefined);
         value =
           d === undefined
             ? def.type === 'boolean'
@@ -509,11 +516,14 @@ class WorkflowRun {
     )
       log(`runs-on ${JSON.stringify(runsOn)}: this harness runs every job on the local machine`);
     // environment: its secrets and vars join the job's contexts; reviewers are asked once per job that names it.
-    const envValue = evaluateToken(job.environment, baseCtx);
-    const envName =
-      typeof envValue === 'string'
-        ? envValue
-        : asString((envValue as Record<string, Json> | null)?.name ?? null);
+    // The name is known when the job starts; the url is evaluated when it ends (it may read steps outputs).
+    const envToken = job.environment;
+    const envUrlToken = envToken && isMapping(envToken) ? envToken.find('url') : undefined;
+    const envName = asString(
+      envToken && isMapping(envToken)
+        ? evaluateToken(envToken.find('name'), baseCtx)
+        : evaluateToken(envToken, baseCtx)
+    );
     const environment = envName ? (this.opts.environments?.[envName] ?? {}) : undefined;
     const secrets = { ...(baseCtx.secrets as Record<string, string>) };
     if (environment) {
@@ -791,11 +801,8 @@ class WorkflowRun {
     const outputs: Record<string, string> = {};
     const outTok = evaluateToken(job.outputs, outCtx);
     for (const [k, v] of Object.entries((outTok ?? {}) as Record<string, Json>)) outputs[k] = asString(v);
-    if (envValue && typeof envValue === 'object' && !Array.isArray(envValue))
-      report.environment = {
-        name: envName,
-        url: asString((envValue as Record<string, Json>).url ?? null) || undefined
-      };
+    if (envUrlToken)
+      report.environment = { name: envName, url: asString(evaluateToken(envUrlToken, outCtx)) || undefined };
     Object.assign(report, { result, outputs, endedAt: Date.now(), ms: Date.now() - startedAt });
     this.log(
       `== job ${id}: ${result} (${((Date.now() - startedAt) / 1000).toFixed(1)}s)${Object.keys(outputs).length ? ` outputs ${JSON.stringify(outputs)}` : ''}`
