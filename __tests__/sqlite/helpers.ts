@@ -37,6 +37,8 @@ export interface FixtureOptions {
   defects?: string[];
   /** Only this many events get the 100 KB location (the benchmark's fixture stays ~1 million small rows). */
   largeTextEvents?: number;
+  /** Only the example app's own tables (what its Alembic revisions create): no preferences table. */
+  appTablesOnly?: boolean;
 }
 
 export function makeFixture(path: string, opts: FixtureOptions = {}): void {
@@ -46,6 +48,7 @@ export function makeFixture(path: string, opts: FixtureOptions = {}): void {
   if (opts.signupsPerEvent !== undefined) args.push('--signups-per-event', String(opts.signupsPerEvent));
   if (opts.defects?.length) args.push('--defects', opts.defects.join(','));
   if (opts.largeTextEvents !== undefined) args.push('--large-text-events', String(opts.largeTextEvents));
+  if (opts.appTablesOnly) args.push('--app-tables-only');
   const r = spawnSync(PYTHON, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`fixture script failed: ${r.stderr}`);
 }
