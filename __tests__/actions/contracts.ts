@@ -74,7 +74,17 @@ export const CONTRACTS: Record<string, { inputs: string[]; outputs: string[]; re
       'api-url',
       'print-logs'
     ],
-    outputs: ['app-id', 'deployment-id', 'previous-deployment-id', 'phase', 'live-url'],
+    // app, build-logs, deploy-logs: app_action's outputs (issue 14).
+    outputs: [
+      'app-id',
+      'deployment-id',
+      'previous-deployment-id',
+      'phase',
+      'live-url',
+      'app',
+      'build-logs',
+      'deploy-logs'
+    ],
     required: ['token']
   },
   'health-gate': {

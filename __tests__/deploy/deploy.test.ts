@@ -90,7 +90,9 @@ describe('image deploy', () => {
     );
 
     expect(outcome.success).toBe(true);
+    expect(JSON.parse(outcome.outputs.app!)).toMatchObject({ id: app.id, live_url: app.live_url });
     expect(outcome.outputs).toEqual({
+      app: outcome.outputs.app,
       'app-id': app.id,
       'previous-deployment-id': activeBefore,
       'deployment-id': app.activeId,
@@ -100,8 +102,13 @@ describe('image deploy', () => {
     // The PUT that got through sent the whole spec back, only services[0].image.digest changed.
     const puts = since(start).filter(r => r.method === 'PUT');
     expect(puts).toHaveLength(2);
-    const expected = sampleSpec('happy') as { services: { image: { digest: string } }[] };
+    const expected = sampleSpec('happy') as {
+      services: { image: { digest: string } }[];
+      jobs: { image: { digest: string } }[];
+    };
     expected.services[0]!.image.digest = D;
+    // The PRE_DEPLOY job runs the same repository: it is pinned too, so migrations run the release.
+    expected.jobs[0]!.image.digest = D;
     expect(puts[1]!.body).toEqual({ spec: expected, update_all_source_versions: true });
     expect(JSON.stringify((puts[1]!.body as { spec: unknown }).spec)).toBe(JSON.stringify(expected));
     // One status GET per poll: 3 phases = 3 successful polls (+1 retried 503), two sleeps between them.
@@ -417,7 +424,7 @@ describe('manual rollback', () => {
     const app = fake.addApp(sampleSpec('rb-none'), 0);
     const h = harness();
     await expect(resolveRollbackTarget(h.client, app.id, 'previous')).rejects.toThrow(
-      /has no earlier successful deployment to roll back to/
+      /has no earlier deployment of another release that served traffic to roll back to/
     );
   });
 

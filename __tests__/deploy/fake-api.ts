@@ -156,7 +156,8 @@ export class FakePlatform {
     for (let i = 0; i < history + 1; i++)
       app.deployments.unshift({
         id: randomUUID(),
-        spec: structuredClone(spec),
+        // Older deployments ran older releases (another digest), as a real history does.
+        spec: i === history ? structuredClone(spec) : olderRelease(spec, i),
         phase: 'SUPERSEDED',
         created_at: stamp(),
         script: []
@@ -194,7 +195,8 @@ export class FakePlatform {
 
   private renderDeployment(d: FakeDeployment): Obj {
     const failed = d.phase === 'ERROR';
-    const done = d.phase === 'ACTIVE';
+    // Only deployments that went ACTIVE are ever SUPERSEDED here, so their steps all succeeded.
+    const done = d.phase === 'ACTIVE' || d.phase === 'SUPERSEDED';
     const deploying = d.phase === 'DEPLOYING';
     return {
       id: d.id,
@@ -384,6 +386,13 @@ export class FakePlatform {
 }
 
 /** The SignUpFlow-like spec the tests deploy: a service with a secret, a PRE_DEPLOY job, a database. */
+function olderRelease(spec: Obj, i: number): Obj {
+  const copy = structuredClone(spec) as { services?: { image?: { digest?: string } }[] };
+  const image = copy.services?.[0]?.image;
+  if (image?.digest) image.digest = `sha256:${String(i % 10).repeat(64)}`;
+  return copy as Obj;
+}
+
 export function sampleSpec(name = 'signupflow'): Record<string, unknown> {
   return {
     name,

@@ -133,6 +133,7 @@ describe('app_action TestDeploy answers (no pending_deployment on Update)', () =
         // Constructed: the first read after ACTIVE has no live_url yet (app_action polls until it is set).
         replies: [
           json({ app: fixture('app-action', 'app') }),
+          json({ app: fixture('app-action', 'app') }),
           json({ app: fixture('app-action', 'appLive') })
         ]
       }
@@ -145,6 +146,7 @@ describe('app_action TestDeploy answers (no pending_deployment on Update)', () =
     expect(postDeployments('app-id')).toHaveLength(0);
     expect(r.outputs['deployment-id']).toBe('deployment-id');
     expect(r.outputs['live-url']).toBe('https://example.com');
+    expect(api.calls('GET', '/v2/apps/app-id')).toHaveLength(3);
   });
 });
 
@@ -221,7 +223,7 @@ describe('godo and doctl answers', () => {
   });
 
   test('godo: an update answer without pending_deployment, the app read back, live-only logs printed', async () => {
-    const app = { ...fixture<Obj>('godo', 'testApp'), spec: fixture<Obj>('godo', 'testDeployment').spec };
+    const app = fixture<Obj>('godo', 'testApp');
     const id = app.id as string;
     const dep = fixture<Obj>('godo', 'testDeployment');
     // godo's testApp has no active_deployment before the update in this scenario (constructed: an older id).
@@ -539,5 +541,165 @@ describe('rollback-to previous (constructed deployment lists on godo testDeploym
     expect({ code: r.code, explain: r.explain }).toEqual({ code: 0, explain: r.explain });
     const posted = api.calls('POST', `/v2/apps/${id}/rollback`);
     expect(posted.map(p => (p.body as Obj).deployment_id)).toEqual(['release-a']);
+  });
+});
+
+describe('spec placeholders and masking (doctl testApp)', () => {
+  const app = () => fixture<Obj>('doctl', 'testApp');
+  const spec = (env: string) =>
+    specFile(
+      `name: test\nservices:\n  - name: service\n    image: {registry_type: GHCR, registry: acme, repository: app, tag: v1}\n    envs:\n${env}`
+    );
+
+  test('unset ${VAR} and $VAR fail before any request, naming every missing one; bindables stay', async () => {
+    const file = spec(
+      '      - {key: SECRET_KEY, value: "${SECRET_KEY}"}\n      - {key: OTHER, value: "$OTHER_TOKEN"}\n      - {key: DB, value: "${db.DATABASE_URL}"}\n'
+    );
+    const r = await deploy({ 'app-id': app().id as string, 'app-spec': file });
+    expect(r.code).not.toBe(0);
+    expect(api.requests).toEqual([]);
+    expect(r.log).toMatch(/::error::Input 'app-spec' .*\$\{SECRET_KEY\}, \$\{OTHER_TOKEN\}, not set/);
+    expect(r.log).not.toContain('db.DATABASE_URL}, ');
+  });
+
+  test('a substituted value echoed by a 422 body never prints; $VAR is substituted too', async () => {
+    const id = app().id as string;
+    const secret = 'sk-live-0a1b2c3d4e5f';
+    api.use(
+      {
+        method: 'GET',
+        path: `/v2/apps/${id}`,
+        replies: [json({ app: { ...app(), active_deployment: { id: 'older' } } })]
+      },
+      {
+        method: 'POST',
+        path: '/v2/apps/propose',
+        // Constructed: a 422 whose message quotes the offending value, as validation errors often do.
+        replies: r => {
+          const env = (r.body as { spec: { services: { envs: { value: string }[] }[] } }).spec.services[0]!
+            .envs[1]!;
+          return json(
+            {
+              id: 'unprocessable_entity',
+              message: `invalid env value "${env.value}"`,
+              request_id: 'req-422'
+            },
+            422
+          );
+        }
+      }
+    );
+    const file = spec('      - {key: A, value: "x"}\n      - {key: SECRET_KEY, value: "$SECRET_KEY"}\n');
+    const r = await deploy({ 'app-id': id, 'app-spec': file }, { SECRET_KEY: secret });
+    expect(r.code).not.toBe(0);
+    const posted = api.calls('POST', '/v2/apps/propose')[0]!.body as {
+      spec: { services: { envs: { value: string }[] }[] };
+    };
+    expect(posted.spec.services[0]!.envs[1]!.value).toBe(secret);
+    const printed = r.log
+      .split('\n')
+      .filter(l => !l.startsWith('::add-mask::'))
+      .join('\n');
+    expect(printed).toMatch(/req-422/);
+    expect(`${printed}${r.summary}`).not.toContain(secret);
+  });
+
+  test("app_action's IMAGE_DIGEST_<NAME> pins the app's current spec without an image input", async () => {
+    const id = app().id as string;
+    const digest = `sha256:${'d'.repeat(64)}`;
+    const current = {
+      ...app(),
+      active_deployment: { id: 'older' },
+      spec: {
+        name: 'test',
+        services: [
+          {
+            name: 'service',
+            image: { registry_type: 'GHCR', registry: 'acme', repository: 'app', tag: 'v1' }
+          }
+        ],
+        jobs: [
+          {
+            name: 'db-migrate',
+            kind: 'PRE_DEPLOY',
+            image: { registry_type: 'GHCR', registry: 'acme', repository: 'app', tag: 'v1' }
+          }
+        ]
+      }
+    };
+    const pending = fixture<Obj>('doctl', 'testDeployment');
+    api.use(
+      { method: 'GET', path: `/v2/apps/${id}`, replies: [json({ app: current })] },
+      {
+        method: 'PUT',
+        path: `/v2/apps/${id}`,
+        replies: [json({ app: { ...current, pending_deployment: pending } })]
+      },
+      {
+        method: 'GET',
+        path: `/v2/apps/${id}/deployments/${pending.id as string}`,
+        replies: [json({ deployment: fixture('doctl', 'testDeploymentActive') })]
+      }
+    );
+    const r = await deploy(
+      { 'app-id': id, 'print-logs': 'never' },
+      { IMAGE_DIGEST_SERVICE: digest, IMAGE_DIGEST_DB_MIGRATE: digest }
+    );
+    expect({ code: r.code, explain: r.explain }).toEqual({ code: 0, explain: r.explain });
+    const put = api.calls('PUT', `/v2/apps/${id}`)[0]!.body as { spec: { services: Obj[]; jobs: Obj[] } };
+    expect(put.spec.services[0]!.image).toEqual({
+      registry_type: 'GHCR',
+      registry: 'acme',
+      repository: 'app',
+      digest
+    });
+    expect(put.spec.jobs[0]!.image).toEqual({
+      registry_type: 'GHCR',
+      registry: 'acme',
+      repository: 'app',
+      digest
+    });
+  });
+});
+
+describe('modes', () => {
+  test('rollback-commit unpins a pinned app; on an app that is not pinned it changes nothing', async () => {
+    const app = fixture<Obj>('godo', 'testApp');
+    const id = app.id as string;
+    const pinned = fixture<Obj>('godo', 'testDeployment');
+    let isPinned = true;
+    api.use(
+      {
+        method: 'GET',
+        path: `/v2/apps/${id}`,
+        replies: () => json({ app: isPinned ? { ...app, pinned_deployment: pinned } : app })
+      },
+      {
+        method: 'POST',
+        path: `/v2/apps/${id}/rollback/commit`,
+        replies: [{ status: 200, effect: () => (isPinned = false) }]
+      }
+    );
+    const first = await deploy({ 'app-id': id, mode: 'rollback-commit' });
+    expect({ code: first.code, explain: first.explain }).toEqual({ code: 0, explain: first.explain });
+    expect(first.outputs['deployment-id']).toBe(pinned.id);
+    const second = await deploy({ 'app-id': id, mode: 'rollback-commit' });
+    expect(second.code).toBe(0);
+    expect(second.log).toMatch(/not pinned/);
+    expect(api.calls('POST', `/v2/apps/${id}/rollback/commit`)).toHaveLength(1);
+  });
+
+  test('logs prints the live-only logs of a deployment (godo getLogs answer)', async () => {
+    const app = fixture<Obj>('godo', 'testApp');
+    const id = app.id as string;
+    const dep = fixture<Obj>('godo', 'testDeployment');
+    api.use(
+      { method: 'GET', path: `/v2/apps/${id}`, replies: [json({ app: { ...app, active_deployment: dep } })] },
+      ...liveLogRoutes(id, dep.id as string, 'godo')
+    );
+    const r = await deploy({ 'app-id': id, mode: 'logs' });
+    expect({ code: r.code, explain: r.explain }).toEqual({ code: 0, explain: r.explain });
+    expect(r.log).toContain('web build done');
+    expect(r.log).toContain('uvicorn running');
   });
 });

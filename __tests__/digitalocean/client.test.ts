@@ -55,7 +55,7 @@ describe('DigitalOceanClient retries', () => {
     expect(sleeps).toEqual([3000]);
     expect(c.requestCount).toBe(2);
     expect(logger.lines.join('\n')).toMatch(
-      /GET \/v2\/apps\/app-1: HTTP 429 too_many_requests, retrying in 3.0s \(attempt 2\/5\)/
+      /GET \/v2\/apps\/app-1: HTTP 429 too_many_requests, retrying in 3.0s \(attempt 2\/6\)/
     );
   });
 
@@ -103,10 +103,10 @@ describe('DigitalOceanClient retries', () => {
       }),
       { attempts: 3 }
     );
-    const error = (await c.updateApp('app-1', { name: 'x' }).catch(e => e)) as RemoteError;
+    const error = (await c.getApp('app-1').catch(e => e)) as RemoteError;
     expect(error).toBeInstanceOf(RemoteError);
     expect(error.message).toBe(
-      'PUT /v2/apps/app-1 failed: HTTP 500 server_error - Unexpected server-side error (request id req-500)'
+      'GET /v2/apps/app-1 failed: HTTP 500 server_error - Unexpected server-side error (request id req-500)'
     );
     expect(sleeps).toHaveLength(2);
     expect(c.requestCount).toBe(3);

@@ -7,6 +7,7 @@ import {
   replaceImage,
   selectComponent,
   substituteEnv,
+  applyImageVariables,
   validateSpec
 } from '../../src/digitalocean/spec.js';
 import type { AppSpec } from '../../src/digitalocean/types.js';
@@ -78,7 +79,7 @@ describe('parseImageRef', () => {
 describe('replaceImage', () => {
   const spec = sampleSpec() as unknown as AppSpec;
 
-  test('changes only the image of the only service and keeps every other field as it came', () => {
+  test('pins the only service and every component of the same repository (the PRE_DEPLOY job), nothing else', () => {
     const before = JSON.stringify(spec);
     const edit = replaceImage(spec, undefined, parseImageRef(`ghcr.io/signupflow/app@${D}`));
     expect(JSON.stringify(spec)).toBe(before); // the input is not mutated
@@ -92,12 +93,30 @@ describe('replaceImage', () => {
       digest: D,
       registry_credentials: 'EV[1:abc:def123]' // encrypted value sent back as it came
     });
-    // Everything but services[0].image is byte-for-byte the same.
+    // The migration job runs the release too, so migrations never run the old code.
+    expect(edit.alsoPinned).toEqual(['jobs/migrate']);
+    expect(edit.spec.jobs![0]!.image!.digest).toBe(D);
+    expect(edit.spec.jobs![0]!.image!.tag).toBeUndefined();
+    // Everything but the images is byte-for-byte the same.
     const strip = (s: AppSpec) =>
-      JSON.stringify({ ...s, services: s.services!.map(({ image: _image, ...rest }) => rest) });
+      JSON.stringify({
+        ...s,
+        services: s.services!.map(({ image: _image, ...rest }) => rest),
+        jobs: s.jobs!.map(({ image: _image, ...rest }) => rest)
+      });
     expect(strip(edit.spec)).toBe(strip(spec));
     expect(JSON.stringify(edit.spec.services![0]!.envs)).toContain('EV[1:nonce:ciphertext]');
-    expect(edit.sameRepository).toEqual(['jobs/migrate']);
+    expect(edit.sameRepository).toEqual([]);
+  });
+
+  test('named components only: component web leaves the job, reported; web,migrate pins both', () => {
+    const ref = parseImageRef(`ghcr.io/signupflow/app@${D}`);
+    const webOnly = replaceImage(spec, 'web', ref);
+    expect(webOnly.alsoPinned).toEqual([]);
+    expect(webOnly.sameRepository).toEqual(['jobs/migrate']);
+    const both = replaceImage(spec, 'web, migrate', ref);
+    expect(both.alsoPinned).toEqual(['jobs/migrate']);
+    expect(both.spec.jobs![0]!.image!.digest).toBe(D);
   });
 
   test('a tag replaces the digest; new registry credentials replace the stored ones', () => {
@@ -171,20 +190,81 @@ describe('substituteEnv', () => {
       APP_URL: 'http://runner-env',
       HASHY: 'a: b # c'
     };
-    const { value, substituted, unresolved } = substituteEnv(parsed, env);
+    const { value, substituted, missing, kept } = substituteEnv(parsed, env);
     const spec = value as AppSpec;
     expect(spec.name).toBe('signupflow');
     expect(spec.services![0]!.image).toMatchObject({ digest: D, registry_credentials: 'bot:tok' });
     const envs = spec.services![0]!.envs as { key: string; value: string }[];
     expect(envs.map(e => e.value)).toEqual([
       '${db.DATABASE_URL}',
-      '${APP_URL}/app',
+      // Set in the environment: substituted, as app_action does (unset, it is left for App Platform).
+      'http://runner-env/app',
       '${_self.PRIVATE_URL}',
       '${NOT_SET_ANYWHERE}',
       'a: b # c'
     ]);
-    expect(substituted.sort()).toEqual(['APP_NAME', 'DIGEST', 'GHCR_CREDENTIALS', 'HASHY']);
-    expect(unresolved).toEqual(['NOT_SET_ANYWHERE']);
+    expect([...substituted.keys()].sort()).toEqual([
+      'APP_NAME',
+      'APP_URL',
+      'DIGEST',
+      'GHCR_CREDENTIALS',
+      'HASHY'
+    ]);
+    expect(missing).toEqual(['NOT_SET_ANYWHERE']);
+    expect(kept.sort()).toEqual(['_self.PRIVATE_URL', 'db.DATABASE_URL']);
+  });
+
+  test('$VAR without braces is substituted like ${VAR} (app_action expands both); $$ is one $', () => {
+    const { value, missing } = substituteEnv(
+      { name: 'x', envs: [{ key: 'K', value: 'pre-$KEY_ONE/${KEY_TWO}-cost $$5 $' }] },
+      { KEY_ONE: 'one', KEY_TWO: 'two' }
+    );
+    expect((value as { envs: { value: string }[] }).envs[0]!.value).toBe('pre-one/two-cost $5 $');
+    expect(missing).toEqual([]);
+  });
+
+  test('every unset placeholder is missing at once, unless app-wide (APP_URL) or kept', () => {
+    const spec = {
+      name: 'x',
+      envs: [
+        { key: 'A', value: '${SECRET_KEY}' },
+        { key: 'B', value: '$OTHER and ${APP_DOMAIN}' }
+      ]
+    };
+    expect(substituteEnv(spec, {}).missing).toEqual(['SECRET_KEY', 'OTHER']);
+    expect(substituteEnv(spec, {}, { keep: new Set(['OTHER']) }).missing).toEqual(['SECRET_KEY']);
+    const all = substituteEnv(spec, {}, { keep: '*' });
+    expect(all.missing).toEqual([]);
+    // A bare $OTHER kept for App Platform is written back in its braced form.
+    expect((all.value as { envs: { value: string }[] }).envs[1]!.value).toBe('${OTHER} and ${APP_DOMAIN}');
+  });
+
+  test("app_action's IMAGE_DIGEST_<NAME> and IMAGE_TAG_<NAME> (name upper-cased, - as _) on every container component", () => {
+    const spec = {
+      name: 'x',
+      services: [
+        { name: 'web', image: { registry_type: 'GHCR', registry: 'o', repository: 'a', tag: 'old' } }
+      ],
+      jobs: [
+        { name: 'db-migrate', image: { registry_type: 'GHCR', registry: 'o', repository: 'a', digest: D } }
+      ],
+      workers: [{ name: 'w', image: { registry_type: 'GHCR', registry: 'o', repository: 'b', tag: 'keep' } }]
+    } as AppSpec;
+    const changed = applyImageVariables(spec, { IMAGE_DIGEST_WEB: D, IMAGE_TAG_DB_MIGRATE: 'v2' });
+    expect(changed).toEqual(['services/web', 'jobs/db-migrate']);
+    expect(spec.services![0]!.image).toEqual({
+      registry_type: 'GHCR',
+      registry: 'o',
+      repository: 'a',
+      digest: D
+    });
+    expect(spec.jobs![0]!.image).toEqual({
+      registry_type: 'GHCR',
+      registry: 'o',
+      repository: 'a',
+      tag: 'v2'
+    });
+    expect(spec.workers![0]!.image!.tag).toBe('keep');
   });
 
   test('a YAML syntax error is an InputError on app-spec', () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { runAction, setOutputs } from '../../src/kit/actions-io.js';
@@ -9,6 +9,10 @@ import { Summary } from '../../src/kit/summary.js';
 import type { PrintLogs } from '../../src/digitalocean/deploy.js';
 import { parseImageRef } from '../../src/digitalocean/spec.js';
 import { enforcePreviewCap, previewSpecFile, readPreviewInputs, runDelete } from './preview.js';
+import { OPERATIONS, type Operation } from '../../src/digitalocean/operations.js';
+
+/** app_action's default spec location, used when neither an app nor a spec is named. */
+const DEFAULT_SPEC = '.do/app.yaml';
 
 await runAction(async () => {
   const inputs = new Inputs();
@@ -19,9 +23,15 @@ await runAction(async () => {
   const registryCredentials = inputs.secret('registry-credentials');
   if (registryCredentials !== undefined && !/^[^:\s]+:\S+$/.test(registryCredentials))
     throw new InputError('registry-credentials', 'must be <username>:<token>');
+  const mode = inputs.enumeration<'deploy' | Operation>('mode', ['deploy', ...OPERATIONS], 'deploy');
   const appId = inputs.string('app-id');
   const appName = inputs.string('app-name');
-  const specPath = inputs.string('app-spec');
+  const givenSpec = inputs.string('app-spec');
+  const specPath =
+    givenSpec ??
+    (!appId && !appName && (mode === 'deploy' || mode === 'validate') && existsSync(DEFAULT_SPEC)
+      ? DEFAULT_SPEC
+      : undefined);
   const imageText = inputs.string('image');
   const rollbackTo = inputs.string('rollback-to');
   const apiUrl = inputs.url('api-url', { protocols: ['https:', 'http:'] });
@@ -55,9 +65,18 @@ await runAction(async () => {
   }
   if (preview.prNumber !== undefined && !specPath)
     throw new InputError('preview-pr', 'needs app-spec (the spec the preview is made from)');
+  const keepList = inputs.list('keep-placeholders');
+  const keepPlaceholders: ReadonlySet<string> | '*' = keepList.includes('*') ? '*' : new Set(keepList);
+  // app_action's per-component image variables stand in for `image`.
+  const imageVariables = Object.keys(process.env).some(
+    k => /^IMAGE_(DIGEST|TAG)_./.test(k) && process.env[k]
+  );
   if (!appId && !appName && !specPath)
-    throw new InputError('app-id', 'or app-name (with app-spec to create the app) is required');
-  if (!image && !specPath && !rollbackTo)
+    throw new InputError(
+      'app-id',
+      `or app-name (with app-spec to create the app) is required${mode === 'deploy' ? ` (no ${DEFAULT_SPEC} either)` : ''}`
+    );
+  if (mode === 'deploy' && !image && !specPath && !rollbackTo && !imageVariables)
     throw new InputError(
       'image',
       'is required unless app-spec (deploy a spec file) or rollback-to (manual rollback) is given'
@@ -81,7 +100,7 @@ await runAction(async () => {
   }
 
   // Loaded once the inputs are valid: a bad input fails without paying for the HTTP client.
-  const { DigitalOceanClient, deploy, renderDeploySummary, renderErrorSummary } =
+  const { DigitalOceanClient, deploy, renderDeploySummary, renderErrorSummary, runOperation, loadSpecFile } =
     await import('./deferred.js');
   const logger = createLogger();
   const client = new DigitalOceanClient({
@@ -97,6 +116,28 @@ await runAction(async () => {
     });
     logger.info(`Preview of PR #${preview.prNumber}:\n  ${previewChanges.join('\n  ')}`);
   }
+  if (mode !== 'deploy') {
+    let target = appId;
+    if (!target && appName) {
+      const found = await client.findAppByName(appName);
+      if (!found) throw new InputError('app-name', `'${appName}': no such app`);
+      target = found.id;
+    }
+    const result = await runOperation(client, mode, {
+      appId: target,
+      deploymentId: inputs.string('deployment-id'),
+      spec: specFile
+        ? loadSpecFile(specFile, process.env, logger, [], { keep: keepPlaceholders })
+        : undefined,
+      pollIntervalMs,
+      timeoutMs,
+      logger,
+      report: outputs => setOutputs(outputs)
+    });
+    new Summary().add(result.summary).write();
+    if (!result.success) throw new Error(result.failure ?? `mode ${mode} failed`);
+    return;
+  }
   const outcome = await deploy(
     client,
     {
@@ -106,13 +147,15 @@ await runAction(async () => {
       component: inputs.string('component'),
       image,
       registryCredentials,
+      projectId: inputs.string('project-id'),
       timeoutMs,
       pollIntervalMs,
       rollbackTo,
       cancelOnTimeout: inputs.boolean('cancel-on-timeout', true),
       printLogs,
       logDir: process.env.RUNNER_TEMP || tmpdir(),
-      env: process.env
+      env: process.env,
+      keepPlaceholders
     },
     { logger, report: outputs => setOutputs(outputs) }
   ).catch(error => {

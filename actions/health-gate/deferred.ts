@@ -5,3 +5,4 @@ export { checkCertificate } from '../../src/health/certificate.js';
 export { runGate } from '../../src/health/gate.js';
 export { createHttpProbe } from '../../src/health/probe.js';
 export { digitalOceanRollback } from '../../src/health/rollback.js';
+export { pinnedAppCommands } from '../../src/digitalocean/rollback.js';

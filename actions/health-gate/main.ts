@@ -1,4 +1,5 @@
-import { InputError } from '../../src/kit/errors.js';
+import { InputError, RemoteError } from '../../src/kit/errors.js';
+import { registerProbeUrlSecrets } from '../../src/health/url-secrets.js';
 import { Inputs } from '../../src/kit/inputs.js';
 import { createLogger } from '../../src/kit/log.js';
 import { Summary } from '../../src/kit/summary.js';
@@ -14,6 +15,8 @@ await runAction(async () => {
   const inputs = new Inputs();
   const token = inputs.secret('token');
   const url = inputs.url('url', { protocols: ['http:', 'https:'], required: true });
+  // user:password@ and ?token= style values are secrets: masked before anything prints the URL.
+  registerProbeUrlSecrets(url);
   const expectedVersion = inputs.string('expected-version');
   const initialDelayMs = inputs.duration('initial-delay', '0s');
   const intervalMs = inputs.duration('interval', '10s', { min: 100 });
@@ -46,14 +49,22 @@ await runAction(async () => {
     throw new InputError('app-id', 'is required when rollback is true (the id of the App Platform app)');
 
   // Loaded after the inputs are valid: a bad input fails without paying for the HTTP stack.
-  const { DigitalOceanClient, checkCertificate, runGate, createHttpProbe, digitalOceanRollback } =
-    await import('./deferred.js');
+  const {
+    DigitalOceanClient,
+    checkCertificate,
+    runGate,
+    createHttpProbe,
+    digitalOceanRollback,
+    pinnedAppCommands
+  } = await import('./deferred.js');
   const logger = createLogger();
   const release = createHttpProbe({ url, timeoutMs: requestTimeoutMs, expectedVersion });
   const restored = createHttpProbe({ url, timeoutMs: requestTimeoutMs });
   const client = rollback
     ? new DigitalOceanClient({ token: token!, apiUrl: apiUrl?.toString(), logger })
     : undefined;
+  // The token is checked now, not after the bake window when the rollback needs it.
+  if (client) await checkRollbackAccess(client, appId!);
   logger.info(
     `Probing ${url} every ${intervalMs / 1000}s for ${windowMs / 1000}s (${planned} probes) after ${initialDelayMs / 1000}s` +
       `${expectedVersion ? `, expecting version ${expectedVersion}` : ''}`
@@ -79,6 +90,7 @@ await runAction(async () => {
             appId: appId!,
             pollIntervalMs: intervalMs,
             timeoutMs: ROLLBACK_TIMEOUT_MS,
+            apiUrl: apiUrl?.toString(),
             logger
           })
         : undefined,
@@ -102,7 +114,31 @@ await runAction(async () => {
     summary.add(section);
   summary.write();
   for (const line of outageLines(report)) logger.error(line);
+  const rb = report.rollback;
+  if (rb?.rollbackDeploymentId && !rb.committed)
+    logger.error(
+      `App ${appId} stays pinned to rollback deployment ${rb.rollbackDeploymentId}; App Platform refuses new deployments until it is committed or reverted: ${pinnedAppCommands(appId!, apiUrl?.toString())}`
+    );
 
   const failure = failureMessage(report);
   if (failure) throw new Error(failure);
 });
+
+/** One GET of the app: a token the API refuses, or an app it cannot see, fails here naming the input. */
+async function checkRollbackAccess(
+  client: { getApp(id: string): Promise<unknown> },
+  appId: string
+): Promise<void> {
+  try {
+    await client.getApp(appId);
+  } catch (error) {
+    if (error instanceof RemoteError && (error.status === 401 || error.status === 403))
+      throw new InputError(
+        'token',
+        `was refused by the DigitalOcean API, so no rollback would be possible: ${error.message}`
+      );
+    if (error instanceof RemoteError && error.status === 404)
+      throw new InputError('app-id', `names no app this token can see: ${error.message}`);
+    throw error;
+  }
+}

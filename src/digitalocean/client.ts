@@ -4,6 +4,7 @@ import { defaultLogger, type Logger } from '../kit/log.js';
 import { parseRetryAfter, retry, sleep as realSleep } from '../kit/retry.js';
 import { registerSecret } from '../kit/secrets.js';
 import { formatDuration } from '../kit/duration.js';
+import { fetchLogText } from './log-fetch.js';
 import type {
   ApiErrorBody,
   App,
@@ -33,8 +34,12 @@ export interface DigitalOceanClientOptions {
   logger?: Logger;
   sleep?: (ms: number) => Promise<void>;
   userAgent?: string;
-  /** Total attempts per call for 429/5xx (default 5, like godo's RetryMax 4). */
+  /**
+   * Total attempts per call for 429/5xx (default 6: with 2 s doubling backoff and full jitter the retries span
+   * about 30 s on average and 60 s at most, enough to ride out a short API or Cloudflare outage).
+   */
   attempts?: number;
+  baseRetryDelayMs?: number;
   maxRetryDelayMs?: number;
   onRequest?: (info: RequestInfo) => void;
   /** Per-request timeout (headers and body), default 60 s. */
@@ -77,6 +82,7 @@ export class DigitalOceanClient {
   private readonly userAgent: string;
   private readonly attempts: number;
   private readonly maxRetryDelayMs: number;
+  private readonly baseRetryDelayMs: number;
   private readonly timeoutMs: number;
   private readonly onRequest?: (info: RequestInfo) => void;
   /** Every HTTP request sent to the API, retries included. */
@@ -92,7 +98,8 @@ export class DigitalOceanClient {
     this.logger = opts.logger ?? defaultLogger;
     this.sleep = opts.sleep ?? realSleep;
     this.userAgent = opts.userAgent ?? 'app-platform-pipeline';
-    this.attempts = opts.attempts ?? 5;
+    this.attempts = opts.attempts ?? 6;
+    this.baseRetryDelayMs = opts.baseRetryDelayMs ?? 2000;
     this.maxRetryDelayMs = opts.maxRetryDelayMs ?? 30_000;
     this.timeoutMs = opts.requestTimeoutMs ?? 60_000;
     this.onRequest = opts.onRequest;
@@ -121,19 +128,37 @@ export class DigitalOceanClient {
     return (await this.listApps()).find(app => app.spec?.name === name);
   }
 
+  /** Not idempotent: after an answer that may hide a success (5xx, 524, reset), the app is looked up by name. */
   async createApp(spec: AppSpec, projectId?: string): Promise<App> {
     const body: Record<string, unknown> = { spec };
     if (projectId) body.project_id = projectId;
-    return (await this.call<{ app: App }>('POST', '/v2/apps', body)).app;
+    return (
+      await this.mutate<{ app: App }>('POST', '/v2/apps', body, async () => {
+        const app = await this.findAppByName(spec.name);
+        return app ? { app } : undefined;
+      })
+    ).app;
   }
 
   /**
    * PUT replaces the whole spec. `update_all_source_versions` makes App Platform re-resolve every image,
    * so a deploy is never reduced to a settings-only change (app_action issue #123).
    */
-  async updateApp(appId: string, spec: AppSpec, updateAllSourceVersions = true): Promise<App> {
+  async updateApp(
+    appId: string,
+    spec: AppSpec,
+    updateAllSourceVersions = true,
+    /** Deployments that existed before the call: a new one read back means an ambiguous failure took effect. */
+    known: ReadonlySet<string> = new Set()
+  ): Promise<App> {
     const body = { spec, update_all_source_versions: updateAllSourceVersions };
-    return (await this.call<{ app: App }>('PUT', `/v2/apps/${enc(appId)}`, body)).app;
+    return (
+      await this.mutate<{ app: App }>('PUT', `/v2/apps/${enc(appId)}`, body, async () => {
+        const app = await this.getApp(appId);
+        const started = app.pending_deployment?.id ?? app.in_progress_deployment?.id;
+        return started && !known.has(started) ? { app } : undefined;
+      })
+    ).app;
   }
 
   /** Dry-run validation of a spec (existing app untouched when `appId` is given). */
@@ -165,16 +190,37 @@ export class DigitalOceanClient {
     return out;
   }
 
+  /** One page of deployments (newest first) and whether another follows (`links.pages.next`). */
+  async listDeploymentsPage(
+    appId: string,
+    page: number,
+    perPage: number
+  ): Promise<{ deployments: Deployment[]; more: boolean }> {
+    const path = `/v2/apps/${enc(appId)}/deployments?page=${page}&per_page=${perPage}`;
+    const res: { deployments?: Deployment[]; links?: PageLinks } = await this.call('GET', path);
+    return { deployments: res.deployments ?? [], more: !!res.links?.pages?.next };
+  }
+
   async getDeployment(appId: string, deploymentId: string): Promise<Deployment> {
     const path = `/v2/apps/${enc(appId)}/deployments/${enc(deploymentId)}`;
     return (await this.call<{ deployment: Deployment }>('GET', path)).deployment;
   }
 
   /** The spec marks the body required, so `{}` is sent when no option is given. */
-  async createDeployment(appId: string, forceBuild?: boolean): Promise<Deployment> {
+  async createDeployment(
+    appId: string,
+    forceBuild?: boolean,
+    known: ReadonlySet<string> = new Set()
+  ): Promise<Deployment> {
     const body = forceBuild === undefined ? {} : { force_build: forceBuild };
     const path = `/v2/apps/${enc(appId)}/deployments`;
-    return (await this.call<{ deployment: Deployment }>('POST', path, body)).deployment;
+    return (
+      await this.mutate<{ deployment: Deployment }>('POST', path, body, async () => {
+        const app = await this.getApp(appId);
+        const d = app.pending_deployment ?? app.in_progress_deployment;
+        return d?.id && !known.has(d.id) ? { deployment: d } : undefined;
+      })
+    ).deployment;
   }
 
   async cancelDeployment(appId: string, deploymentId: string): Promise<Deployment> {
@@ -201,10 +247,10 @@ export class DigitalOceanClient {
       if (error instanceof RemoteError && (error.status === 400 || error.status === 404)) return undefined;
       throw error;
     }
-    const parts: string[] = [];
-    for (const url of res.historic_urls ?? [])
-      parts.push(await this.fetchText(url, `GET ${type} log archive`));
-    return parts.join(parts.every(p => p.endsWith('\n')) ? '' : '\n');
+    return fetchLogText(res, `GET ${type} logs of deployment ${deploymentId}`, {
+      timeoutMs: this.timeoutMs,
+      sleep: this.sleep
+    });
   }
 
   // ---- rollback -----------------------------------------------------------------------------------------
@@ -214,10 +260,31 @@ export class DigitalOceanClient {
     return this.call<RollbackValidation>('POST', `/v2/apps/${enc(appId)}/rollback/validate`, body);
   }
 
-  async createRollback(appId: string, deploymentId: string, skipPin = false): Promise<Deployment> {
+  /**
+   * Not idempotent: a retry after a 5xx/524 whose first call created the rollback is refused (the app is
+   * pinned). So after such an answer the app is read back: a pinned or in-progress rollback deployment that
+   * did not exist before (`known`) is the one the first call created.
+   */
+  async createRollback(
+    appId: string,
+    deploymentId: string,
+    skipPin = false,
+    known: ReadonlySet<string> = new Set()
+  ): Promise<Deployment> {
     const body = { deployment_id: deploymentId, skip_pin: skipPin };
-    return (await this.call<{ deployment: Deployment }>('POST', `/v2/apps/${enc(appId)}/rollback`, body))
-      .deployment;
+    return (
+      await this.mutate<{ deployment: Deployment }>(
+        'POST',
+        `/v2/apps/${enc(appId)}/rollback`,
+        body,
+        async () => {
+          const app = await this.getApp(appId);
+          for (const d of [app.pinned_deployment, app.pending_deployment, app.in_progress_deployment])
+            if (d?.id && !known.has(d.id)) return { deployment: await this.getDeployment(appId, d.id) };
+          return undefined;
+        }
+      )
+    ).deployment;
   }
 
   /** Answers 200 with an empty body. */
@@ -235,14 +302,65 @@ export class DigitalOceanClient {
   /** One API call with retries; the call name (`PUT /v2/apps/<id>`) is what errors report. */
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const callName = `${method} ${path.split('?')[0]}`;
-    return retry(attempt => this.once<T>(method, path, body, attempt, callName), {
+    return retry(attempt => this.once<T>(method, path, body, attempt, callName), this.retryOptions(callName));
+  }
+
+  /**
+   * A call that must not run twice (PUT of the spec, POST of a deployment, rollback or app). An answer that
+   * does not say whether it took effect (5xx, 524, a reset connection) is followed by `readBack` before any
+   * retry; when that shows the effect, its answer is returned instead of calling again. A 429 is safe to
+   * retry as is (the request was refused, not processed). A refusal after such an answer (e.g. 409: already
+   * pinned) is read back too before it counts.
+   */
+  async mutate<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    readBack: () => Promise<T | undefined>
+  ): Promise<T> {
+    const callName = `${method} ${path.split('?')[0]}`;
+    let unsure = false;
+    const check = async (): Promise<T | undefined> => {
+      // A read-back that fails itself tells nothing: the call is then retried (and read back once more at the end).
+      const back = await readBack().catch(() => undefined);
+      if (back !== undefined)
+        this.logger.info(`${callName}: the earlier attempt took effect (read back); not sending it again`);
+      return back;
+    };
+    try {
+      return await retry(async attempt => {
+        if (unsure) {
+          const back = await check();
+          if (back !== undefined) return back;
+        }
+        try {
+          return await this.once<T>(method, path, body, attempt, callName);
+        } catch (error) {
+          if (isAmbiguous(error)) unsure = true;
+          throw error;
+        }
+      }, this.retryOptions(callName));
+    } catch (error) {
+      if (unsure) {
+        const back = await check();
+        if (back !== undefined) return back;
+      }
+      throw error;
+    }
+  }
+
+  private retryOptions(callName: string): Parameters<typeof retry>[1] {
+    return {
       attempts: this.attempts,
-      baseDelayMs: 1000,
+      baseDelayMs: this.baseRetryDelayMs,
       maxDelayMs: this.maxRetryDelayMs,
       sleep: this.sleep,
       isRetryable: err =>
         err instanceof DigitalOceanError
-          ? err.status !== undefined && isRetryableStatus(err.status)
+          ? err.status !== undefined &&
+            isRetryableStatus(err.status) &&
+            // A limit that resets beyond our longest wait (the hourly one) is reported at once.
+            !(err.retryAfterMs !== undefined && err.retryAfterMs > this.maxRetryDelayMs)
           : NETWORK_CODES.has((err as { code?: string })?.code ?? ''),
       retryAfterMs: err => (err instanceof DigitalOceanError ? err.retryAfterMs : undefined),
       onRetry: ({ attempt, delayMs, error }) =>
@@ -250,7 +368,7 @@ export class DigitalOceanClient {
           `${callName}: ${error instanceof RemoteError ? `HTTP ${error.status ?? '?'} ${error.code ?? ''}`.trim() : (error as Error).message}` +
             `, retrying in ${formatDuration(delayMs)} (attempt ${attempt + 1}/${this.attempts})`
         )
-    });
+    };
   }
 
   private async once<T>(
@@ -300,49 +418,27 @@ export class DigitalOceanClient {
       return Array.isArray(v) ? v[0] : v;
     };
     let retryAfterMs: number | undefined;
+    let serverMessage = typeof err.message === 'string' ? err.message : undefined;
     if (res.statusCode === 429 || res.statusCode === 503) {
       retryAfterMs = parseRetryAfter(header('retry-after'));
-      // Without Retry-After, a 429 lasts until the oldest counted request expires (ratelimit-reset, epoch s).
+      // Without Retry-After (the hourly limit: DO adds it to the burst limit's 429 only, release note
+      // 2023-08-24), a 429 lasts until the oldest counted request expires (ratelimit-reset, epoch seconds).
       const reset = Number(header('ratelimit-reset'));
-      if (retryAfterMs === undefined && res.statusCode === 429 && Number.isFinite(reset) && reset > 0)
+      if (retryAfterMs === undefined && res.statusCode === 429 && Number.isFinite(reset) && reset > 0) {
         retryAfterMs = Math.max(0, reset * 1000 - Date.now());
+        if (retryAfterMs > this.maxRetryDelayMs)
+          serverMessage = `${serverMessage ?? 'rate limited'} The API rate limit resets at ${new Date(reset * 1000).toISOString()} (ratelimit-reset; ${header('ratelimit-remaining') ?? '?'} of ${header('ratelimit-limit') ?? '?'} requests left), too far away to wait for`;
+      }
     }
     throw new DigitalOceanError(
       {
         call: callName,
         status: res.statusCode,
         code: typeof err.id === 'string' ? err.id : undefined,
-        serverMessage: typeof err.message === 'string' ? err.message : undefined,
+        serverMessage,
         requestId: (typeof err.request_id === 'string' && err.request_id) || header('x-request-id')
       },
       retryAfterMs
-    );
-  }
-
-  /** GET a pre-signed log URL: no Authorization header, the token must not leave for another host. */
-  private async fetchText(url: string, callName: string): Promise<string> {
-    return retry(
-      async () => {
-        const res = await request(url, {
-          method: 'GET',
-          headersTimeout: this.timeoutMs,
-          bodyTimeout: this.timeoutMs
-        });
-        const text = await res.body.text();
-        if (res.statusCode >= 300)
-          throw new DigitalOceanError({
-            call: callName,
-            status: res.statusCode,
-            serverMessage: text.slice(0, 200)
-          });
-        return text;
-      },
-      {
-        attempts: 3,
-        baseDelayMs: 1000,
-        sleep: this.sleep,
-        isRetryable: err => err instanceof DigitalOceanError && err.status !== undefined && err.status >= 500
-      }
     );
   }
 
@@ -359,3 +455,10 @@ export class DigitalOceanClient {
 }
 
 const enc = (s: string) => encodeURIComponent(s);
+
+/** A failure after which the request may or may not have been carried out. */
+function isAmbiguous(err: unknown): boolean {
+  if (err instanceof DigitalOceanError)
+    return err.status !== undefined && err.status >= 500 && err.status !== 501;
+  return NETWORK_CODES.has((err as { code?: string })?.code ?? '');
+}

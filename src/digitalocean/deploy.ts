@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { formatDuration } from '../kit/duration.js';
 import { InputError, RemoteError, errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
-import { redact } from '../kit/secrets.js';
+import { redact, registerSecret } from '../kit/secrets.js';
 import type { DigitalOceanClient } from './client.js';
 import {
   performRollback,
@@ -17,11 +17,14 @@ import {
   parseSpecText,
   replaceImage,
   substituteEnv,
+  applyImageVariables,
   validateSpec,
+  type PlaceholderOptions,
   type ImageEdit,
   type ImageRef
 } from './spec.js';
 import type { App, AppSpec } from './types.js';
+import { findStartedDeployment, knownDeployments } from './started-deployment.js';
 import { waitForDeployment, type WaitResult } from './waiter.js';
 import { pinAppVersion } from './version-env.js';
 
@@ -41,6 +44,8 @@ export interface DeployRequest {
   component?: string;
   image?: ImageRef;
   registryCredentials?: string;
+  /** The project a new app is created in. */
+  projectId?: string;
   timeoutMs: number;
   pollIntervalMs: number;
   rollbackTo?: string;
@@ -50,9 +55,16 @@ export interface DeployRequest {
   /** Where the full logs file is written. */
   logDir: string;
   env: Record<string, string | undefined>;
+  /** Unset placeholder names App Platform resolves itself (`keep-placeholders`); '*' keeps every unset one. */
+  keepPlaceholders?: ReadonlySet<string> | '*';
 }
 
 export type DeployOutputs = {
+  /** The app JSON after the deploy (app_action's `app` output), set on failure too. */
+  app?: string;
+  /** Each stage's log text (capped; the full text is in the log file). */
+  'build-logs'?: string;
+  'deploy-logs'?: string;
   'app-id'?: string;
   'deployment-id'?: string;
   'previous-deployment-id'?: string;
@@ -98,7 +110,9 @@ export async function deploy(
     hooks.report(o);
   };
 
-  const fileSpec = req.specFile ? loadSpecFile(req.specFile, req.env, log, notes) : undefined;
+  const fileSpec = req.specFile
+    ? loadSpecFile(req.specFile, req.env, log, notes, { keep: req.keepPlaceholders })
+    : undefined;
   const app = await findApp(client, req, fileSpec);
   if (app) set({ 'app-id': app.id, 'live-url': app.live_url || undefined });
 
@@ -107,7 +121,13 @@ export async function deploy(
     return rollbackMode(app);
   }
 
-  const base: AppSpec = fileSpec ?? app!.spec;
+  let base: AppSpec = fileSpec ?? app!.spec;
+  if (!fileSpec) {
+    // app_action applies IMAGE_DIGEST_<NAME>/IMAGE_TAG_<NAME> to an existing app's spec too.
+    base = structuredClone(base);
+    const pinned = applyImageVariables(base, req.env);
+    if (pinned.length) log.info(`IMAGE_DIGEST_*/IMAGE_TAG_* set the image of ${pinned.join(', ')}`);
+  }
   const edit = req.image ? replaceImage(base, req.component, req.image, req.registryCredentials) : undefined;
   // The release reports its commit in every setup: APP_VERSION (set by deploy.yml) pinned on the component.
   const spec = pinAppVersion(edit?.spec ?? base, edit, req.env.APP_VERSION);
@@ -115,6 +135,8 @@ export async function deploy(
     log.info(
       `Component ${edit.kind}/${edit.component}: ${describeImage(edit.before)} -> ${describeImage(edit.after)}`
     );
+    if (edit.alsoPinned.length)
+      log.info(`Same image pinned in ${edit.alsoPinned.join(', ')} (same repository)`);
     if (edit.sameRepository.length)
       log.warning(
         `Also using ${edit.after.repository} at another version, left unchanged: ${edit.sameRepository.join(', ')}`
@@ -130,7 +152,7 @@ export async function deploy(
 
   if (app.pinned_deployment?.id) {
     throw new Error(
-      `App ${app.spec.name} (${app.id}) is pinned to rollback deployment ${app.pinned_deployment.id}: App Platform refuses new deployments until ` +
+      `App ${app.spec?.name ?? app.id} (${app.id}) is pinned to rollback deployment ${app.pinned_deployment.id}: App Platform refuses new deployments until ` +
         `the rollback is committed (POST /v2/apps/${app.id}/rollback/commit, keeps the rolled-back version) or reverted ` +
         `(POST /v2/apps/${app.id}/rollback/revert, redeploys the spec from before the rollback)`
     );
@@ -139,16 +161,12 @@ export async function deploy(
   set({ 'previous-deployment-id': previous });
   if (fileSpec) await propose(spec, app.id);
 
-  const updated = await client.updateApp(app.id, spec);
-  let deploymentId = updated.pending_deployment?.id;
-  if (!deploymentId) {
-    // Nothing in the spec changed (e.g. the same digest again): ask for a deployment explicitly.
-    log.info('The spec update started no deployment (nothing changed); creating one');
-    deploymentId = (await client.createDeployment(app.id)).id;
-  }
+  const known = knownDeployments(app);
+  const updated = await client.updateApp(app.id, spec, true, known);
+  const deploymentId = await findStartedDeployment(client, updated, known);
   set({ 'deployment-id': deploymentId });
   log.info(
-    `Deployment ${deploymentId} started for app ${app.spec.name} (${app.id}); previous active deployment: ${previous ?? 'none'}`
+    `Deployment ${deploymentId} started for app ${app.spec?.name ?? app.id} (${app.id}); previous active deployment: ${previous ?? 'none'}`
   );
   return follow(app.id, deploymentId, fileSpec ? 'spec-update' : 'image', spec.name, edit);
 
@@ -156,15 +174,21 @@ export async function deploy(
 
   async function createMode(spec: AppSpec, edit: ImageEdit | undefined): Promise<DeployOutcome> {
     const proposal = await propose(spec);
-    if (proposal && proposal.app_name_available === false)
+    // godo encodes app_name_available with omitempty, so a Go server or proxy drops `false`: a suggestion
+    // without the field means the name is taken too (doctl's propose fixture, integration/apps_test.go).
+    const taken =
+      proposal &&
+      (proposal.app_name_available === false ||
+        (proposal.app_name_available === undefined && !!proposal.app_name_suggestion));
+    if (taken)
       throw new InputError(
         'app-spec',
         `names app '${spec.name}', which is taken${proposal.app_name_suggestion ? ` (suggestion: ${proposal.app_name_suggestion})` : ''}`
       );
-    const created = await client.createApp(spec);
+    const created = await client.createApp(spec, req.projectId);
     set({ 'app-id': created.id });
     log.info(`Created app ${spec.name} (${created.id})`);
-    const deploymentId = created.pending_deployment?.id ?? (await client.createDeployment(created.id)).id;
+    const deploymentId = await findStartedDeployment(client, created, new Set());
     set({ 'deployment-id': deploymentId });
     return follow(created.id, deploymentId, 'create', spec.name, edit);
   }
@@ -178,7 +202,7 @@ export async function deploy(
     const target = await resolveRollbackTarget(client, app.id, req.rollbackTo!);
     set({ 'previous-deployment-id': target.activeDeploymentId });
     log.info(
-      `Rolling back app ${app.spec.name} from ${target.activeDeploymentId ?? 'none'} to deployment ${target.deploymentId}`
+      `Rolling back app ${app.spec?.name ?? app.id} from ${target.activeDeploymentId ?? 'none'} to deployment ${target.deploymentId}`
     );
     let result: RollbackResult;
     try {
@@ -197,18 +221,18 @@ export async function deploy(
         mode: 'rollback',
         success: false,
         failure: errorMessage(error),
-        appName: app.spec.name,
+        appName: app.spec?.name ?? app.id,
         rollback: partial,
         wait: partial.wait
       });
     }
     set({ 'deployment-id': result.rollbackDeploymentId, phase: result.phase });
     const after = await client.getApp(app.id);
-    set({ 'live-url': after.live_url || undefined });
+    set({ 'live-url': after.live_url || undefined, app: JSON.stringify(after) });
     return done({
       mode: 'rollback',
       success: true,
-      appName: app.spec.name,
+      appName: app.spec?.name ?? app.id,
       rollback: result,
       wait: result.wait
     });
@@ -241,9 +265,17 @@ export async function deploy(
       });
     }
     set({ phase: wait.phase });
-    const success = wait.phase === 'ACTIVE';
-    if (success) {
-      const after = await client.getApp(appId);
+    const success = wait.succeeded;
+    if (success && wait.phase !== 'ACTIVE') {
+      const msg = `Deployment ${deploymentId} went ACTIVE and was then superseded by a newer deployment (phase ${wait.phase}); the newer one now serves`;
+      log.warning(msg);
+      notes.push(msg);
+    }
+    const after = success
+      ? await readLiveUrl(appId, mode === 'create')
+      : await client.getApp(appId).catch(() => undefined);
+    if (after) set({ app: JSON.stringify(after) });
+    if (success && after) {
       set({ 'live-url': after.live_url || undefined });
       if (after.live_url)
         log.info(`App ${appName} is live at ${after.live_url} (${formatDuration(wait.elapsedMs)})`);
@@ -253,12 +285,29 @@ export async function deploy(
     return done({ mode, success, failure, appName, edit, wait, logFile });
   }
 
+  /**
+   * The app after its deployment. A first deployment can be ACTIVE before `live_url` is set (app_action polls
+   * for it, deploy/main.go); only apps with an HTTP component ever get one (app_action #265: worker-only apps).
+   */
+  async function readLiveUrl(appId: string, firstCreate: boolean): Promise<App> {
+    let after = await client.getApp(appId);
+    const http = (after.spec?.services ?? []).length > 0 || (after.spec?.static_sites ?? []).length > 0;
+    const until = now() + Math.min(req.timeoutMs, LIVE_URL_WAIT_MS);
+    while (firstCreate && !after.live_url && (http || !after.spec) && now() < until) {
+      await (hooks.sleep ?? (ms => new Promise(r => setTimeout(r, ms))))(req.pollIntervalMs);
+      after = await client.getApp(appId);
+    }
+    return after;
+  }
+
   async function collectLogs(
     appId: string,
     deploymentId: string,
     success: boolean
   ): Promise<string | undefined> {
-    if (req.printLogs === 'never' || (req.printLogs === 'on-failure' && success)) return undefined;
+    if (req.printLogs === 'never') return undefined;
+    // Fetched on success too, for the build-logs/deploy-logs outputs; printed only as print-logs says.
+    const print = req.printLogs === 'always' || !success;
     const sections: string[] = [];
     for (const type of ['BUILD', 'DEPLOY'] as const) {
       let text: string | undefined;
@@ -273,6 +322,8 @@ export async function deploy(
         continue;
       }
       sections.push(`===== ${type} logs, deployment ${deploymentId} =====\n${text.trimEnd()}\n`);
+      set({ [type === 'BUILD' ? 'build-logs' : 'deploy-logs']: capOutput(text.trimEnd()) });
+      if (!print) continue;
       const lines = text.trimEnd().split('\n');
       const tail = lines.slice(-TAIL_LINES);
       await log.group(
@@ -318,6 +369,16 @@ export async function deploy(
 }
 
 const TAIL_LINES = 40;
+/** Outputs travel through $GITHUB_OUTPUT (never env vars: app_action #155), and a job's outputs share 1 MB. */
+const OUTPUT_LOG_BYTES = 64 * 1024;
+
+function capOutput(text: string): string {
+  if (Buffer.byteLength(text) <= OUTPUT_LOG_BYTES) return text;
+  const tail = Buffer.from(text).subarray(-OUTPUT_LOG_BYTES).toString('utf8');
+  return `[first ${Buffer.byteLength(text) - OUTPUT_LOG_BYTES} bytes left out; the full log is in the log file]\n${tail.slice(tail.indexOf('\n') + 1)}`;
+}
+/** Longest wait for the live URL of a newly created app once its deployment is ACTIVE. */
+const LIVE_URL_WAIT_MS = 5 * 60_000;
 
 async function findApp(
   client: DigitalOceanClient,
@@ -338,25 +399,50 @@ async function findApp(
   return app;
 }
 
-function loadSpecFile(
+/** Variables whose values are image references or app-wide names, not secrets: never masked. */
+const PUBLIC_VARIABLE = /^(IMAGE_(DIGEST|TAG)(_[A-Z0-9_]+)?|APP_(URL|DOMAIN|ID|VERSION))$/;
+/** Shorter values cannot be masked without garbling unrelated output. */
+const MIN_MASKED_LENGTH = 4;
+
+/**
+ * Reads a spec file: placeholders substituted strictly (every unset one named before any request), app_action's
+ * IMAGE_DIGEST_<NAME>/IMAGE_TAG_<NAME> applied, every substituted value registered as a secret (a 4xx body
+ * that echoes the spec must not print them), then validated locally.
+ */
+export function loadSpecFile(
   file: { path: string; text: string },
   env: Record<string, string | undefined>,
   log: Logger,
-  notes: string[]
+  notes: string[],
+  opts: PlaceholderOptions = {}
 ): AppSpec {
   const parsed = parseSpecText(file.text);
-  const { value, substituted, unresolved } = substituteEnv(parsed, env);
-  if (substituted.length)
-    log.info(`${file.path}: substituted ${substituted.map(n => `\${${n}}`).join(', ')} from the environment`);
-  if (unresolved.length) {
-    const msg = `${file.path}: ${unresolved.map(n => `\${${n}}`).join(', ')} not set in the environment; left for App Platform to resolve`;
-    log.warning(msg);
+  const { value, substituted, missing, kept } = substituteEnv(parsed, env, opts);
+  if (missing.length)
+    throw new InputError(
+      'app-spec',
+      `(${file.path}) uses ${missing.map(n => `\${${n}}`).join(', ')}, not set in the environment. Set ${missing.length > 1 ? 'them' : 'it'} ` +
+        `(env: of the step), write $$ for a literal $, or list names App Platform resolves itself in keep-placeholders`
+    );
+  for (const [name, v] of substituted)
+    if (!PUBLIC_VARIABLE.test(name) && v.length >= MIN_MASKED_LENGTH) registerSecret(v);
+  if (substituted.size)
+    log.info(
+      `${file.path}: substituted ${[...substituted.keys()].map(n => `\${${n}}`).join(', ')} from the environment`
+    );
+  if (kept.length) {
+    const msg = `${file.path}: ${kept.map(n => `\${${n}}`).join(', ')} left for App Platform to resolve`;
+    log.info(msg);
     notes.push(msg);
   }
   const problems = validateSpec(value);
   if (problems.length)
     throw new InputError('app-spec', `(${file.path}) is invalid: ${formatProblems(problems)}`);
-  return value as AppSpec;
+  const spec = value as AppSpec;
+  const pinned = applyImageVariables(spec, env);
+  if (pinned.length)
+    log.info(`${file.path}: IMAGE_DIGEST_*/IMAGE_TAG_* set the image of ${pinned.join(', ')}`);
+  return spec;
 }
 
 function describeFailure(deploymentId: string, wait: WaitResult, timeoutMs: number): string {

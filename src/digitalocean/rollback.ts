@@ -1,6 +1,8 @@
 import { formatDuration } from '../kit/duration.js';
 import type { Logger } from '../kit/log.js';
 import type { DigitalOceanClient } from './client.js';
+import { findPreviousRelease } from './rollback-target.js';
+import { knownDeployments } from './started-deployment.js';
 import type { Deployment, RollbackCondition } from './types.js';
 import { waitForDeployment, type WaitResult } from './waiter.js';
 
@@ -31,6 +33,20 @@ const REFUSALS: Record<string, string> = {
 /** One line for every condition code DigitalOcean documents (and a generic line for any other). */
 export function explainRollbackRefusal(code: string | undefined): string {
   return (code && REFUSALS[code]) ?? `App Platform refused the rollback${code ? ` (${code})` : ''}`;
+}
+
+/**
+ * The exact ways out of a pinned app (App Platform refuses every new deployment until one is taken): the
+ * deploy action's modes and the same call with curl.
+ */
+export function pinnedAppCommands(appId: string, apiUrl = 'https://api.digitalocean.com'): string {
+  const api = apiUrl.replace(/\/+$/, '');
+  const curl = (op: string) =>
+    `curl -fsS -X POST -H "Authorization: Bearer $DIGITALOCEAN_TOKEN" ${api}/v2/apps/${appId}/rollback/${op}`;
+  return (
+    `keep the rolled-back version: deploy-app-platform with mode: rollback-commit and app-id: ${appId} (or ${curl('commit')}); ` +
+    `go back to the release: mode: rollback-revert (or ${curl('revert')})`
+  );
 }
 
 export class RollbackRefusedError extends Error {
@@ -65,12 +81,9 @@ export interface RollbackTarget {
   activeDeploymentId?: string;
 }
 
-const ROLLBACK_CANDIDATE_PHASES = ['SUPERSEDED', 'ACTIVE'];
-
 /**
- * `previous` = the deployment that was active before the current one: the newest SUPERSEDED/ACTIVE
- * deployment other than the active one (failed and canceled deployments never served traffic). An id is
- * looked up so a typo fails here, naming it, rather than in the rollback call.
+ * `previous` = the newest earlier deployment of a different release that served traffic (see
+ * rollback-target.ts). An id is looked up so a typo fails here, naming it, rather than in the rollback call.
  */
 export async function resolveRollbackTarget(
   client: DigitalOceanClient,
@@ -83,18 +96,13 @@ export async function resolveRollbackTarget(
     const deployment = await client.getDeployment(appId, target);
     return { deploymentId: deployment.id, deployment, activeDeploymentId };
   }
-  const deployments = await client.listDeployments(appId, { perPage: 50, pages: 4 });
-  const ordered = [...deployments].sort(
-    (a, b) => Date.parse(b.created_at ?? '') - Date.parse(a.created_at ?? '') || 0
-  );
-  const previous = ordered.find(
-    d => d.id !== activeDeploymentId && ROLLBACK_CANDIDATE_PHASES.includes(d.phase ?? '')
-  );
-  if (!previous)
+  const found = await findPreviousRelease(client, appId, activeDeploymentId);
+  if (!found.deployment)
     throw new Error(
-      `App ${appId} has no earlier successful deployment to roll back to (active: ${activeDeploymentId ?? 'none'}, ${deployments.length} deployments listed)`
+      `App ${appId} has no earlier deployment of another release that served traffic to roll back to ` +
+        `(active: ${activeDeploymentId ?? 'none'}, ${found.scanned} deployments read)`
     );
-  return { deploymentId: previous.id, deployment: previous, activeDeploymentId };
+  return { deploymentId: found.deployment.id, deployment: found.deployment, activeDeploymentId };
 }
 
 export interface RollbackOptions {
@@ -105,6 +113,8 @@ export interface RollbackOptions {
   beforeCommit?: () => Promise<void>;
   /** Commit (unpin) when done; default true. False leaves the app pinned to the rollback. */
   commit?: boolean;
+  /** For the commands printed when the app stays pinned. */
+  apiUrl?: string;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
@@ -134,7 +144,8 @@ export async function performRollback(
       `Rollback to ${targetDeploymentId}: ${explainRollbackRefusal(w.code)}${w.message ? ` (${w.message})` : ''}`
     );
 
-  const deployment = await client.createRollback(appId, targetDeploymentId);
+  const before = await client.getApp(appId);
+  const deployment = await client.createRollback(appId, targetDeploymentId, false, knownDeployments(before));
   log.info(
     `Rolling back app ${appId} to deployment ${targetDeploymentId}: rollback deployment ${deployment.id}`
   );
@@ -154,14 +165,14 @@ export async function performRollback(
       ? ` at "${wait.failingStep.step}"${wait.failingStep.message ? `: ${wait.failingStep.message}` : ''}`
       : '';
     throw new RollbackDeploymentError(
-      `Rollback deployment ${deployment.id} ${why}${step}. The app stays pinned to it: revert with POST /v2/apps/${appId}/rollback/revert`,
+      `Rollback deployment ${deployment.id} ${why}${step}. The app stays pinned to it: ${pinnedAppCommands(appId, opts.apiUrl)}`,
       { ...base, committed: false }
     );
   }
   await opts.beforeCommit?.();
   if (opts.commit === false) {
     log.info(
-      `Rollback deployment ${deployment.id} is ACTIVE; the app stays pinned until POST /v2/apps/${appId}/rollback/commit (or /revert)`
+      `Rollback deployment ${deployment.id} is ACTIVE; the app stays pinned until the rollback is committed or reverted`
     );
     return { ...base, committed: false };
   }

@@ -140,33 +140,97 @@ export interface ImageEdit {
   after: ImageSourceSpec;
   /** True when the spec changed (same digest again = no change: App Platform would not redeploy). */
   changed: boolean;
-  /** Other components using the same repository at another version (e.g. a PRE_DEPLOY job). */
+  /** Components pinned together with `component` (same repository, or named in `component`). */
+  alsoPinned: string[];
+  /** Other components using the same repository at another version, left as they are (named components only). */
   sameRepository: string[];
 }
 
 const SOURCE_KEYS = ['git', 'github', 'gitlab', 'bitbucket'];
 
 /**
- * Returns a copy of `spec` in which component `componentName` (default: the only service) runs `ref`.
- * Only that component's `image` changes: registry fields, digest xor tag, and `registry_credentials` when
- * given (otherwise the stored, encrypted value is sent back as it came).
+ * Returns a copy of `spec` running `ref`. `componentNames` (the `component` input, comma-separated) names the
+ * components to change; without it, the only service is changed together with every service, worker and job
+ * whose image is the same repository (a PRE_DEPLOY migration job on the release image must run the release,
+ * not the old digest). Per component only `image` changes: registry fields, digest xor tag, and
+ * `registry_credentials` when given (otherwise the stored, encrypted value is sent back as it came).
  */
 export function replaceImage(
   spec: AppSpec,
-  componentName: string | undefined,
+  componentNames: string | undefined,
   ref: ImageRef,
   registryCredentials?: string
 ): ImageEdit {
   const copy = structuredClone(spec);
-  const { kind, index, component } = selectComponent(copy, componentName);
-  const source = SOURCE_KEYS.find(k => component[k] !== undefined);
-  if (source)
-    throw new InputError(
-      'component',
-      `'${component.name}' is built from a ${source} source, not an image; deploy an image component`
-    );
-  const before = component.image ? structuredClone(component.image) : undefined;
-  const image: ImageSourceSpec = { ...(component.image ?? {}) };
+  const named = componentNames
+    ?.split(',')
+    .map(n => n.trim())
+    .filter(Boolean);
+  const primary = selectComponent(copy, named?.[0]);
+  const targets = [primary];
+  for (const name of named?.slice(1) ?? []) targets.push(selectComponent(copy, name));
+  const sameRepo = (img: ImageSourceSpec | undefined, other: ImageSourceSpec | undefined) =>
+    !!img &&
+    !!other &&
+    img.repository === other.repository &&
+    (img.registry ?? '') === (other.registry ?? '');
+  const primaryImage = primary.component.image;
+  if (!named)
+    for (const kind of IMAGE_COMPONENT_KINDS)
+      (copy[kind] ?? []).forEach((c, index) => {
+        if (c === primary.component || !c.image) return;
+        if (sameRepo(c.image, primaryImage) || sameRepo(c.image, refImage(ref)))
+          targets.push({ kind, index, component: c });
+      });
+  let before: ImageSourceSpec | undefined;
+  let after: ImageSourceSpec | undefined;
+  let changed = false;
+  for (const t of targets) {
+    const source = SOURCE_KEYS.find(k => t.component[k] !== undefined);
+    if (source)
+      throw new InputError(
+        'component',
+        `'${t.component.name}' is built from a ${source} source, not an image; deploy an image component`
+      );
+    const old = t.component.image ? structuredClone(t.component.image) : undefined;
+    const image = pinImage(t.component.image, ref, registryCredentials);
+    copy[t.kind]![t.index] = { ...t.component, image };
+    changed ||= JSON.stringify(old) !== JSON.stringify(image);
+    if (t === primary) {
+      before = old;
+      after = image;
+    }
+  }
+  const pinned = new Set(targets.map(t => t.component.name));
+  const sameRepository: string[] = [];
+  for (const k of IMAGE_COMPONENT_KINDS)
+    for (const c of copy[k] ?? []) {
+      if (pinned.has(c.name) || !c.image) continue;
+      if (sameRepo(c.image, after) && (c.image.digest !== after!.digest || c.image.tag !== after!.tag))
+        sameRepository.push(`${k}/${c.name}`);
+    }
+  return {
+    spec: copy,
+    kind: primary.kind,
+    component: primary.component.name,
+    before,
+    after: after!,
+    alsoPinned: targets.slice(1).map(t => `${t.kind}/${t.component.name}`),
+    changed,
+    sameRepository
+  };
+}
+
+function refImage(ref: ImageRef): ImageSourceSpec {
+  return { registry: ref.registry_type === 'DOCR' ? undefined : ref.registry, repository: ref.repository };
+}
+
+function pinImage(
+  current: ImageSourceSpec | undefined,
+  ref: ImageRef,
+  registryCredentials: string | undefined
+): ImageSourceSpec {
+  const image: ImageSourceSpec = { ...(current ?? {}) };
   image.registry_type = ref.registry_type;
   if (ref.registry_type === 'DOCR') delete image.registry;
   else image.registry = ref.registry;
@@ -181,65 +245,108 @@ export function replaceImage(
     delete image.digest;
   }
   if (registryCredentials) image.registry_credentials = registryCredentials;
-  copy[kind]![index] = { ...component, image };
-  const sameRepository: string[] = [];
-  for (const k of IMAGE_COMPONENT_KINDS)
-    for (const c of copy[k] ?? []) {
-      if (c.name === component.name || !c.image) continue;
-      const same =
-        c.image.repository === image.repository && (c.image.registry ?? '') === (image.registry ?? '');
-      if (same && (c.image.digest !== image.digest || c.image.tag !== image.tag))
-        sameRepository.push(`${k}/${c.name}`);
-    }
-  return {
-    spec: copy,
-    kind,
-    component: component.name,
-    before,
-    after: image,
-    changed: JSON.stringify(before) !== JSON.stringify(image),
-    sameRepository
-  };
+  return image;
 }
 
 // ---- spec files -----------------------------------------------------------------------------------------
 
-/** App Platform's own bindable names, resolved by the platform at deploy time, never by us. */
-const PLATFORM_BINDABLES = new Set(['APP_URL', 'APP_DOMAIN', 'APP_ID']);
+/**
+ * App-wide variables App Platform resolves itself when they are unset here (app_action utils/env.go keeps
+ * them too; docs: use-environment-variables#app-wide-variables).
+ */
+const APP_WIDE = new Set(['APP_URL', 'APP_DOMAIN', 'APP_ID']);
 
 export interface Substitution {
   value: unknown;
-  substituted: string[];
-  /** `${NAME}` with no such environment variable: left as written (App Platform may resolve it). */
-  unresolved: string[];
+  /** Names substituted, with their values (masked by the caller). */
+  substituted: Map<string, string>;
+  /** Unset names without an App Platform meaning: the deploy fails naming them all. */
+  missing: string[];
+  /** Unset names left as written for App Platform: bindables (`${db.DATABASE_URL}`), app-wide, opted out. */
+  kept: string[];
+}
+
+export interface PlaceholderOptions {
+  /** Unset names to leave as written (App Platform resolves them); `'*'`: every unset name. */
+  keep?: ReadonlySet<string> | '*';
 }
 
 /**
- * `${VAR}` substitution from `env` in every string of a parsed spec (not in the YAML text, so a value with
- * `:` or `#` cannot change the document's structure). `${db.DATABASE_URL}`, `${_self.X}` and `${APP_URL}`
- * style bindables are left for App Platform.
+ * Placeholders as app_action expands them (Go's os.Expand on the spec): `${VAR}` and `$VAR`, from `env`, in
+ * every string of the parsed spec (not the YAML text, so a value with `:` or `#` cannot change the document's
+ * structure). Unlike app_action, an unset `VAR` is not silently deployed as "" (or as the literal text): it is
+ * reported as missing, unless App Platform resolves it itself (a dotted bindable such as `${db.DATABASE_URL}`
+ * or `${_self.PRIVATE_URL}`, an app-wide `${APP_URL}`) or `keep` names it. `$$` writes one `$`.
  */
-export function substituteEnv(value: unknown, env: Record<string, string | undefined>): Substitution {
-  const substituted = new Set<string>();
-  const unresolved = new Set<string>();
+export function substituteEnv(
+  value: unknown,
+  env: Record<string, string | undefined>,
+  opts: PlaceholderOptions = {}
+): Substitution {
+  const substituted = new Map<string, string>();
+  const missing = new Set<string>();
+  const kept = new Set<string>();
+  const keepAll = opts.keep === '*';
+  const keep = opts.keep instanceof Set ? opts.keep : new Set<string>();
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string')
-      return v.replace(/\$\{([^}]*)\}/g, (whole, name: string) => {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || PLATFORM_BINDABLES.has(name)) return whole;
-        const replacement = env[name];
-        if (replacement === undefined) {
-          unresolved.add(name);
+      return v.replace(
+        /\$\$|\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+        (whole, braced: string | undefined, bare: string | undefined) => {
+          if (whole === '$$') return '$';
+          const name = (braced ?? bare)!;
+          const written = braced !== undefined ? whole : `\${${name}}`;
+          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+            // `${db.DATABASE_URL}`, `${_self.X}`: bindables App Platform resolves.
+            kept.add(name);
+            return whole;
+          }
+          const replacement = env[name];
+          if (replacement !== undefined) {
+            substituted.set(name, replacement);
+            return replacement;
+          }
+          if (APP_WIDE.has(name) || keepAll || keep.has(name)) {
+            kept.add(name);
+            return written;
+          }
+          missing.add(name);
           return whole;
         }
-        substituted.add(name);
-        return replacement;
-      });
+      );
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object')
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
-  return { value: walk(value), substituted: [...substituted], unresolved: [...unresolved] };
+  return { value: walk(value), substituted, missing: [...missing], kept: [...kept] };
+}
+
+/** app_action's per-component variable name: `IMAGE_DIGEST_` + the name upper-cased, `-` as `_`. */
+export const componentEnvName = (name: string) => name.toUpperCase().replace(/-/g, '_');
+
+/**
+ * app_action's image variables (deploy/images.go): for every container component, `IMAGE_DIGEST_<NAME>`
+ * sets the digest and clears the tag, else `IMAGE_TAG_<NAME>` sets the tag and clears the digest.
+ * Returns the components changed (`services/web`).
+ */
+export function applyImageVariables(spec: AppSpec, env: Record<string, string | undefined>): string[] {
+  const changed: string[] = [];
+  for (const kind of IMAGE_COMPONENT_KINDS)
+    for (const c of spec[kind] ?? []) {
+      if (!c.image) continue;
+      const digest = env[`IMAGE_DIGEST_${componentEnvName(c.name)}`];
+      const tag = env[`IMAGE_TAG_${componentEnvName(c.name)}`];
+      if (digest) {
+        c.image.digest = digest;
+        delete c.image.tag;
+      } else if (tag) {
+        c.image.tag = tag;
+        delete c.image.digest;
+      } else continue;
+      changed.push(`${kind}/${c.name}`);
+    }
+  return changed;
 }
 
 /** Parses a YAML or JSON spec file's text (`input` is named in errors). */

@@ -40,6 +40,12 @@ export interface FailingStep {
 export interface WaitResult {
   deployment: Deployment;
   phase: DeploymentPhase | string;
+  /**
+   * It served: ACTIVE, or SUPERSEDED after it had been ACTIVE (seen ACTIVE, or every top-level step SUCCESS:
+   * doctl counts success_steps == total_steps, Terraform every top-level step SUCCESS). A deployment replaced
+   * by a newer one right after going live (deploy on push, autoscaling, maintenance) succeeded.
+   */
+  succeeded: boolean;
   timedOut: boolean;
   /** Set when we canceled it on timeout. */
   canceled: boolean;
@@ -66,6 +72,12 @@ export async function waitForDeployment(
   const stepStatus = new Map<string, string>();
   let polls = 0;
   let deployment: Deployment;
+  let sawActive = false;
+  let lastLine = now();
+  const info = (line: string) => {
+    lastLine = now();
+    log.info(line);
+  };
 
   for (;;) {
     polls++;
@@ -76,7 +88,7 @@ export async function waitForDeployment(
     if (current) current.end = at;
     if (!current || current.phase !== phase) {
       phases.push({ phase, start: at, end: at });
-      log.info(`${stamp()} deployment ${deploymentId}: phase ${phase}`);
+      info(`${stamp()} deployment ${deploymentId}: phase ${phase} (${stepCounts(deployment)})`);
     }
     for (const { key, step, depth } of flattenSteps(deployment.progress?.steps ?? [])) {
       const status = step.status ?? 'UNKNOWN';
@@ -89,12 +101,19 @@ export async function waitForDeployment(
       // Steps first seen as PENDING are noise; report once they move.
       if (first && (status === 'PENDING' || status === 'UNKNOWN')) continue;
       const reason = status === 'ERROR' && step.reason?.message ? `: ${step.reason.message}` : '';
-      log.info(`${stamp()}   ${describeStep(step)} ${status}${reason}`);
+      info(`${stamp()}   ${describeStep(step)} ${status}${reason}`);
     }
+    if (phase === 'ACTIVE') sawActive = true;
     if ((TERMINAL_PHASES as readonly string[]).includes(phase))
       return finish(deployment, phase, false, false);
     if (at >= deadline) break;
-    await sleep(Math.max(0, Math.min(opts.pollIntervalMs, deadline - at)));
+    // Sleep in slices so a heartbeat line appears at least every HEARTBEAT_MS between phase changes.
+    for (let left = Math.max(0, Math.min(opts.pollIntervalMs, deadline - at)); left > 0;) {
+      const slice = Math.min(left, Math.max(1, HEARTBEAT_MS - (now() - lastLine)));
+      await sleep(slice);
+      left -= slice;
+      if (now() - lastLine >= HEARTBEAT_MS) info(`${stamp()} ${heartbeat(deploymentId, deployment)}`);
+    }
   }
 
   log.warning(
@@ -102,9 +121,16 @@ export async function waitForDeployment(
   );
   if (opts.cancelOnTimeout === false) return finish(deployment, deployment.phase ?? 'UNKNOWN', true, false);
   try {
-    const canceled = await client.cancelDeployment(appId, deploymentId);
+    const answer = await client.cancelDeployment(appId, deploymentId);
+    // The cancel answer can still show the phase before the cancel (the OpenAPI example answers PENDING_BUILD):
+    // read it back until it is terminal, so the phase output says CANCELED rather than a stale phase.
+    let canceled = answer;
+    for (let i = 0; i < CANCEL_READBACKS && !isTerminal(canceled.phase); i++) {
+      await sleep(Math.min(opts.pollIntervalMs, 2000));
+      canceled = await client.getDeployment(appId, deploymentId).catch(() => canceled);
+    }
+    const phase = isTerminal(canceled.phase) ? canceled.phase! : 'CANCELED';
     log.info(`${stamp()} canceled deployment ${deploymentId} (phase ${canceled.phase ?? 'UNKNOWN'})`);
-    const phase = canceled.phase ?? 'CANCELED';
     const last = phases[phases.length - 1];
     if (last && last.phase !== phase) phases.push({ phase, start: now(), end: now() });
     return finish(canceled, phase, true, true);
@@ -129,6 +155,7 @@ export async function waitForDeployment(
     return {
       deployment: dep,
       phase,
+      succeeded: phase === 'ACTIVE' || (phase === 'SUPERSEDED' && (sawActive || allTopStepsSucceeded(dep))),
       timedOut,
       canceled,
       polls,
@@ -138,6 +165,40 @@ export async function waitForDeployment(
       failingStep: findFailingStep(dep.progress?.steps ?? [])
     };
   }
+}
+
+const HEARTBEAT_MS = 15_000;
+const CANCEL_READBACKS = 5;
+
+const isTerminal = (phase: string | undefined) =>
+  phase !== undefined && (TERMINAL_PHASES as readonly string[]).includes(phase);
+
+/** Every top-level step SUCCESS (Terraform's rule, TF #1048) and none in ERROR. */
+function allTopStepsSucceeded(dep: Deployment): boolean {
+  const steps = dep.progress?.steps ?? [];
+  return steps.length > 0 && steps.every(s => s.status === 'SUCCESS') && !(dep.progress?.error_steps ?? 0);
+}
+
+/** `3/5 steps` from the progress counters (counted from the step tree when they are absent). */
+export function stepCounts(dep: Deployment): string {
+  const p = dep.progress;
+  const total = p?.total_steps ?? flattenSteps(p?.steps ?? []).length;
+  const done =
+    p?.success_steps ?? flattenSteps(p?.steps ?? []).filter(s => s.step.status === 'SUCCESS').length;
+  return `${done}/${total} steps`;
+}
+
+/** The step doing the work now: the deepest RUNNING one. */
+export function runningStep(dep: Deployment): string | undefined {
+  let found: string | undefined;
+  for (const { step } of flattenSteps(dep.progress?.steps ?? []))
+    if (step.status === 'RUNNING') found = describeStep(step);
+  return found;
+}
+
+function heartbeat(deploymentId: string, dep: Deployment): string {
+  const running = runningStep(dep);
+  return `deployment ${deploymentId}: still ${dep.phase ?? 'UNKNOWN'}, ${stepCounts(dep)}${running ? `, running: ${running}` : ''}`;
 }
 
 /** `Deploying service web` (message_base + component_name), else the step name. */

@@ -1,6 +1,7 @@
 import { errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import type { CertificateReport } from './certificate.js';
+import { sharedCheckFault } from './check-fault.js';
 import { decideEarly } from './decision.js';
 import { formatProbeLine } from './report.js';
 import type { RollbackPort } from './rollback.js';
@@ -59,6 +60,11 @@ export interface GateReport {
   rollback?: RollbackReport;
   /** The app is serving no healthy version: the rollback failed or the restored version is unhealthy. */
   outage: boolean;
+  /**
+   * The release and the restored version failed the same way (e.g. `HTTP 404`): the URL or the check is the
+   * likely fault, not the release, so this is reported instead of an outage.
+   */
+  likelyCheckFault?: string;
   rolledBack: boolean;
   startedAt: number;
   endedAt: number;
@@ -122,9 +128,19 @@ export async function runGate(s: GateSettings, deps: GateDeps): Promise<GateRepo
   }
 
   const rollback = await rollBack(s, deps, deps.rollback);
+  const likelyCheckFault =
+    rollback.activeAt !== undefined ? sharedCheckFault(window, rollback.restored) : undefined;
   // Committing may fail while the healthy restored version serves: that is no outage, only a pinned app.
-  const outage = rollback.activeAt === undefined || rollback.restored?.decision.state !== 'pass';
-  return finish({ ...base, healthy: false, rollback, outage, rolledBack: rollback.activeAt !== undefined });
+  const outage =
+    !likelyCheckFault && (rollback.activeAt === undefined || rollback.restored?.decision.state !== 'pass');
+  return finish({
+    ...base,
+    healthy: false,
+    rollback,
+    outage,
+    likelyCheckFault,
+    rolledBack: rollback.activeAt !== undefined
+  });
 }
 
 async function rollBack(s: GateSettings, deps: GateDeps, port: RollbackPort): Promise<RollbackReport> {

@@ -27,6 +27,12 @@ export function outageLines(r: GateReport): string[] {
 /** The one line the step fails with, or undefined when the gate passed. */
 export function failureMessage(r: GateReport): string | undefined {
   if (r.healthy) return undefined;
+  if (r.likelyCheckFault)
+    return (
+      `The health URL or the check is the likely fault, not the release: the release and the version restored by ` +
+      `rollback deployment ${r.rollback?.rollbackDeploymentId} both fail the same way (${r.likelyCheckFault}). ` +
+      `Check the url input (path, host, auth) and the app's health endpoint`
+    );
   if (r.outage) return `OUTAGE: ${r.rollback?.error ?? 'the rollback did not complete'}`;
   if (r.rolledBack)
     return (
@@ -39,6 +45,8 @@ export function failureMessage(r: GateReport): string | undefined {
 
 export function headline(r: GateReport): string {
   if (r.healthy) return '✅ Health gate passed';
+  if (r.likelyCheckFault)
+    return `⚠️ Health gate failed the same way before and after the rollback (${r.likelyCheckFault}): check the URL`;
   if (r.outage) return '🚨 OUTAGE: release unhealthy and the rollback did not restore service';
   if (r.rolledBack) return '↩️ Health gate failed: release rolled back';
   return '❌ Health gate failed';

@@ -33,6 +33,7 @@ export interface DigitalOceanRollbackOptions {
   pollIntervalMs: number;
   timeoutMs: number;
   logger: Logger;
+  apiUrl?: string;
 }
 
 export function digitalOceanRollback(
@@ -51,6 +52,7 @@ export function digitalOceanRollback(
           pollIntervalMs: o.pollIntervalMs,
           timeoutMs: o.timeoutMs,
           logger: o.logger,
+          apiUrl: o.apiUrl,
           commit: false
         });
         return {

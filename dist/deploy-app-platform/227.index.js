@@ -1,0 +1,591 @@
+export const id = 227;
+export const ids = [227];
+export const modules = {
+
+/***/ 6227:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  DigitalOceanClient: () => (/* reexport */ client/* DigitalOceanClient */.U),
+  deploy: () => (/* reexport */ deploy),
+  loadSpecFile: () => (/* reexport */ loadSpecFile),
+  renderDeploySummary: () => (/* reexport */ renderDeploySummary),
+  renderErrorSummary: () => (/* reexport */ renderErrorSummary),
+  runOperation: () => (/* reexport */ operations/* runOperation */.Q)
+});
+
+// EXTERNAL MODULE: ./src/digitalocean/client.ts + 1 modules
+var client = __webpack_require__(9230);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/kit/duration.ts
+var duration = __webpack_require__(438);
+// EXTERNAL MODULE: ./src/kit/errors.ts
+var errors = __webpack_require__(3713);
+// EXTERNAL MODULE: ./src/kit/secrets.ts
+var secrets = __webpack_require__(4601);
+// EXTERNAL MODULE: ./src/digitalocean/rollback-target.ts
+var rollback_target = __webpack_require__(4584);
+;// CONCATENATED MODULE: ./src/digitalocean/started-deployment.ts
+/**
+ * The deployment a spec update or app creation started. DigitalOcean says a spec update always creates one
+ * (doctl PR #1143: "Even in a 'no-op' update, a deployment is created"; godo PR #601: pending_deployment is
+ * set on CreateApp/UpdateApp answers), so we never POST another (app_action PR #8 removed exactly that: "two
+ * builds"). When the answer lacks `pending_deployment` (app_action's and godo's fixtures; Terraform PR #1477
+ * says it can be unset "e.g., during app creation"), the app is read back and then the deployments listed,
+ * as Terraform does; `known` are the deployments that existed before, so an older one is never taken.
+ */
+async function findStartedDeployment(client, answer, known) {
+    const fresh = (id) => (id && !known.has(id) ? id : undefined);
+    const fromAnswer = fresh(answer.pending_deployment?.id);
+    if (fromAnswer)
+        return fromAnswer;
+    const app = await client.getApp(answer.id);
+    const fromApp = fresh(app.pending_deployment?.id) ?? fresh(app.in_progress_deployment?.id);
+    if (fromApp)
+        return fromApp;
+    // Newest first, as the API lists them.
+    const listed = await client.listDeployments(answer.id, { perPage: 5 });
+    const newest = listed.find(d => fresh(d.id) && d.phase !== 'CANCELED');
+    if (newest)
+        return newest.id;
+    throw new Error(`App Platform accepted the spec of app ${answer.id} but names no deployment for it (no pending_deployment, ` +
+        `nothing new among the ${listed.length} newest deployments); not creating one, which would build twice. ` +
+        `See the app's deployments (doctl apps list-deployments ${answer.id})`);
+}
+/** Ids of the deployments an app shows now (the ones a later answer must not be mistaken for). */
+function knownDeployments(app) {
+    const ids = [
+        app?.active_deployment,
+        app?.pending_deployment,
+        app?.in_progress_deployment,
+        app?.pinned_deployment
+    ]
+        .map(d => d?.id)
+        .filter((id) => !!id);
+    return new Set(ids);
+}
+
+// EXTERNAL MODULE: ./src/digitalocean/waiter.ts + 1 modules
+var waiter = __webpack_require__(9032);
+;// CONCATENATED MODULE: ./src/digitalocean/rollback.ts
+
+
+
+
+/**
+ * Manual rollback through App Platform's rollback API (validate → rollback → wait ACTIVE → commit), shared
+ * by deploy-app-platform (`rollback-to`) and health-gate (automatic rollback).
+ */
+const REFUSALS = {
+    incompatible_phase: 'the target deployment is not in a phase that can be rolled back to (it must have finished, e.g. ACTIVE or SUPERSEDED)',
+    incompatible_result: 'the target deployment did not succeed (failed or canceled), so it cannot be rolled back to',
+    exceeded_revision_limit: "the target deployment is older than the app tier's rollback history allows; pick a newer one or upgrade the tier",
+    app_pinned: 'a rollback is already in progress and the app is pinned: commit it (POST /v2/apps/<app>/rollback/commit) or revert it (POST /v2/apps/<app>/rollback/revert) first',
+    database_config_conflict: "the target deployment's database configuration differs from the current one; roll forward instead",
+    region_conflict: "the target deployment ran in another region than the app's current region; roll forward instead",
+    static_site_requires_rebuild: 'warning: a static site in the target deployment has to be rebuilt, so the rollback is not an exact copy',
+    image_source_missing_digest: 'warning: an image in the target deployment is pinned by tag, not digest, so the rolled-back image may differ'
+};
+/** One line for every condition code DigitalOcean documents (and a generic line for any other). */
+function explainRollbackRefusal(code) {
+    return (code && REFUSALS[code]) ?? `App Platform refused the rollback${code ? ` (${code})` : ''}`;
+}
+/**
+ * The exact ways out of a pinned app (App Platform refuses every new deployment until one is taken): the
+ * deploy action's modes and the same call with curl.
+ */
+function pinnedAppCommands(appId, apiUrl = 'https://api.digitalocean.com') {
+    const api = apiUrl.replace(/\/+$/, '');
+    const curl = (op) => `curl -fsS -X POST -H "Authorization: Bearer $DIGITALOCEAN_TOKEN" ${api}/v2/apps/${appId}/rollback/${op}`;
+    return (`keep the rolled-back version: deploy-app-platform with mode: rollback-commit and app-id: ${appId} (or ${curl('commit')}); ` +
+        `go back to the release: mode: rollback-revert (or ${curl('revert')})`);
+}
+class RollbackRefusedError extends Error {
+    code;
+    serverMessage;
+    targetDeploymentId;
+    constructor(code, serverMessage, targetDeploymentId) {
+        super(`Rollback to deployment ${targetDeploymentId} refused${code ? ` (${code})` : ''}: ${explainRollbackRefusal(code)}` +
+            (serverMessage ? ` - App Platform says: ${serverMessage}` : ''));
+        this.code = code;
+        this.serverMessage = serverMessage;
+        this.targetDeploymentId = targetDeploymentId;
+        this.name = 'RollbackRefusedError';
+    }
+}
+/** The rollback deployment was created but did not become ACTIVE; `result` says which one and how far it got. */
+class RollbackDeploymentError extends Error {
+    result;
+    constructor(message, result) {
+        super(message);
+        this.result = result;
+        this.name = 'RollbackDeploymentError';
+    }
+}
+/**
+ * `previous` = the newest earlier deployment of a different release that served traffic (see
+ * rollback-target.ts). An id is looked up so a typo fails here, naming it, rather than in the rollback call.
+ */
+async function resolveRollbackTarget(client, appId, target) {
+    const app = await client.getApp(appId);
+    const activeDeploymentId = app.active_deployment?.id;
+    if (target !== 'previous') {
+        const deployment = await client.getDeployment(appId, target);
+        return { deploymentId: deployment.id, deployment, activeDeploymentId };
+    }
+    const found = await (0,rollback_target/* findPreviousRelease */.q)(client, appId, activeDeploymentId);
+    if (!found.deployment)
+        throw new Error(`App ${appId} has no earlier deployment of another release that served traffic to roll back to ` +
+            `(active: ${activeDeploymentId ?? 'none'}, ${found.scanned} deployments read)`);
+    return { deploymentId: found.deployment.id, deployment: found.deployment, activeDeploymentId };
+}
+async function performRollback(client, appId, targetDeploymentId, opts) {
+    const log = opts.logger;
+    const validation = await client.validateRollback(appId, targetDeploymentId);
+    if (!validation.valid)
+        throw new RollbackRefusedError(validation.error?.code, validation.error?.message, targetDeploymentId);
+    const warnings = validation.warnings ?? [];
+    for (const w of warnings)
+        log.warning(`Rollback to ${targetDeploymentId}: ${explainRollbackRefusal(w.code)}${w.message ? ` (${w.message})` : ''}`);
+    const before = await client.getApp(appId);
+    const deployment = await client.createRollback(appId, targetDeploymentId, false, knownDeployments(before));
+    log.info(`Rolling back app ${appId} to deployment ${targetDeploymentId}: rollback deployment ${deployment.id}`);
+    const wait = await (0,waiter/* waitForDeployment */.Kw)(client, appId, deployment.id, {
+        pollIntervalMs: opts.pollIntervalMs,
+        timeoutMs: opts.timeoutMs,
+        logger: log,
+        sleep: opts.sleep,
+        now: opts.now
+    });
+    const base = { rollbackDeploymentId: deployment.id, targetDeploymentId, phase: wait.phase, warnings, wait };
+    if (wait.phase !== 'ACTIVE') {
+        const why = wait.timedOut
+            ? `did not finish within ${(0,duration/* formatDuration */.a)(opts.timeoutMs)}`
+            : `ended in phase ${wait.phase}`;
+        const step = wait.failingStep
+            ? ` at "${wait.failingStep.step}"${wait.failingStep.message ? `: ${wait.failingStep.message}` : ''}`
+            : '';
+        throw new RollbackDeploymentError(`Rollback deployment ${deployment.id} ${why}${step}. The app stays pinned to it: ${pinnedAppCommands(appId, opts.apiUrl)}`, { ...base, committed: false });
+    }
+    await opts.beforeCommit?.();
+    if (opts.commit === false) {
+        log.info(`Rollback deployment ${deployment.id} is ACTIVE; the app stays pinned until the rollback is committed or reverted`);
+        return { ...base, committed: false };
+    }
+    await client.commitRollback(appId);
+    log.info(`Rollback to ${targetDeploymentId} committed (deployment ${deployment.id}, ${(0,duration/* formatDuration */.a)(wait.elapsedMs)})`);
+    return { ...base, committed: true };
+}
+
+// EXTERNAL MODULE: ./src/digitalocean/spec.ts
+var digitalocean_spec = __webpack_require__(7727);
+;// CONCATENATED MODULE: ./src/digitalocean/version-env.ts
+/**
+ * Pins the release's commit as the component's `APP_VERSION` (a RUN_TIME GENERAL env), so `/health` can report
+ * it in every setup: a spec file without the placeholder, or an app deployed by id whose app-level or older
+ * component env would otherwise win over the image's own ENV. App Platform resolves component envs over
+ * app-level ones (godo `AppSpec.Envs` vs `AppServiceSpec.Envs`). Returns a new spec; `version` empty = unchanged.
+ */
+function pinAppVersion(spec, target, version) {
+    if (!version || !target)
+        return spec;
+    const next = structuredClone(spec);
+    const component = (next[target.kind] ?? []).find((c) => c.name === target.component);
+    if (!component)
+        return spec;
+    const envs = Array.isArray(component.envs) ? component.envs : [];
+    component.envs = [
+        ...envs.filter(e => e.key !== 'APP_VERSION'),
+        { key: 'APP_VERSION', value: version, scope: 'RUN_TIME', type: 'GENERAL' }
+    ];
+    return next;
+}
+
+;// CONCATENATED MODULE: ./src/digitalocean/deploy.ts
+
+
+
+
+
+
+
+
+
+
+async function deploy(client, req, hooks) {
+    const now = hooks.now ?? Date.now;
+    const started = now();
+    const log = hooks.logger;
+    const outputs = {};
+    const notes = [];
+    const set = (o) => {
+        Object.assign(outputs, o);
+        hooks.report(o);
+    };
+    const fileSpec = req.specFile
+        ? loadSpecFile(req.specFile, req.env, log, notes, { keep: req.keepPlaceholders })
+        : undefined;
+    const app = await findApp(client, req, fileSpec);
+    if (app)
+        set({ 'app-id': app.id, 'live-url': app.live_url || undefined });
+    if (req.rollbackTo) {
+        if (!app)
+            throw new errors/* InputError */.dz('rollback-to', 'needs an existing app (app-id or app-name)');
+        return rollbackMode(app);
+    }
+    let base = fileSpec ?? app.spec;
+    if (!fileSpec) {
+        // app_action applies IMAGE_DIGEST_<NAME>/IMAGE_TAG_<NAME> to an existing app's spec too.
+        base = structuredClone(base);
+        const pinned = (0,digitalocean_spec/* applyImageVariables */.ho)(base, req.env);
+        if (pinned.length)
+            log.info(`IMAGE_DIGEST_*/IMAGE_TAG_* set the image of ${pinned.join(', ')}`);
+    }
+    const edit = req.image ? (0,digitalocean_spec/* replaceImage */.sP)(base, req.component, req.image, req.registryCredentials) : undefined;
+    // The release reports its commit in every setup: APP_VERSION (set by deploy.yml) pinned on the component.
+    const spec = pinAppVersion(edit?.spec ?? base, edit, req.env.APP_VERSION);
+    if (edit) {
+        log.info(`Component ${edit.kind}/${edit.component}: ${(0,digitalocean_spec/* describeImage */.hu)(edit.before)} -> ${(0,digitalocean_spec/* describeImage */.hu)(edit.after)}`);
+        if (edit.alsoPinned.length)
+            log.info(`Same image pinned in ${edit.alsoPinned.join(', ')} (same repository)`);
+        if (edit.sameRepository.length)
+            log.warning(`Also using ${edit.after.repository} at another version, left unchanged: ${edit.sameRepository.join(', ')}`);
+        if (edit.after.tag) {
+            const msg = `Deploying by tag '${edit.after.tag}': a rollback to this deployment is not exact; prefer a digest (image@sha256:…)`;
+            log.warning(msg);
+            notes.push(msg);
+        }
+    }
+    if (!app)
+        return createMode(spec, edit);
+    if (app.pinned_deployment?.id) {
+        throw new Error(`App ${app.spec?.name ?? app.id} (${app.id}) is pinned to rollback deployment ${app.pinned_deployment.id}: App Platform refuses new deployments until ` +
+            `the rollback is committed (POST /v2/apps/${app.id}/rollback/commit, keeps the rolled-back version) or reverted ` +
+            `(POST /v2/apps/${app.id}/rollback/revert, redeploys the spec from before the rollback)`);
+    }
+    const previous = app.active_deployment?.id;
+    set({ 'previous-deployment-id': previous });
+    if (fileSpec)
+        await propose(spec, app.id);
+    const known = knownDeployments(app);
+    const updated = await client.updateApp(app.id, spec, true, known);
+    const deploymentId = await findStartedDeployment(client, updated, known);
+    set({ 'deployment-id': deploymentId });
+    log.info(`Deployment ${deploymentId} started for app ${app.spec?.name ?? app.id} (${app.id}); previous active deployment: ${previous ?? 'none'}`);
+    return follow(app.id, deploymentId, fileSpec ? 'spec-update' : 'image', spec.name, edit);
+    // ---- modes ------------------------------------------------------------------------------------------
+    async function createMode(spec, edit) {
+        const proposal = await propose(spec);
+        // godo encodes app_name_available with omitempty, so a Go server or proxy drops `false`: a suggestion
+        // without the field means the name is taken too (doctl's propose fixture, integration/apps_test.go).
+        const taken = proposal &&
+            (proposal.app_name_available === false ||
+                (proposal.app_name_available === undefined && !!proposal.app_name_suggestion));
+        if (taken)
+            throw new errors/* InputError */.dz('app-spec', `names app '${spec.name}', which is taken${proposal.app_name_suggestion ? ` (suggestion: ${proposal.app_name_suggestion})` : ''}`);
+        const created = await client.createApp(spec, req.projectId);
+        set({ 'app-id': created.id });
+        log.info(`Created app ${spec.name} (${created.id})`);
+        const deploymentId = await findStartedDeployment(client, created, new Set());
+        set({ 'deployment-id': deploymentId });
+        return follow(created.id, deploymentId, 'create', spec.name, edit);
+    }
+    async function rollbackMode(app) {
+        if (req.image)
+            throw new errors/* InputError */.dz('rollback-to', 'cannot be combined with image: a rollback redeploys an earlier deployment as it was');
+        const target = await resolveRollbackTarget(client, app.id, req.rollbackTo);
+        set({ 'previous-deployment-id': target.activeDeploymentId });
+        log.info(`Rolling back app ${app.spec?.name ?? app.id} from ${target.activeDeploymentId ?? 'none'} to deployment ${target.deploymentId}`);
+        let result;
+        try {
+            result = await performRollback(client, app.id, target.deploymentId, {
+                pollIntervalMs: req.pollIntervalMs,
+                timeoutMs: req.timeoutMs,
+                logger: log,
+                sleep: hooks.sleep,
+                now: hooks.now
+            });
+        }
+        catch (error) {
+            if (!(error instanceof RollbackDeploymentError))
+                throw error;
+            const partial = error.result;
+            set({ 'deployment-id': partial.rollbackDeploymentId, phase: partial.phase });
+            return done({
+                mode: 'rollback',
+                success: false,
+                failure: (0,errors/* errorMessage */.gJ)(error),
+                appName: app.spec?.name ?? app.id,
+                rollback: partial,
+                wait: partial.wait
+            });
+        }
+        set({ 'deployment-id': result.rollbackDeploymentId, phase: result.phase });
+        const after = await client.getApp(app.id);
+        set({ 'live-url': after.live_url || undefined, app: JSON.stringify(after) });
+        return done({
+            mode: 'rollback',
+            success: true,
+            appName: app.spec?.name ?? app.id,
+            rollback: result,
+            wait: result.wait
+        });
+    }
+    async function follow(appId, deploymentId, mode, appName, edit) {
+        let wait;
+        try {
+            wait = await (0,waiter/* waitForDeployment */.Kw)(client, appId, deploymentId, {
+                pollIntervalMs: req.pollIntervalMs,
+                timeoutMs: req.timeoutMs,
+                cancelOnTimeout: req.cancelOnTimeout,
+                logger: log,
+                sleep: hooks.sleep,
+                now: hooks.now
+            });
+        }
+        catch (error) {
+            return done({
+                mode,
+                success: false,
+                failure: `Lost track of deployment ${deploymentId}: ${(0,errors/* errorMessage */.gJ)(error)}`,
+                appName,
+                edit
+            });
+        }
+        set({ phase: wait.phase });
+        const success = wait.succeeded;
+        if (success && wait.phase !== 'ACTIVE') {
+            const msg = `Deployment ${deploymentId} went ACTIVE and was then superseded by a newer deployment (phase ${wait.phase}); the newer one now serves`;
+            log.warning(msg);
+            notes.push(msg);
+        }
+        const after = success
+            ? await readLiveUrl(appId, mode === 'create')
+            : await client.getApp(appId).catch(() => undefined);
+        if (after)
+            set({ app: JSON.stringify(after) });
+        if (success && after) {
+            set({ 'live-url': after.live_url || undefined });
+            if (after.live_url)
+                log.info(`App ${appName} is live at ${after.live_url} (${(0,duration/* formatDuration */.a)(wait.elapsedMs)})`);
+        }
+        const failure = success ? undefined : describeFailure(deploymentId, wait, req.timeoutMs);
+        const logFile = await collectLogs(appId, deploymentId, success);
+        return done({ mode, success, failure, appName, edit, wait, logFile });
+    }
+    /**
+     * The app after its deployment. A first deployment can be ACTIVE before `live_url` is set (app_action polls
+     * for it, deploy/main.go); only apps with an HTTP component ever get one (app_action #265: worker-only apps).
+     */
+    async function readLiveUrl(appId, firstCreate) {
+        let after = await client.getApp(appId);
+        const http = (after.spec?.services ?? []).length > 0 || (after.spec?.static_sites ?? []).length > 0;
+        const until = now() + Math.min(req.timeoutMs, LIVE_URL_WAIT_MS);
+        while (firstCreate && !after.live_url && (http || !after.spec) && now() < until) {
+            await (hooks.sleep ?? (ms => new Promise(r => setTimeout(r, ms))))(req.pollIntervalMs);
+            after = await client.getApp(appId);
+        }
+        return after;
+    }
+    async function collectLogs(appId, deploymentId, success) {
+        if (req.printLogs === 'never')
+            return undefined;
+        // Fetched on success too, for the build-logs/deploy-logs outputs; printed only as print-logs says.
+        const print = req.printLogs === 'always' || !success;
+        const sections = [];
+        for (const type of ['BUILD', 'DEPLOY']) {
+            let text;
+            try {
+                text = await client.getDeploymentLogs(appId, deploymentId, undefined, type);
+            }
+            catch (error) {
+                log.warning(`Could not fetch ${type} logs: ${(0,errors/* errorMessage */.gJ)(error)}`);
+                continue;
+            }
+            if (text === undefined || text.trim() === '') {
+                log.info(`No ${type} logs for deployment ${deploymentId} (stage skipped or not reached)`);
+                continue;
+            }
+            sections.push(`===== ${type} logs, deployment ${deploymentId} =====\n${text.trimEnd()}\n`);
+            set({ [type === 'BUILD' ? 'build-logs' : 'deploy-logs']: capOutput(text.trimEnd()) });
+            if (!print)
+                continue;
+            const lines = text.trimEnd().split('\n');
+            const tail = lines.slice(-TAIL_LINES);
+            await log.group(`${type} logs${lines.length > TAIL_LINES ? ` (last ${TAIL_LINES} of ${lines.length} lines)` : ''}`, async () => {
+                for (const line of tail)
+                    log.info(line);
+            });
+        }
+        if (!sections.length)
+            return undefined;
+        (0,external_node_fs_.mkdirSync)(req.logDir, { recursive: true });
+        const file = (0,external_node_path_.join)(req.logDir, `deploy-${deploymentId}.log`);
+        (0,external_node_fs_.writeFileSync)(file, (0,secrets/* redact */.E$)(sections.join('\n')));
+        log.info(`Full logs: ${file}`);
+        return file;
+    }
+    async function propose(spec, appId) {
+        try {
+            const proposal = await client.proposeApp(spec, appId);
+            if (proposal.app_cost !== undefined)
+                notes.push(`App Platform estimates the app at $${proposal.app_cost}/month.`);
+            return proposal;
+        }
+        catch (error) {
+            if (error instanceof errors/* RemoteError */.Hi &&
+                error.status !== undefined &&
+                error.status >= 400 &&
+                error.status < 500 &&
+                error.status !== 429)
+                throw new errors/* InputError */.dz('app-spec', `was rejected by App Platform (${error.call}): ${error.serverMessage ?? error.message}${error.requestId ? ` (request id ${error.requestId})` : ''}`);
+            throw error;
+        }
+    }
+    function done(o) {
+        return { ...o, outputs, notes, durationMs: now() - started };
+    }
+}
+const TAIL_LINES = 40;
+/** Outputs travel through $GITHUB_OUTPUT (never env vars: app_action #155), and a job's outputs share 1 MB. */
+const OUTPUT_LOG_BYTES = 64 * 1024;
+function capOutput(text) {
+    if (Buffer.byteLength(text) <= OUTPUT_LOG_BYTES)
+        return text;
+    const tail = Buffer.from(text).subarray(-OUTPUT_LOG_BYTES).toString('utf8');
+    return `[first ${Buffer.byteLength(text) - OUTPUT_LOG_BYTES} bytes left out; the full log is in the log file]\n${tail.slice(tail.indexOf('\n') + 1)}`;
+}
+/** Longest wait for the live URL of a newly created app once its deployment is ACTIVE. */
+const LIVE_URL_WAIT_MS = 5 * 60_000;
+async function findApp(client, req, fileSpec) {
+    if (req.appId)
+        return client.getApp(req.appId);
+    const name = req.appName ?? fileSpec?.name;
+    if (!name)
+        throw new errors/* InputError */.dz('app-id', 'or app-name (or an app-spec with a name) is required');
+    const app = await client.findAppByName(name);
+    if (!app && !fileSpec)
+        throw new errors/* InputError */.dz('app-name', `'${name}': no such app; give app-spec to create it`);
+    if (!app && fileSpec && fileSpec.name !== name)
+        throw new errors/* InputError */.dz('app-name', `'${name}' differs from the name in app-spec ('${fileSpec.name}'); the created app would be '${fileSpec.name}'`);
+    return app;
+}
+/** Variables whose values are image references or app-wide names, not secrets: never masked. */
+const PUBLIC_VARIABLE = /^(IMAGE_(DIGEST|TAG)(_[A-Z0-9_]+)?|APP_(URL|DOMAIN|ID|VERSION))$/;
+/** Shorter values cannot be masked without garbling unrelated output. */
+const MIN_MASKED_LENGTH = 4;
+/**
+ * Reads a spec file: placeholders substituted strictly (every unset one named before any request), app_action's
+ * IMAGE_DIGEST_<NAME>/IMAGE_TAG_<NAME> applied, every substituted value registered as a secret (a 4xx body
+ * that echoes the spec must not print them), then validated locally.
+ */
+function loadSpecFile(file, env, log, notes, opts = {}) {
+    const parsed = (0,digitalocean_spec/* parseSpecText */.gJ)(file.text);
+    const { value, substituted, missing, kept } = (0,digitalocean_spec/* substituteEnv */.y0)(parsed, env, opts);
+    if (missing.length)
+        throw new errors/* InputError */.dz('app-spec', `(${file.path}) uses ${missing.map(n => `\${${n}}`).join(', ')}, not set in the environment. Set ${missing.length > 1 ? 'them' : 'it'} ` +
+            `(env: of the step), write $$ for a literal $, or list names App Platform resolves itself in keep-placeholders`);
+    for (const [name, v] of substituted)
+        if (!PUBLIC_VARIABLE.test(name) && v.length >= MIN_MASKED_LENGTH)
+            (0,secrets/* registerSecret */.cl)(v);
+    if (substituted.size)
+        log.info(`${file.path}: substituted ${[...substituted.keys()].map(n => `\${${n}}`).join(', ')} from the environment`);
+    if (kept.length) {
+        const msg = `${file.path}: ${kept.map(n => `\${${n}}`).join(', ')} left for App Platform to resolve`;
+        log.info(msg);
+        notes.push(msg);
+    }
+    const problems = (0,digitalocean_spec/* validateSpec */.QN)(value);
+    if (problems.length)
+        throw new errors/* InputError */.dz('app-spec', `(${file.path}) is invalid: ${(0,digitalocean_spec/* formatProblems */.C5)(problems)}`);
+    const spec = value;
+    const pinned = (0,digitalocean_spec/* applyImageVariables */.ho)(spec, env);
+    if (pinned.length)
+        log.info(`${file.path}: IMAGE_DIGEST_*/IMAGE_TAG_* set the image of ${pinned.join(', ')}`);
+    return spec;
+}
+function describeFailure(deploymentId, wait, timeoutMs) {
+    const step = wait.failingStep;
+    const where = step
+        ? ` at step "${step.step}"${step.code ? ` [${step.code}]` : ''}${step.message ? `: ${step.message}` : ''}`
+        : '';
+    if (wait.timedOut)
+        return `Deployment ${deploymentId} did not finish within ${(0,duration/* formatDuration */.a)(timeoutMs)}${wait.canceled ? ' and was canceled' : ''} (phase ${wait.phase})${where}`;
+    if (wait.phase === 'SUPERSEDED')
+        return `Deployment ${deploymentId} was superseded by a newer deployment before it became active`;
+    return `Deployment ${deploymentId} ended in phase ${wait.phase}${where}`;
+}
+
+// EXTERNAL MODULE: ./src/digitalocean/operations.ts
+var operations = __webpack_require__(4574);
+// EXTERNAL MODULE: ./src/kit/markdown.ts
+var markdown = __webpack_require__(1007);
+;// CONCATENATED MODULE: ./src/digitalocean/summary.ts
+
+
+
+/** The job summary of a deploy or rollback: facts, phase durations and a Mermaid timeline. */
+function renderDeploySummary(o) {
+    const title = o.mode === 'rollback' ? 'Rollback' : o.mode === 'create' ? 'App created and deployed' : 'Deployment';
+    const icon = o.success ? '✅' : '❌';
+    const parts = [`## ${icon} ${title}: ${o.appName ?? o.outputs['app-id'] ?? ''}`];
+    if (o.failure)
+        parts.push(`> ${o.failure}`);
+    parts.push((0,markdown/* facts */.Ix)([
+        ['App', o.outputs['app-id']],
+        ['Deployment', o.outputs['deployment-id']],
+        [
+            o.mode === 'rollback' ? 'Rolled back from' : 'Previous deployment',
+            o.outputs['previous-deployment-id']
+        ],
+        ['Rollback target', o.rollback?.targetDeploymentId],
+        ['Committed', o.rollback ? String(o.rollback.committed) : undefined],
+        ['Phase', o.outputs.phase],
+        ['Component', o.edit ? `${o.edit.kind}/${o.edit.component}` : undefined],
+        ['Image before', o.edit ? (0,digitalocean_spec/* describeImage */.hu)(o.edit.before) : undefined],
+        ['Image now', o.edit ? (0,digitalocean_spec/* describeImage */.hu)(o.edit.after) : undefined],
+        ['Live URL', o.outputs['live-url']],
+        ['Waited', o.wait ? `${(0,duration/* formatDuration */.a)(o.wait.elapsedMs)} (${o.wait.polls} polls)` : undefined],
+        ['Total', (0,duration/* formatDuration */.a)(o.durationMs)],
+        [
+            'Full logs',
+            o.logFile ? `\`${o.logFile}\` (upload it with actions/upload-artifact to keep it)` : undefined
+        ]
+    ]));
+    const phases = o.wait?.phases ?? [];
+    if (phases.length) {
+        parts.push((0,markdown/* table */.tp)(['phase', 'duration'], phases.map(p => [p.phase, (0,duration/* formatDuration */.a)(p.end - p.start)])));
+        parts.push((0,markdown/* mermaidTimeline */.Jz)(`deployment ${o.outputs['deployment-id'] ?? ''}`, phases.map(p => ({
+            section: 'phases',
+            name: p.phase,
+            start: p.start,
+            end: p.end,
+            status: p.phase === 'ERROR' || p.phase === 'CANCELED' ? 'crit' : 'done'
+        }))));
+    }
+    for (const note of o.notes)
+        parts.push(`- ${note}`);
+    return parts.join('\n\n');
+}
+/** The summary of a step that failed before any deployment outcome (refused call, pinned app, bad spec). */
+function renderErrorSummary(message) {
+    return `## ❌ Deployment not started\n\n> ${message.replace(/\n/g, ' ')}`;
+}
+
+;// CONCATENATED MODULE: ./actions/deploy-app-platform/deferred.ts
+// Loaded by main.ts once the inputs are valid, as ONE chunk: separate dynamic imports would each carry (and load)
+// their own copy of the modules they share.
+
+
+
+
+
+
+/***/ })
+
+};
