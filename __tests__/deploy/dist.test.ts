@@ -71,7 +71,9 @@ describe('dist/deploy-app-platform as a process', () => {
     const r = await run({ token: TOKEN, 'app-id': app.id, image: `ghcr.io/signupflow/app@${D}` });
     expect(r.errors).toEqual([]);
     expect(r.status).toBe(0);
+    expect(JSON.parse(r.outputs.app!)).toMatchObject({ id: app.id });
     expect(r.outputs).toEqual({
+      app: r.outputs.app,
       'app-id': app.id,
       'previous-deployment-id': before,
       'deployment-id': app.activeId,
