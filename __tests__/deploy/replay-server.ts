@@ -5,7 +5,11 @@
  * request is recorded so a test can assert what the bundle asked for.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseOutputFile, readAction, repoRoot } from '../../bin/run-bundle.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -188,5 +192,61 @@ export class ReplayServer {
     const code = Buffer.alloc(2);
     code.writeUInt16BE(1000, 0);
     socket.end(wsFrame(0x8, code));
+  }
+}
+
+/** A bundle run the test can signal (SIGINT as the runner cancels): inputs as INPUT_*, output and summary files. */
+export function spawnBundle(
+  name: string,
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv
+): {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; log: string; outputs: Record<string, string>; summary: string }>;
+} {
+  const work = mkdtempSync(join(tmpdir(), `replay-${name}-`));
+  const outputFile = join(work, 'output');
+  const summaryFile = join(work, 'summary.md');
+  writeFileSync(outputFile, '');
+  const full: NodeJS.ProcessEnv = { ...env, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile };
+  for (const [input, spec] of Object.entries(readAction(name).inputs ?? {}))
+    full[`INPUT_${input.toUpperCase()}`] = inputs[input] ?? spec.default ?? '';
+  const child = spawn(
+    process.env.BUNDLE_NODE || process.execPath,
+    [join(repoRoot, 'dist', name, 'index.js')],
+    {
+      env: full,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  );
+  let log = '';
+  child.stdout!.on('data', d => (log += d));
+  child.stderr!.on('data', d => (log += d));
+  const done = new Promise<{
+    code: number | null;
+    log: string;
+    outputs: Record<string, string>;
+    summary: string;
+  }>(resolve =>
+    child.on('close', code => {
+      const out = {
+        code,
+        log,
+        outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+        summary: existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : ''
+      };
+      rmSync(work, { recursive: true, force: true });
+      resolve(out);
+    })
+  );
+  return { child, done };
+}
+
+/** Resolves once `predicate` holds for the recorded requests (polling; the bundle runs in another process). */
+export async function until(predicate: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 25));
   }
 }

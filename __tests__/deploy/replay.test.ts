@@ -8,7 +8,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runActionBundle } from '../../bin/run-bundle.js';
-import { fixture, fixtureText, ReplayServer, type Obj, type Route } from './replay-server.js';
+import {
+  fixture,
+  fixtureText,
+  ReplayServer,
+  spawnBundle,
+  until,
+  type Obj,
+  type Route
+} from './replay-server.js';
 
 const TOKEN = 'dop_v1_replaytoken0123456789abcdef';
 const clean = Object.fromEntries(
@@ -701,5 +709,65 @@ describe('modes', () => {
     expect({ code: r.code, explain: r.explain }).toEqual({ code: 0, explain: r.explain });
     expect(r.log).toContain('web build done');
     expect(r.log).toContain('uvicorn running');
+  });
+});
+
+describe('cancelled by the runner (SIGINT) mid-wait', () => {
+  test('the deployment that never got a gate is canceled; the summary says cancelled and what was undone', async () => {
+    const app = fixture<Obj>('doctl', 'testApp');
+    const id = app.id as string;
+    const pending = fixture<Obj>('doctl', 'testDeployment');
+    api.use(
+      {
+        method: 'GET',
+        path: `/v2/apps/${id}`,
+        replies: [json({ app: { ...app, active_deployment: { id: 'older' } } })]
+      },
+      { method: 'POST', path: '/v2/apps/propose', replies: [json(fixture('doctl', 'proposeAvailable'))] },
+      {
+        method: 'PUT',
+        path: `/v2/apps/${id}`,
+        replies: [json({ app: { ...app, pending_deployment: pending } })]
+      },
+      // The deployment never finishes on its own.
+      {
+        method: 'GET',
+        path: `/v2/apps/${id}/deployments/${pending.id as string}`,
+        replies: [json({ deployment: pending })]
+      },
+      {
+        method: 'POST',
+        path: `/v2/apps/${id}/deployments/${pending.id as string}/cancel`,
+        replies: [json({ deployment: { ...pending, phase: 'CANCELED' } })]
+      }
+    );
+    const file = specFile(
+      'name: test\nservices:\n  - name: service\n    github: {repo: digitalocean/doctl, branch: main}\n'
+    );
+    const run = spawnBundle(
+      'deploy-app-platform',
+      {
+        token: TOKEN,
+        'api-url': api.url,
+        'app-id': id,
+        'app-spec': file,
+        'poll-interval': '10s',
+        'print-logs': 'never'
+      },
+      clean
+    );
+    await until(
+      () => api.calls('GET', `/v2/apps/${id}/deployments/${pending.id as string}`).length > 0,
+      'the first poll'
+    );
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(1);
+    expect(api.calls('POST', `/v2/apps/${id}/deployments/${pending.id as string}/cancel`)).toHaveLength(1);
+    expect(r.log).toMatch(
+      /::error::Cancelled by SIGINT; undone: cancel deployment f4e37431-a0f4-458f-8f9f-5c9a61d8562f/
+    );
+    expect(r.summary).toMatch(/Cancelled/);
+    expect(r.outputs['deployment-id']).toBe(pending.id);
   });
 });

@@ -240,7 +240,15 @@ describe('spec-file deploys', () => {
     expect(writes.map(q => `${q.method} ${q.path}`)).toEqual(['POST /v2/apps/propose', 'POST /v2/apps']);
     const sent = writes[1]!.body as { spec: { services: { envs: { value: string }[] }[] } };
     expect(sent.spec.services[0]!.envs.map(e => e.value)).toEqual(['spec-secret-value', '${APP_URL}']);
-    expect(created.stdout).not.toContain('spec-secret-value');
+    // Registered for masking (the runner reads ::add-mask::), never printed otherwise.
+    expect(created.stdout).toContain('::add-mask::spec-secret-value');
+    const printed = created.stdout
+      .split('\n')
+      .filter(l => !l.startsWith('::add-mask::'))
+      .join('\n');
+    expect(printed).not.toContain('spec-secret-value');
+    // An image digest is a content address, not a secret: it stays readable.
+    expect(created.stdout).not.toContain(`::add-mask::${h.images.v1!.digest}`);
     expect(await health(created.outputs['live-url']!)).toEqual({ status: 200, version: 'v1' });
 
     const updated = await runDist(

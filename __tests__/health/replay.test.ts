@@ -3,7 +3,7 @@
  * godo's fixtures (../deploy/evidence), with the release's /health served by the same replay server.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { fixture, ReplayServer, type Obj, type Route } from '../deploy/replay-server.js';
+import { fixture, ReplayServer, spawnBundle, until, type Obj, type Route } from '../deploy/replay-server.js';
 import { runHealthGate } from './helpers/run-action.js';
 
 const TOKEN = 'dop_v1_healthreplaytoken0123456789';
@@ -171,5 +171,32 @@ describe('health-gate against replayed App Platform answers', () => {
     // The app stays pinned: the exact ways out are printed.
     expect(r.stdout).toContain(`/v2/apps/${p.id}/rollback/revert`);
     expect(r.stdout).toContain(`/v2/apps/${p.id}/rollback/commit`);
+  });
+});
+
+describe('health-gate cancelled by the runner (SIGINT) after the rollback deployment was created', () => {
+  test('the rollback is committed so the app is not left pinned (every later deploy would get 409)', async () => {
+    const p = platform();
+    // The rollback deployment stays in progress until the cancel.
+    api.use({
+      method: 'GET',
+      path: `/v2/apps/${p.id}/deployments/${p.rollbackId}`,
+      replies: [
+        json({
+          deployment: { ...fixture<{ deployment: Obj }>('openapi', 'apps_create_rollback.200').deployment }
+        })
+      ]
+    });
+    const run = spawnBundle('health-gate', { ...gateInputs(p.id), interval: '100ms' }, process.env);
+    await until(() => api.calls('POST', `/v2/apps/${p.id}/rollback`).length > 0, 'the rollback');
+    await until(
+      () => api.calls('GET', `/v2/apps/${p.id}/deployments/${p.rollbackId}`).length > 0,
+      'a poll of the rollback'
+    );
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(1);
+    expect(api.calls('POST', `/v2/apps/${p.id}/rollback/commit`)).toHaveLength(1);
+    expect(r.log).toMatch(/::error::Cancelled by SIGINT; undone: commit rollback deployment b6bdf840/);
   });
 });

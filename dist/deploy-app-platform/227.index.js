@@ -16,12 +16,14 @@ __webpack_require__.d(__webpack_exports__, {
   runOperation: () => (/* reexport */ operations/* runOperation */.Q)
 });
 
-// EXTERNAL MODULE: ./src/digitalocean/client.ts + 1 modules
-var client = __webpack_require__(9230);
+// EXTERNAL MODULE: ./src/digitalocean/client.ts + 2 modules
+var client = __webpack_require__(2463);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/kit/cancellation.ts
+var cancellation = __webpack_require__(9449);
 // EXTERNAL MODULE: ./src/kit/duration.ts
 var duration = __webpack_require__(438);
 // EXTERNAL MODULE: ./src/kit/errors.ts
@@ -73,6 +75,7 @@ function knownDeployments(app) {
 // EXTERNAL MODULE: ./src/digitalocean/waiter.ts + 1 modules
 var waiter = __webpack_require__(9032);
 ;// CONCATENATED MODULE: ./src/digitalocean/rollback.ts
+
 
 
 
@@ -138,7 +141,7 @@ async function resolveRollbackTarget(client, appId, target) {
         const deployment = await client.getDeployment(appId, target);
         return { deploymentId: deployment.id, deployment, activeDeploymentId };
     }
-    const found = await (0,rollback_target/* findPreviousRelease */.q)(client, appId, activeDeploymentId);
+    const found = await (0,rollback_target/* findPreviousRelease */.qI)(client, appId, activeDeploymentId);
     if (!found.deployment)
         throw new Error(`App ${appId} has no earlier deployment of another release that served traffic to roll back to ` +
             `(active: ${activeDeploymentId ?? 'none'}, ${found.scanned} deployments read)`);
@@ -155,15 +158,34 @@ async function performRollback(client, appId, targetDeploymentId, opts) {
     const before = await client.getApp(appId);
     const deployment = await client.createRollback(appId, targetDeploymentId, false, knownDeployments(before));
     log.info(`Rolling back app ${appId} to deployment ${targetDeploymentId}: rollback deployment ${deployment.id}`);
-    const wait = await (0,waiter/* waitForDeployment */.Kw)(client, appId, deployment.id, {
-        pollIntervalMs: opts.pollIntervalMs,
-        timeoutMs: opts.timeoutMs,
-        logger: log,
-        sleep: opts.sleep,
-        now: opts.now
+    // Cancelled from here on, the app would stay pinned and refuse every later deploy (409). The release was
+    // already judged bad, so the rollback is kept: committed (the previous release stays, the app is unpinned).
+    const onCancel = cancellation/* cancellation */.WN.addUndo(`commit rollback deployment ${deployment.id} so app ${appId} is not left pinned`, async () => {
+        try {
+            await client.commitRollback(appId);
+        }
+        catch (error) {
+            cancellation/* cancellation */.WN.leave(`app ${appId} stays pinned to rollback deployment ${deployment.id} (commit failed: ${error.message}): ${pinnedAppCommands(appId, opts.apiUrl)}`);
+        }
     });
+    let wait;
+    try {
+        wait = await (0,waiter/* waitForDeployment */.Kw)(client, appId, deployment.id, {
+            pollIntervalMs: opts.pollIntervalMs,
+            timeoutMs: opts.timeoutMs,
+            logger: log,
+            sleep: opts.sleep,
+            now: opts.now
+        });
+    }
+    catch (error) {
+        if (!cancellation/* cancellation */.WN.cancelled)
+            onCancel.dismiss();
+        throw error;
+    }
     const base = { rollbackDeploymentId: deployment.id, targetDeploymentId, phase: wait.phase, warnings, wait };
     if (wait.phase !== 'ACTIVE') {
+        onCancel.dismiss();
         const why = wait.timedOut
             ? `did not finish within ${(0,duration/* formatDuration */.a)(opts.timeoutMs)}`
             : `ended in phase ${wait.phase}`;
@@ -172,11 +194,19 @@ async function performRollback(client, appId, targetDeploymentId, opts) {
             : '';
         throw new RollbackDeploymentError(`Rollback deployment ${deployment.id} ${why}${step}. The app stays pinned to it: ${pinnedAppCommands(appId, opts.apiUrl)}`, { ...base, committed: false });
     }
-    await opts.beforeCommit?.();
+    try {
+        await opts.beforeCommit?.();
+    }
+    catch (error) {
+        if (!cancellation/* cancellation */.WN.cancelled)
+            onCancel.dismiss();
+        throw error;
+    }
     if (opts.commit === false) {
         log.info(`Rollback deployment ${deployment.id} is ACTIVE; the app stays pinned until the rollback is committed or reverted`);
-        return { ...base, committed: false };
+        return { ...base, committed: false, onCancel };
     }
+    onCancel.dismiss();
     await client.commitRollback(appId);
     log.info(`Rollback to ${targetDeploymentId} committed (deployment ${deployment.id}, ${(0,duration/* formatDuration */.a)(wait.elapsedMs)})`);
     return { ...base, committed: true };
@@ -207,6 +237,7 @@ function pinAppVersion(spec, target, version) {
 }
 
 ;// CONCATENATED MODULE: ./src/digitalocean/deploy.ts
+
 
 
 
@@ -337,6 +368,9 @@ async function deploy(client, req, hooks) {
         });
     }
     async function follow(appId, deploymentId, mode, appName, edit) {
+        // Cancelled (SIGINT) while waiting: the deployment would go ACTIVE with no health gate ever judging it, so
+        // it is canceled; the previous deployment keeps serving and a rerun deploys again.
+        const undo = cancellation/* cancellation */.WN.addUndo(`cancel deployment ${deploymentId} (never health-gated); ${outputs['previous-deployment-id'] ?? 'the previous deployment'} keeps serving`, () => cancelUngated(appId, deploymentId));
         let wait;
         try {
             wait = await (0,waiter/* waitForDeployment */.Kw)(client, appId, deploymentId, {
@@ -349,6 +383,9 @@ async function deploy(client, req, hooks) {
             });
         }
         catch (error) {
+            if (cancellation/* cancellation */.WN.cancelled)
+                throw error;
+            undo.dismiss();
             return done({
                 mode,
                 success: false,
@@ -357,7 +394,12 @@ async function deploy(client, req, hooks) {
                 edit
             });
         }
+        undo.dismiss();
         set({ phase: wait.phase });
+        if (wait.succeeded)
+            // Cancelled from here on, the deployment serves already: say how to judge or undo it.
+            cancellation/* cancellation */.WN.signal.addEventListener('abort', () => cancellation/* cancellation */.WN.leave(`deployment ${deploymentId} is ACTIVE and was not health-gated: run the health gate, or roll back with ` +
+                `deploy-app-platform rollback-to: ${outputs['previous-deployment-id'] ?? 'previous'} (app-id ${appId})`));
         const success = wait.succeeded;
         if (success && wait.phase !== 'ACTIVE') {
             const msg = `Deployment ${deploymentId} went ACTIVE and was then superseded by a newer deployment (phase ${wait.phase}); the newer one now serves`;
@@ -377,6 +419,21 @@ async function deploy(client, req, hooks) {
         const failure = success ? undefined : describeFailure(deploymentId, wait, req.timeoutMs);
         const logFile = await collectLogs(appId, deploymentId, success);
         return done({ mode, success, failure, appName, edit, wait, logFile });
+    }
+    /** The undo step of a cancelled wait: cancel, and if it had finished already, say what it became. */
+    async function cancelUngated(appId, deploymentId) {
+        try {
+            await client.cancelDeployment(appId, deploymentId);
+            return;
+        }
+        catch (error) {
+            const d = await client.getDeployment(appId, deploymentId).catch(() => undefined);
+            if (d?.phase === 'ACTIVE')
+                cancellation/* cancellation */.WN.leave(`deployment ${deploymentId} went ACTIVE before it could be canceled and was not health-gated: run the health gate, ` +
+                    `or roll back with deploy-app-platform rollback-to: ${outputs['previous-deployment-id'] ?? 'previous'} (app-id ${appId})`);
+            else if (!d?.phase || !['ERROR', 'CANCELED', 'SUPERSEDED'].includes(d.phase))
+                throw error;
+        }
     }
     /**
      * The app after its deployment. A first deployment can be ACTIVE before `live_url` is set (app_action polls
@@ -477,6 +534,8 @@ async function findApp(client, req, fileSpec) {
 }
 /** Variables whose values are image references or app-wide names, not secrets: never masked. */
 const PUBLIC_VARIABLE = /^(IMAGE_(DIGEST|TAG)(_[A-Z0-9_]+)?|APP_(URL|DOMAIN|ID|VERSION))$/;
+/** An image digest is a content address, not a secret. */
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
 /** Shorter values cannot be masked without garbling unrelated output. */
 const MIN_MASKED_LENGTH = 4;
 /**
@@ -491,7 +550,7 @@ function loadSpecFile(file, env, log, notes, opts = {}) {
         throw new errors/* InputError */.dz('app-spec', `(${file.path}) uses ${missing.map(n => `\${${n}}`).join(', ')}, not set in the environment. Set ${missing.length > 1 ? 'them' : 'it'} ` +
             `(env: of the step), write $$ for a literal $, or list names App Platform resolves itself in keep-placeholders`);
     for (const [name, v] of substituted)
-        if (!PUBLIC_VARIABLE.test(name) && v.length >= MIN_MASKED_LENGTH)
+        if (!PUBLIC_VARIABLE.test(name) && !DIGEST.test(v) && v.length >= MIN_MASKED_LENGTH)
             (0,secrets/* registerSecret */.cl)(v);
     if (substituted.size)
         log.info(`${file.path}: substituted ${[...substituted.keys()].map(n => `\${${n}}`).join(', ')} from the environment`);

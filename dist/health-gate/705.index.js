@@ -23,12 +23,12 @@ var errors = __webpack_require__(3713);
 // EXTERNAL MODULE: ./src/kit/log.ts
 var log = __webpack_require__(3490);
 ;// CONCATENATED MODULE: ./src/kit/retry.ts
-const retry_sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 async function retry(fn, opts = {}) {
     const attempts = opts.attempts ?? 5;
     const base = opts.baseDelayMs ?? 500;
     const max = opts.maxDelayMs ?? 30_000;
-    const wait = opts.sleep ?? retry_sleep;
+    const wait = opts.sleep ?? sleep;
     const random = opts.random ?? Math.random;
     for (let attempt = 1;; attempt++) {
         try {
@@ -108,7 +108,7 @@ async function fetchArchive(url, callName, opts) {
     }, {
         attempts: 3,
         baseDelayMs: 1000,
-        sleep: opts.sleep ?? retry_sleep,
+        sleep: opts.sleep ?? sleep,
         isRetryable: err => err instanceof errors/* RemoteError */.Hi && err.status !== undefined && err.status >= 500
     });
 }
@@ -217,7 +217,7 @@ class DigitalOceanClient {
         this.apiPrefix = api.pathname.replace(/\/+$/, '');
         this.apiBase = `${api.origin}${this.apiPrefix}`;
         this.logger = opts.logger ?? log/* defaultLogger */.Um;
-        this.sleep = opts.sleep ?? retry_sleep;
+        this.sleep = opts.sleep ?? sleep;
         this.userAgent = opts.userAgent ?? 'app-platform-pipeline';
         this.attempts = opts.attempts ?? 6;
         this.baseRetryDelayMs = opts.baseRetryDelayMs ?? 2000;
@@ -830,6 +830,7 @@ async function runGate(s, deps) {
         return finish({ ...base, healthy: false, outage: false, rolledBack: false });
     }
     const rollback = await rollBack(s, deps, deps.rollback);
+    deps.rollback.settle?.();
     const likelyCheckFault = rollback.activeAt !== undefined ? sharedCheckFault(window, rollback.restored) : undefined;
     // Committing may fail while the healthy restored version serves: that is no outage, only a pinned app.
     const outage = !likelyCheckFault && (rollback.activeAt === undefined || rollback.restored?.decision.state !== 'pass');
@@ -888,6 +889,8 @@ async function rollBack(s, deps, port) {
     return done();
 }
 
+// EXTERNAL MODULE: ./src/kit/cancellation.ts
+var cancellation = __webpack_require__(9449);
 ;// CONCATENATED MODULE: ./src/digitalocean/rollback-target.ts
 const PER_PAGE = 100;
 const MAX_PAGES = 30;
@@ -936,31 +939,46 @@ function servedTraffic(d) {
     return !steps?.length || steps.every(s => s.status === 'SUCCESS');
 }
 /**
- * What a deployment runs: per component, the image (repository and digest, else tag) or the source commit.
- * Two deployments with the same value run the same code, whatever caused them.
+ * What a deployment runs: its spec (images, envs, sizes: canonical JSON) and the source commit of each
+ * component. Deployments that carry no new release (autoscaling, maintenance, a restart, trusted-source updates)
+ * run the same spec and commits as the one they replaced, so they compare equal, whatever their cause.
  */
 function releaseOf(d) {
+    const commits = {};
+    for (const list of [d.services, d.workers, d.jobs, d.static_sites])
+        for (const c of list ?? [])
+            if (c.source_commit_hash)
+                commits[c.name] = c.source_commit_hash;
+    return canonical({ spec: d.spec ?? null, commits });
+}
+/** JSON with object keys sorted, so equal values give equal text. */
+function canonical(v) {
+    if (Array.isArray(v))
+        return `[${v.map(canonical).join(',')}]`;
+    if (v && typeof v === 'object')
+        return `{${Object.keys(v)
+            .sort()
+            .map(k => `${JSON.stringify(k)}:${canonical(v[k])}`)
+            .join(',')}}`;
+    return JSON.stringify(v) ?? 'null';
+}
+/** One line naming what a release runs, for listings: image digest or tag, else commit, per component. */
+function describeRelease(d) {
     const commits = new Map();
     for (const list of [d.services, d.workers, d.jobs])
         for (const c of list ?? [])
             if (c.source_commit_hash)
                 commits.set(c.name, c.source_commit_hash);
-    const spec = d.spec;
     const parts = [];
-    const add = (kind, cs) => {
-        for (const c of cs ?? []) {
+    for (const kind of ['services', 'workers', 'jobs', 'static_sites'])
+        for (const c of (d.spec?.[kind] ?? [])) {
             const img = c.image;
             const what = img
-                ? `${img.registry ?? ''}/${img.repository ?? ''}@${img.digest ?? `:${img.tag ?? 'latest'}`}`
-                : (commits.get(c.name) ?? JSON.stringify(c.git ?? c.github ?? c.gitlab ?? null));
-            parts.push(`${kind}/${c.name}=${what}`);
+                ? `${img.repository ?? ''}${img.digest ? `@${img.digest.slice(0, 19)}` : `:${img.tag ?? 'latest'}`}`
+                : (commits.get(c.name)?.slice(0, 7) ?? 'source');
+            parts.push(`${c.name}=${what}`);
         }
-    };
-    add('service', spec?.services);
-    add('worker', spec?.workers);
-    add('job', spec?.jobs);
-    add('static_site', spec?.static_sites);
-    return parts.sort().join(' ');
+    return parts.join(' ');
 }
 
 ;// CONCATENATED MODULE: ./src/digitalocean/started-deployment.ts
@@ -1041,7 +1059,8 @@ const ROLLBACK_WARNING_CODES = (/* unused pure expression or super */ null && ([
 
 async function waitForDeployment(client, appId, deploymentId, opts) {
     const now = opts.now ?? Date.now;
-    const sleep = opts.sleep ?? retry_sleep;
+    // Real waits end at once on cancellation, so the run stops polling within the runner's grace time.
+    const sleep = opts.sleep ?? cancellableSleep;
     const started = now();
     const deadline = started + opts.timeoutMs;
     const log = opts.logger;
@@ -1152,6 +1171,21 @@ async function waitForDeployment(client, appId, deploymentId, opts) {
     }
 }
 const HEARTBEAT_MS = 15_000;
+function cancellableSleep(ms) {
+    return new Promise((resolve, reject) => {
+        if (cancellation/* cancellation */.WN.cancelled)
+            return reject(cancellation/* cancellation */.WN.signal.reason);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(cancellation/* cancellation */.WN.signal.reason);
+        };
+        const timer = setTimeout(() => {
+            cancellation/* cancellation */.WN.signal.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        cancellation/* cancellation */.WN.signal.addEventListener('abort', onAbort, { once: true });
+    });
+}
 const CANCEL_READBACKS = 5;
 const isTerminal = (phase) => phase !== undefined && TERMINAL_PHASES.includes(phase);
 /** Every top-level step SUCCESS (Terraform's rule, TF #1048) and none in ERROR. */
@@ -1211,6 +1245,7 @@ function findFailingStep(steps) {
 }
 
 ;// CONCATENATED MODULE: ./src/digitalocean/rollback.ts
+
 
 
 
@@ -1293,15 +1328,34 @@ async function performRollback(client, appId, targetDeploymentId, opts) {
     const before = await client.getApp(appId);
     const deployment = await client.createRollback(appId, targetDeploymentId, false, knownDeployments(before));
     log.info(`Rolling back app ${appId} to deployment ${targetDeploymentId}: rollback deployment ${deployment.id}`);
-    const wait = await waitForDeployment(client, appId, deployment.id, {
-        pollIntervalMs: opts.pollIntervalMs,
-        timeoutMs: opts.timeoutMs,
-        logger: log,
-        sleep: opts.sleep,
-        now: opts.now
+    // Cancelled from here on, the app would stay pinned and refuse every later deploy (409). The release was
+    // already judged bad, so the rollback is kept: committed (the previous release stays, the app is unpinned).
+    const onCancel = cancellation/* cancellation */.WN.addUndo(`commit rollback deployment ${deployment.id} so app ${appId} is not left pinned`, async () => {
+        try {
+            await client.commitRollback(appId);
+        }
+        catch (error) {
+            cancellation/* cancellation */.WN.leave(`app ${appId} stays pinned to rollback deployment ${deployment.id} (commit failed: ${error.message}): ${pinnedAppCommands(appId, opts.apiUrl)}`);
+        }
     });
+    let wait;
+    try {
+        wait = await waitForDeployment(client, appId, deployment.id, {
+            pollIntervalMs: opts.pollIntervalMs,
+            timeoutMs: opts.timeoutMs,
+            logger: log,
+            sleep: opts.sleep,
+            now: opts.now
+        });
+    }
+    catch (error) {
+        if (!cancellation/* cancellation */.WN.cancelled)
+            onCancel.dismiss();
+        throw error;
+    }
     const base = { rollbackDeploymentId: deployment.id, targetDeploymentId, phase: wait.phase, warnings, wait };
     if (wait.phase !== 'ACTIVE') {
+        onCancel.dismiss();
         const why = wait.timedOut
             ? `did not finish within ${(0,duration/* formatDuration */.a)(opts.timeoutMs)}`
             : `ended in phase ${wait.phase}`;
@@ -1310,11 +1364,19 @@ async function performRollback(client, appId, targetDeploymentId, opts) {
             : '';
         throw new RollbackDeploymentError(`Rollback deployment ${deployment.id} ${why}${step}. The app stays pinned to it: ${pinnedAppCommands(appId, opts.apiUrl)}`, { ...base, committed: false });
     }
-    await opts.beforeCommit?.();
+    try {
+        await opts.beforeCommit?.();
+    }
+    catch (error) {
+        if (!cancellation/* cancellation */.WN.cancelled)
+            onCancel.dismiss();
+        throw error;
+    }
     if (opts.commit === false) {
         log.info(`Rollback deployment ${deployment.id} is ACTIVE; the app stays pinned until the rollback is committed or reverted`);
-        return { ...base, committed: false };
+        return { ...base, committed: false, onCancel };
     }
+    onCancel.dismiss();
     await client.commitRollback(appId);
     log.info(`Rollback to ${targetDeploymentId} committed (deployment ${deployment.id}, ${(0,duration/* formatDuration */.a)(wait.elapsedMs)})`);
     return { ...base, committed: true };
@@ -1332,6 +1394,7 @@ class RollbackFailedError extends Error {
     }
 }
 function digitalOceanRollback(client, o) {
+    let onCancel;
     return {
         async resolveTarget(rollbackTo) {
             const t = await resolveRollbackTarget(client, o.appId, rollbackTo ?? 'previous');
@@ -1347,6 +1410,7 @@ function digitalOceanRollback(client, o) {
                     apiUrl: o.apiUrl,
                     commit: false
                 });
+                onCancel = r.onCancel;
                 return {
                     rollbackDeploymentId: r.rollbackDeploymentId,
                     warnings: r.warnings.map(w => w.code ?? w.message ?? '')
@@ -1359,7 +1423,11 @@ function digitalOceanRollback(client, o) {
                 throw error;
             }
         },
-        commit: () => client.commitRollback(o.appId)
+        commit: async () => {
+            await client.commitRollback(o.appId);
+            onCancel?.dismiss();
+        },
+        settle: () => onCancel?.dismiss()
     };
 }
 

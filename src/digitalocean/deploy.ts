@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cancellation } from '../kit/cancellation.js';
 import { formatDuration } from '../kit/duration.js';
 import { InputError, RemoteError, errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
@@ -245,6 +246,12 @@ export async function deploy(
     appName: string,
     edit?: ImageEdit
   ): Promise<DeployOutcome> {
+    // Cancelled (SIGINT) while waiting: the deployment would go ACTIVE with no health gate ever judging it, so
+    // it is canceled; the previous deployment keeps serving and a rerun deploys again.
+    const undo = cancellation.addUndo(
+      `cancel deployment ${deploymentId} (never health-gated); ${outputs['previous-deployment-id'] ?? 'the previous deployment'} keeps serving`,
+      () => cancelUngated(appId, deploymentId)
+    );
     let wait: WaitResult;
     try {
       wait = await waitForDeployment(client, appId, deploymentId, {
@@ -256,6 +263,8 @@ export async function deploy(
         now: hooks.now
       });
     } catch (error) {
+      if (cancellation.cancelled) throw error;
+      undo.dismiss();
       return done({
         mode,
         success: false,
@@ -264,7 +273,16 @@ export async function deploy(
         edit
       });
     }
+    undo.dismiss();
     set({ phase: wait.phase });
+    if (wait.succeeded)
+      // Cancelled from here on, the deployment serves already: say how to judge or undo it.
+      cancellation.signal.addEventListener('abort', () =>
+        cancellation.leave(
+          `deployment ${deploymentId} is ACTIVE and was not health-gated: run the health gate, or roll back with ` +
+            `deploy-app-platform rollback-to: ${outputs['previous-deployment-id'] ?? 'previous'} (app-id ${appId})`
+        )
+      );
     const success = wait.succeeded;
     if (success && wait.phase !== 'ACTIVE') {
       const msg = `Deployment ${deploymentId} went ACTIVE and was then superseded by a newer deployment (phase ${wait.phase}); the newer one now serves`;
@@ -283,6 +301,22 @@ export async function deploy(
     const failure = success ? undefined : describeFailure(deploymentId, wait, req.timeoutMs);
     const logFile = await collectLogs(appId, deploymentId, success);
     return done({ mode, success, failure, appName, edit, wait, logFile });
+  }
+
+  /** The undo step of a cancelled wait: cancel, and if it had finished already, say what it became. */
+  async function cancelUngated(appId: string, deploymentId: string): Promise<void> {
+    try {
+      await client.cancelDeployment(appId, deploymentId);
+      return;
+    } catch (error) {
+      const d = await client.getDeployment(appId, deploymentId).catch(() => undefined);
+      if (d?.phase === 'ACTIVE')
+        cancellation.leave(
+          `deployment ${deploymentId} went ACTIVE before it could be canceled and was not health-gated: run the health gate, ` +
+            `or roll back with deploy-app-platform rollback-to: ${outputs['previous-deployment-id'] ?? 'previous'} (app-id ${appId})`
+        );
+      else if (!d?.phase || !['ERROR', 'CANCELED', 'SUPERSEDED'].includes(d.phase)) throw error;
+    }
   }
 
   /**
@@ -401,6 +435,8 @@ async function findApp(
 
 /** Variables whose values are image references or app-wide names, not secrets: never masked. */
 const PUBLIC_VARIABLE = /^(IMAGE_(DIGEST|TAG)(_[A-Z0-9_]+)?|APP_(URL|DOMAIN|ID|VERSION))$/;
+/** An image digest is a content address, not a secret. */
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
 /** Shorter values cannot be masked without garbling unrelated output. */
 const MIN_MASKED_LENGTH = 4;
 
@@ -425,7 +461,7 @@ export function loadSpecFile(
         `(env: of the step), write $$ for a literal $, or list names App Platform resolves itself in keep-placeholders`
     );
   for (const [name, v] of substituted)
-    if (!PUBLIC_VARIABLE.test(name) && v.length >= MIN_MASKED_LENGTH) registerSecret(v);
+    if (!PUBLIC_VARIABLE.test(name) && !DIGEST.test(v) && v.length >= MIN_MASKED_LENGTH) registerSecret(v);
   if (substituted.size)
     log.info(
       `${file.path}: substituted ${[...substituted.keys()].map(n => `\${${n}}`).join(', ')} from the environment`

@@ -3,7 +3,7 @@ import { InputError, RemoteError } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import { table } from '../kit/markdown.js';
 import type { DigitalOceanClient } from './client.js';
-import { releaseOf } from './rollback-target.js';
+import { describeRelease } from './rollback-target.js';
 import type { AppSpec } from './types.js';
 import { stepCounts, waitForDeployment } from './waiter.js';
 
@@ -97,7 +97,7 @@ export async function runOperation(
         d.phase ?? '',
         stepCounts(d),
         d.created_at ?? '',
-        releaseOf(d)
+        describeRelease(d)
       ]);
       for (const r of rows) log.info(r.join('  '));
       return {

@@ -69,27 +69,41 @@ function servedTraffic(d: Deployment): boolean {
 }
 
 /**
- * What a deployment runs: per component, the image (repository and digest, else tag) or the source commit.
- * Two deployments with the same value run the same code, whatever caused them.
+ * What a deployment runs: its spec (images, envs, sizes: canonical JSON) and the source commit of each
+ * component. Deployments that carry no new release (autoscaling, maintenance, a restart, trusted-source updates)
+ * run the same spec and commits as the one they replaced, so they compare equal, whatever their cause.
  */
 export function releaseOf(d: Deployment): string {
+  const commits: Record<string, string> = {};
+  for (const list of [d.services, d.workers, d.jobs, d.static_sites])
+    for (const c of list ?? []) if (c.source_commit_hash) commits[c.name] = c.source_commit_hash;
+  return canonical({ spec: d.spec ?? null, commits });
+}
+
+/** JSON with object keys sorted, so equal values give equal text. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map(k => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** One line naming what a release runs, for listings: image digest or tag, else commit, per component. */
+export function describeRelease(d: Deployment): string {
   const commits = new Map<string, string>();
   for (const list of [d.services, d.workers, d.jobs])
     for (const c of list ?? []) if (c.source_commit_hash) commits.set(c.name, c.source_commit_hash);
-  const spec = d.spec;
   const parts: string[] = [];
-  const add = (kind: string, cs: ComponentSpec[] | undefined) => {
-    for (const c of cs ?? []) {
+  for (const kind of ['services', 'workers', 'jobs', 'static_sites'] as const)
+    for (const c of (d.spec?.[kind] ?? []) as ComponentSpec[]) {
       const img = c.image;
       const what = img
-        ? `${img.registry ?? ''}/${img.repository ?? ''}@${img.digest ?? `:${img.tag ?? 'latest'}`}`
-        : (commits.get(c.name) ?? JSON.stringify(c.git ?? c.github ?? c.gitlab ?? null));
-      parts.push(`${kind}/${c.name}=${what}`);
+        ? `${img.repository ?? ''}${img.digest ? `@${img.digest.slice(0, 19)}` : `:${img.tag ?? 'latest'}`}`
+        : (commits.get(c.name)?.slice(0, 7) ?? 'source');
+      parts.push(`${c.name}=${what}`);
     }
-  };
-  add('service', spec?.services);
-  add('worker', spec?.workers);
-  add('job', spec?.jobs);
-  add('static_site', spec?.static_sites);
-  return parts.sort().join(' ');
+  return parts.join(' ');
 }

@@ -1,3 +1,4 @@
+import { cancellation, type UndoStep } from '../kit/cancellation.js';
 import { formatDuration } from '../kit/duration.js';
 import type { Logger } from '../kit/log.js';
 import type { DigitalOceanClient } from './client.js';
@@ -126,6 +127,11 @@ export interface RollbackResult {
   committed: boolean;
   warnings: RollbackCondition[];
   wait: WaitResult;
+  /**
+   * With `commit: false`: the step that commits the rollback if the run is cancelled before its caller decides
+   * (dismiss it once the caller has committed or chosen to leave the app pinned).
+   */
+  onCancel?: UndoStep;
 }
 
 export async function performRollback(
@@ -149,15 +155,36 @@ export async function performRollback(
   log.info(
     `Rolling back app ${appId} to deployment ${targetDeploymentId}: rollback deployment ${deployment.id}`
   );
-  const wait = await waitForDeployment(client, appId, deployment.id, {
-    pollIntervalMs: opts.pollIntervalMs,
-    timeoutMs: opts.timeoutMs,
-    logger: log,
-    sleep: opts.sleep,
-    now: opts.now
-  });
+  // Cancelled from here on, the app would stay pinned and refuse every later deploy (409). The release was
+  // already judged bad, so the rollback is kept: committed (the previous release stays, the app is unpinned).
+  const onCancel = cancellation.addUndo(
+    `commit rollback deployment ${deployment.id} so app ${appId} is not left pinned`,
+    async () => {
+      try {
+        await client.commitRollback(appId);
+      } catch (error) {
+        cancellation.leave(
+          `app ${appId} stays pinned to rollback deployment ${deployment.id} (commit failed: ${(error as Error).message}): ${pinnedAppCommands(appId, opts.apiUrl)}`
+        );
+      }
+    }
+  );
+  let wait: WaitResult;
+  try {
+    wait = await waitForDeployment(client, appId, deployment.id, {
+      pollIntervalMs: opts.pollIntervalMs,
+      timeoutMs: opts.timeoutMs,
+      logger: log,
+      sleep: opts.sleep,
+      now: opts.now
+    });
+  } catch (error) {
+    if (!cancellation.cancelled) onCancel.dismiss();
+    throw error;
+  }
   const base = { rollbackDeploymentId: deployment.id, targetDeploymentId, phase: wait.phase, warnings, wait };
   if (wait.phase !== 'ACTIVE') {
+    onCancel.dismiss();
     const why = wait.timedOut
       ? `did not finish within ${formatDuration(opts.timeoutMs)}`
       : `ended in phase ${wait.phase}`;
@@ -169,13 +196,19 @@ export async function performRollback(
       { ...base, committed: false }
     );
   }
-  await opts.beforeCommit?.();
+  try {
+    await opts.beforeCommit?.();
+  } catch (error) {
+    if (!cancellation.cancelled) onCancel.dismiss();
+    throw error;
+  }
   if (opts.commit === false) {
     log.info(
       `Rollback deployment ${deployment.id} is ACTIVE; the app stays pinned until the rollback is committed or reverted`
     );
-    return { ...base, committed: false };
+    return { ...base, committed: false, onCancel };
   }
+  onCancel.dismiss();
   await client.commitRollback(appId);
   log.info(
     `Rollback to ${targetDeploymentId} committed (deployment ${deployment.id}, ${formatDuration(wait.elapsedMs)})`

@@ -90,6 +90,7 @@ export interface Deployment {
   services?: { name: string; source_commit_hash?: string }[];
   workers?: { name: string; source_commit_hash?: string }[];
   jobs?: { name: string; source_commit_hash?: string }[];
+  static_sites?: { name: string; source_commit_hash?: string }[];
   /** godo only. */
   cause_details?: { type?: string; [key: string]: unknown };
   previous_deployment_id?: string;

@@ -1,7 +1,7 @@
 import { formatDuration } from '../kit/duration.js';
 import { errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
-import { sleep as realSleep } from '../kit/retry.js';
+import { cancellation } from '../kit/cancellation.js';
 import type { DigitalOceanClient } from './client.js';
 import {
   TERMINAL_PHASES,
@@ -63,7 +63,8 @@ export async function waitForDeployment(
   opts: WaitOptions
 ): Promise<WaitResult> {
   const now = opts.now ?? Date.now;
-  const sleep = opts.sleep ?? realSleep;
+  // Real waits end at once on cancellation, so the run stops polling within the runner's grace time.
+  const sleep = opts.sleep ?? cancellableSleep;
   const started = now();
   const deadline = started + opts.timeoutMs;
   const log = opts.logger;
@@ -168,6 +169,21 @@ export async function waitForDeployment(
 }
 
 const HEARTBEAT_MS = 15_000;
+
+function cancellableSleep(ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (cancellation.cancelled) return reject(cancellation.signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(cancellation.signal.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      cancellation.signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    cancellation.signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
 const CANCEL_READBACKS = 5;
 
 const isTerminal = (phase: string | undefined) =>

@@ -128,6 +128,7 @@ export async function runGate(s: GateSettings, deps: GateDeps): Promise<GateRepo
   }
 
   const rollback = await rollBack(s, deps, deps.rollback);
+  deps.rollback.settle?.();
   const likelyCheckFault =
     rollback.activeAt !== undefined ? sharedCheckFault(window, rollback.restored) : undefined;
   // Committing may fail while the healthy restored version serves: that is no outage, only a pinned app.

@@ -1,3 +1,4 @@
+import type { UndoStep } from '../kit/cancellation.js';
 import type { Logger } from '../kit/log.js';
 import type { DigitalOceanClient } from '../digitalocean/client.js';
 import { performRollback, resolveRollbackTarget } from '../digitalocean/rollback.js';
@@ -15,6 +16,8 @@ export interface RollbackPort {
   rollback(targetDeploymentId: string): Promise<{ rollbackDeploymentId: string; warnings: string[] }>;
   /** Makes the rollback permanent (unpins the app). */
   commit(): Promise<void>;
+  /** The gate has decided (committed, or leaves the app pinned and says how to finish): no commit on cancel. */
+  settle?(): void;
 }
 
 /** A failed rollback that still created a rollback deployment (it did not become ACTIVE). */
@@ -40,6 +43,7 @@ export function digitalOceanRollback(
   client: DigitalOceanClient,
   o: DigitalOceanRollbackOptions
 ): RollbackPort {
+  let onCancel: UndoStep | undefined;
   return {
     async resolveTarget(rollbackTo) {
       const t = await resolveRollbackTarget(client, o.appId, rollbackTo ?? 'previous');
@@ -55,6 +59,7 @@ export function digitalOceanRollback(
           apiUrl: o.apiUrl,
           commit: false
         });
+        onCancel = r.onCancel;
         return {
           rollbackDeploymentId: r.rollbackDeploymentId,
           warnings: r.warnings.map(w => w.code ?? w.message ?? '')
@@ -66,6 +71,10 @@ export function digitalOceanRollback(
         throw error;
       }
     },
-    commit: () => client.commitRollback(o.appId)
+    commit: async () => {
+      await client.commitRollback(o.appId);
+      onCancel?.dismiss();
+    },
+    settle: () => onCancel?.dismiss()
   };
 }
