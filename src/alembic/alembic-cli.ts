@@ -1,5 +1,7 @@
 import { redact } from '../kit/secrets.js';
+import { AlembicDriver, driverLaunch } from './alembic-driver.js';
 import { runProcess, SpawnError, type ProcessResult } from './process.js';
+import { parseHistory, parseRevisionList, type Revision } from './revisions.js';
 
 /**
  * Alembic run as a process: `<command> -c <config> <args>` in the project directory, the database URL in
@@ -28,9 +30,64 @@ export class AlembicError extends Error {
 }
 
 export class AlembicCli {
+  /** The one Python process that answers history, current and offline SQL; null: the command line does. */
+  private driver?: Promise<AlembicDriver | null>;
+
   constructor(private readonly opts: AlembicCliOptions) {}
 
-  /** Runs one Alembic command; throws AlembicError (one line: the command and Alembic's own error) on failure. */
+  /** `alembic history`: the revisions, newest first, heads marked. */
+  async history(): Promise<Revision[]> {
+    const driver = await this.viaDriver();
+    if (!driver) return parseHistory((await this.run(['history'])).stdout);
+    const answer = this.checked(['history'], await driver.ask({ command: 'history' }));
+    return (answer.result as Revision[]).map(({ head, ...r }) => ({ ...r, ...(head ? { head } : {}) }));
+  }
+
+  /** `alembic current`: the revision(s) the database is at (none for an empty database). */
+  async current(): Promise<string[]> {
+    const driver = await this.viaDriver();
+    if (!driver) return parseRevisionList((await this.run(['current'])).stdout);
+    return this.checked(['current'], await driver.ask({ command: 'current' })).result as string[];
+  }
+
+  /** `alembic upgrade <range> --sql`: the offline SQL on stdout; throws AlembicError (with the result) on failure. */
+  async offlineSql(range: string): Promise<ProcessResult> {
+    const args = ['upgrade', range, '--sql'];
+    const driver = await this.viaDriver();
+    if (!driver) return this.run(args);
+    return this.checked(args, await driver.ask({ command: 'sql', range }));
+  }
+
+  /** Ends the driver process, if one runs. */
+  async close(): Promise<void> {
+    const driver = await this.driver?.catch(() => null);
+    await driver?.close();
+  }
+
+  /**
+   * The driver when the `alembic` command is a Python Alembic (`python -m alembic`, or a console script whose
+   * #! names Python); otherwise, or when that interpreter cannot run it, each question is one command.
+   */
+  private viaDriver(): Promise<AlembicDriver | null> {
+    this.driver ??= (async () => {
+      const env = this.env();
+      const launch = driverLaunch(this.opts.command, this.opts.cwd, env);
+      if (!launch) return null;
+      const driver = new AlembicDriver(launch, this.opts.config, this.opts.cwd, env);
+      if (await driver.start()) return driver;
+      await driver.close();
+      return null;
+    })();
+    return this.driver;
+  }
+
+  /**
+   * Runs one Alembic command; throws AlembicError (one line: the command and Alembic's own error) on failure.
+   * The upgrade itself runs this way, not in the driver: it is the one process that migrates under the advisory
+   * lock, so cancelling means SIGINT to exactly that process (Python unwinds its transaction) and releasing the
+   * lock only once it has exited; its log lines stream live (the driver captures each answer whole); and an
+   * env.py that exits or crashes mid-upgrade cannot take the driver's later `current` down with it.
+   */
   async run(args: string[], onStderrLine?: (line: string) => void): Promise<ProcessResult> {
     const argv = [...this.opts.command, '-c', this.opts.config, ...args];
     let result: ProcessResult;
@@ -45,8 +102,15 @@ export class AlembicCli {
         );
       throw error;
     }
+    return this.checked(args, result);
+  }
+
+  /** The result when Alembic succeeded; else AlembicError: one line, the command and Alembic's own error. */
+  private checked<T extends ProcessResult>(args: string[], result: T): T {
     if (result.code !== 0) {
       const why =
+        // Alembic prints `FAILED: <its CommandError>` on stdout (and logs it only where env.py set up logging).
+        commandError(result.stdout) ??
         alembicFailure(result.stderr) ??
         (result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`);
       throw new AlembicError(args, result, redact(`alembic ${args.join(' ')} failed: ${why}`));
@@ -78,6 +142,11 @@ export function alembicFailure(stderr: string): string | undefined {
     return [line.trim(), failedSql(lines.slice(i + 1))].filter(Boolean).join(' ');
   }
   return undefined;
+}
+
+function commandError(stdout: string): string | undefined {
+  const failed = stdout.split(/\r?\n/).filter(l => l.startsWith('FAILED: ')).pop();
+  return failed?.slice('FAILED: '.length).trim() || undefined;
 }
 
 /** SQLAlchemy's `[SQL: ...]` block (it may span lines), collapsed to one line and shortened. */

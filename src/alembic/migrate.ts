@@ -11,7 +11,7 @@ import {
 } from '../postgres/advisory-lock.js';
 import { AlembicCli, AlembicError } from './alembic-cli.js';
 import { splitOfflineSql } from './offline-sql.js';
-import { parseHistory, parseRevisionList, RevisionGraph, type Revision } from './revisions.js';
+import { RevisionGraph, type Revision } from './revisions.js';
 import { classify, type Finding } from './sql-findings.js';
 import { writeFileAtomic } from './sql-file.js';
 import { parseRunningLine, UpgradeClock } from './upgrade-log.js';
@@ -122,7 +122,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
     try {
       graph = await log.group('Pre-flight: revisions', async () => {
         // `history` marks the heads as `alembic heads` would list them: one Python start-up instead of two.
-        const graph = new RevisionGraph(parseHistory((await cli.run(['history'])).stdout));
+        const graph = new RevisionGraph(await cli.history());
         report.heads = graph.heads();
         log.info(
           `${graph.size} revisions, head${report.heads.length === 1 ? '' : 's'}: ${report.heads.join(', ') || 'none'}`
@@ -191,6 +191,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
     else report.failure = errorMessage(error);
     return report;
   } finally {
+    await cli.close().catch(() => undefined);
     if (lock) await lock.release().catch(() => undefined);
     if (client) await client.end().catch(() => undefined);
     report.durationMs = now() - started;
@@ -198,7 +199,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
 }
 
 async function currentRevisions(cli: AlembicCli): Promise<string[]> {
-  return parseRevisionList((await cli.run(['current'])).stdout);
+  return cli.current();
 }
 
 /** Pending list, offline SQL to the sql file, findings, and the destructive guard. */
@@ -242,7 +243,7 @@ async function preview(
       error: `the database is at several revisions (${report.from.join(', ')}); Alembic renders offline SQL from one`
     };
   } else {
-    const rendered = await cli.run(['upgrade', range, '--sql']).then(
+    const rendered = await cli.offlineSql(range).then(
       r => ({ ok: true as const, sql: r.stdout }),
       (error: unknown) => ({ ok: false as const, error })
     );
