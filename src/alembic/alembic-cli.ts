@@ -145,7 +145,10 @@ export function alembicFailure(stderr: string): string | undefined {
 }
 
 function commandError(stdout: string): string | undefined {
-  const failed = stdout.split(/\r?\n/).filter(l => l.startsWith('FAILED: ')).pop();
+  const failed = stdout
+    .split(/\r?\n/)
+    .filter(l => l.startsWith('FAILED: '))
+    .pop();
   return failed?.slice('FAILED: '.length).trim() || undefined;
 }
 
