@@ -12,15 +12,14 @@
  * shared, and one run of each is mostly noise.
  *   npx tsx bench/backup/run.ts [--size-gb 1] [--rounds 3] [--flat]
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import pg from 'pg';
 import { startPostgres, type PostgresServer } from '../../test-support/postgres.js';
 import { startRgw, type S3Server } from '../../test-support/rgw.js';
 import { libpqConnection } from '../../src/postgres/url.js';
+import { generate, measure, type Measure } from '../common.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
@@ -31,94 +30,6 @@ const bundle = resolve('dist/backup/index.js');
 const work = mkdtempSync(join(tmpdir(), 'bench-backup-'));
 const PASSPHRASE = 'bench-passphrase-not-secret';
 writeFileSync(join(work, 'pw'), PASSPHRASE);
-
-/** Every pid below `root` (inclusive), from /proc. */
-function tree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // exited while we looked
-    }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => {
-    out.push(p);
-    for (const c of children.get(p) ?? []) walk(c);
-  };
-  walk(root);
-  return out;
-}
-
-function rssKb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-interface Measure {
-  name: string;
-  seconds: number;
-  peakRssMb: number;
-}
-
-async function measure(name: string, command: string, env: Record<string, string> = {}): Promise<Measure> {
-  const started = process.hrtime.bigint();
-  const child = spawn('bash', ['-o', 'pipefail', '-c', command], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  });
-  let err = '';
-  child.stdout.resume();
-  child.stderr.on('data', d => (err = (err + d).slice(-3000)));
-  let peak = 0;
-  const timer = setInterval(() => {
-    // The whole tree: bash execs a lone command in place, and a pipeline's shell adds ~3 MB.
-    const total = tree(child.pid!).reduce((sum, p) => sum + rssKb(p), 0);
-    peak = Math.max(peak, total);
-  }, 100);
-  const code = await new Promise<number>(r => child.on('close', c => r(c ?? -1)));
-  clearInterval(timer);
-  if (code !== 0) throw new Error(`${name} failed (${code}): ${err}`);
-  const m = { name, seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssMb: peak / 1024 };
-  process.stdout.write(`  ${name}: ${m.seconds.toFixed(1)} s, peak RSS ${m.peakRssMb.toFixed(0)} MB\n`);
-  return m;
-}
-
-/** ~`gb` GiB of SignUpFlow-like rows: text, numbers, jsonb and some incompressible bytes. */
-async function generate(url: string, gb: number): Promise<number> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(`CREATE TABLE IF NOT EXISTS signups (id bigserial PRIMARY KEY, volunteer text, email text, event_at timestamptz,
-      details jsonb, note text, token text)`);
-    const target = gb * 1024 ** 3;
-    for (;;) {
-      const size = Number(
-        (await c.query<{ s: string }>(`SELECT pg_total_relation_size('signups') AS s`)).rows[0]!.s
-      );
-      if (size >= target) {
-        // A long-lived database has been vacuumed and analyzed by autovacuum: hint bits set, reltuples known.
-        await c.query('VACUUM ANALYZE signups');
-        return size;
-      }
-      await c.query(`INSERT INTO signups (volunteer, email, event_at, details, note, token)
-        SELECT 'Volunteer ' || g, 'volunteer' || g || '@example.org', now() - g * interval '1 minute',
-               jsonb_build_object('shift', g % 7, 'role', (ARRAY['usher','kids','music','kitchen'])[1 + g % 4], 'confirmed', g % 3 = 0),
-               repeat('Serving at the Sunday service, bring a friend. ', 1 + g % 5), md5(random()::text) || md5(random()::text)
-          FROM generate_series(1, 500000) g`);
-    }
-  } finally {
-    await c.end();
-  }
-}
 
 function backupEnv(
   s3: S3Server,
