@@ -75,7 +75,7 @@ describe('dist/backup as a process', () => {
     expect(r.stdout).not.toContain('::error::');
     expect(r.code).toBe(0);
     backupId = r.outputs['backup-id']!;
-    expect(backupId).toMatch(/^\d{8}T\d{6}Z$/);
+    expect(backupId).toMatch(/^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{6}$/);
     expect(r.outputs['object-key']).toBe(`${dir}/store/nightly/app/${backupId}.dump.pgp`);
     expect(r.outputs.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(Number(r.outputs['size-bytes'])).toBeGreaterThan(1000);
@@ -87,7 +87,9 @@ describe('dist/backup as a process', () => {
     ]);
     expect(r.summary).toContain(`## Backup ${backupId}`);
     expect(r.summary).toContain(r.outputs.sha256!);
-    expect(r.stdout).toMatch(/backup \d{8}T\d{6}Z: .* dumped, .* stored, .* MB\/s, .* elapsed/);
+    expect(r.stdout).toMatch(
+      /backup \d{8}T\d{6}\.\d{3}Z-[0-9a-f]{6}: .* dumped, .* stored, .* MB\/s, .* elapsed/
+    );
   });
 
   test('list shows it', async () => {
@@ -158,7 +160,7 @@ describe('dist/backup as a process', () => {
         'database-url': 'SOURCE',
         'backup-id': 'latest'
       },
-      "Input 'backup-id' must be a backup id such as 20261125T020000Z, got 'latest'"
+      "Input 'backup-id' must be a backup id such as 20261201T020000.123Z-1a2b3c (or an older 20261125T020000Z), got 'latest'"
     ],
     [
       { mode: 'backup', 'storage-url': 'ftp://x/y', passphrase: 'x', 'database-url': 'SOURCE' },

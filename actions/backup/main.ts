@@ -65,7 +65,10 @@ await runAction(async () => {
   const backupId = (): string | undefined => {
     const id = inputs.string('backup-id');
     if (id !== undefined && !parseBackupId(id))
-      throw new InputError('backup-id', `must be a backup id such as 20261125T020000Z, got '${id}'`);
+      throw new InputError(
+        'backup-id',
+        `must be a backup id such as 20261201T020000.123Z-1a2b3c (or an older 20261125T020000Z), got '${id}'`
+      );
     return id;
   };
   const decryptor = async () => {
@@ -129,14 +132,23 @@ await runAction(async () => {
       ])
     );
     if (doPrune) {
-      const result = await pruneBackups(store, retention, { dryRun, logger: log });
-      setOutputs({ pruned: result.deleted.length, kept: result.kept });
-      summary.add(
-        details(
-          `Retention (${retention.keepDaily} daily, ${retention.keepMonthly} monthly): kept ${result.kept}, ${dryRun ? 'would delete' : 'deleted'} ${result.deleted.length}`,
-          pruneTable(result, new Date())
-        )
+      // The backup is stored: a failing prune is a warning, not a failed backup (the next run prunes again).
+      const result = await pruneBackups(store, retention, { dryRun, logger: log, protect: m.id }).catch(
+        (error: unknown) => {
+          log.warning(`Backup ${m.id} is stored, but retention failed: ${(error as Error).message}`);
+          summary.add(`Retention failed (the backup is stored): ${(error as Error).message}`);
+          return undefined;
+        }
       );
+      if (result) {
+        setOutputs({ pruned: result.deleted.length, kept: result.kept });
+        summary.add(
+          details(
+            `Retention (${retention.keepDaily} daily, ${retention.keepMonthly} monthly): kept ${result.kept}, ${dryRun ? 'would delete' : 'deleted'} ${result.deleted.length}${result.corrupt.length ? `, ${result.corrupt.length} CORRUPT kept` : ''}`,
+            pruneTable(result, new Date())
+          )
+        );
+      }
     } else {
       summary.add('Retention skipped (`prune: false`).');
     }
@@ -146,6 +158,8 @@ await runAction(async () => {
       const catalog = await readCatalog(store);
       const text = listTables(catalog, new Date());
       log.info(text);
+      for (const c of catalog.corrupt)
+        log.warning(`backup ${c.id} cannot be trusted (kept, not listed as complete): ${c.problem}`);
       summary.heading(`Backups in ${store.location}`).add(text);
       setOutputs({ kept: catalog.complete.length, 'backup-id': catalog.complete[0]?.id });
     } else {

@@ -1,14 +1,14 @@
-import pg from 'pg';
 import type { ChildProcess } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../kit/log.js';
 import { ProgressLogger } from '../kit/progress.js';
 import { findPgBinary, requireClientForServer } from '../postgres/binaries.js';
-import { nodePgConnectionString, queryDatabaseBytes, queryServerVersion } from '../postgres/server.js';
+import { connectClient, queryDatabaseBytes, queryServerVersion } from '../postgres/server.js';
+import { cancellation } from '../kit/cancellation.js';
 import { databaseName, describeDatabase, libpqConnection } from '../postgres/url.js';
 import type { Encryptor } from './crypto.js';
-import { archiveName, backupIdFor, manifestName } from './id.js';
+import { archiveName, manifestName, uniqueBackupId } from './id.js';
 import type { Manifest } from './manifest.js';
 import { startProcess } from './process.js';
 import { tableRowCounts } from './rowcounts.js';
@@ -40,7 +40,8 @@ export interface BackupResult {
 export async function runBackup(o: BackupOptions): Promise<BackupResult> {
   const now = o.now ?? (() => new Date());
   const startedAt = now();
-  const id = backupIdFor(startedAt);
+  // Unique per run (milliseconds + random suffix): concurrent backups to one prefix never share a name.
+  const id = uniqueBackupId(startedAt);
   const name = archiveName(id);
   const log = o.logger;
 
@@ -51,18 +52,31 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
   const encrypting = o.encryptor.encrypt(plain, `${id}.dump`);
   encrypting.catch(() => undefined);
   // The snapshot keeps the row counts consistent with the dump; it must stay open until pg_dump has it.
-  const client = new pg.Client({
-    connectionString: nodePgConnectionString(o.databaseUrl),
-    application_name: 'backup'
+  // A connection the server drops mid-dump (pg_terminate_backend, a restart) fails the backup with its message.
+  let connectionLost: Error | undefined;
+  let teardown: ((error: Error) => void) | undefined;
+  const connecting = connectClient(o.databaseUrl, {
+    applicationName: 'backup',
+    onError: error => {
+      connectionLost ??= error;
+      teardown?.(error);
+    }
   });
+  connecting.catch(() => undefined);
+  let client: Awaited<typeof connecting> | undefined;
+  let archiveStored = false;
   try {
     const [taken, [server, databaseBytes], pgDump] = await Promise.all([
       Promise.all([o.store.head(name), o.store.head(manifestName(id))]).then(found => found.some(Boolean)),
-      client.connect().then(() => Promise.all([queryServerVersion(client), queryDatabaseBytes(client)])),
+      connecting.then(c => {
+        client = c;
+        return Promise.all([queryServerVersion(c), queryDatabaseBytes(c)]);
+      }),
       findPgBinary('pg_dump')
     ]);
     if (taken)
       throw new Error(`backup ${id} already exists in ${o.store.location}; is another backup running?`);
+    cancellation.throwIfCancelled();
     requireClientForServer('pg_dump', pgDump, server.major);
     // Ready long since (it ran beside the checks); awaited before pg_dump starts, so a failure here leaves
     // no dump running.
@@ -72,8 +86,8 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
     );
     log.info(`backup ${id}: writing ${o.store.keyOf(name)} (${o.encryptor.method} encryption)`);
 
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const snapshot = (await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]!.s;
+    await client!.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const snapshot = (await client!.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]!.s;
     const { dbname, env } = libpqConnection(o.databaseUrl);
     // pg_dump compresses on one core, and that is the slowest stage of a backup; when the encryption
     // compresses (on every core), pg_dump hands over its archive uncompressed.
@@ -90,7 +104,7 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
       { env, label: 'pg_dump' }
     );
     o.onDumpStarted?.(dump.child);
-    const counts = tableRowCounts(client);
+    const counts = tableRowCounts(client!);
     counts.catch(() => undefined);
 
     const progress = new ProgressLogger({
@@ -114,9 +128,9 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
     // stream for the multipart part size. Were it ever exceeded, the upload fails at S3's 10,000 parts.
     const uploading = o.store.upload(name, hasher, 2 * databaseBytes);
 
-    let firstFailure: Error | undefined;
+    let firstFailure: Error | undefined = connectionLost;
     let killedByUs = false;
-    const teardown = (error: Error) => {
+    teardown = (error: Error) => {
       firstFailure ??= error;
       if (!dump.exited) {
         killedByUs = true;
@@ -125,8 +139,9 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
       plain.destroy(error);
       hasher.destroy(error);
     };
-    uploading.catch(error => teardown(error as Error));
-    dumping.catch(error => teardown(error as Error));
+    if (connectionLost) teardown(connectionLost);
+    uploading.catch(error => teardown!(error as Error));
+    dumping.catch(error => teardown!(error as Error));
     const [dumped, hashed, uploaded, exited] = await Promise.allSettled([
       dumping,
       hashing,
@@ -135,20 +150,27 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
     ]);
     // The root cause first: pg_dump's own failure beats the stream errors it caused downstream, unless we
     // killed it because the upload (or the stream) failed first.
+    if (cancellation.cancelled) throw cancellation.signal.reason;
     if (exited.status === 'rejected' && !killedByUs) throw exited.reason;
     if (firstFailure) throw firstFailure;
     for (const r of [exited, uploaded, dumped, hashed]) if (r.status === 'rejected') throw r.reason;
 
+    // Stored whole, but not a backup until the manifest is written: anything failing before that removes it.
+    archiveStored = true;
+    const removeArchive = cancellation.addUndo(
+      `remove archive ${o.store.keyOf(name)} (no manifest yet)`,
+      () => o.store.remove(name)
+    );
     const sizeBytes = hasher.bytes;
     const stored = await o.store.head(name);
     if (!stored || stored.size !== sizeBytes) {
-      await o.store.remove(name).catch(() => undefined);
       throw new Error(
         `${o.store.keyOf(name)} holds ${stored?.size ?? 'no'} bytes after the upload, expected ${sizeBytes}`
       );
     }
     const tables = await counts;
-    await client.query('COMMIT');
+    await client!.query('COMMIT');
+    if (connectionLost) throw connectionLost;
     progress.print('(archive stored)');
 
     const manifest: Manifest = {
@@ -168,11 +190,18 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
       encryption: { method: o.encryptor.method, keyFingerprints: o.encryptor.keyFingerprints },
       source: { host: describeDatabase(o.databaseUrl), tables }
     };
-    await o.store.putText(manifestName(id), `${JSON.stringify(manifest, null, 2)}\n`);
+    cancellation.throwIfCancelled();
+    // Conditional: never replaces a manifest another run wrote (the id is unique; this is the last guard).
+    await o.store.putText(manifestName(id), `${JSON.stringify(manifest, null, 2)}\n`, { ifAbsent: true });
+    removeArchive.dismiss();
+    archiveStored = false;
     log.info(`backup ${id}: complete (manifest ${o.store.keyOf(manifestName(id))})`);
     return { manifest, durationMs: now().getTime() - startedAt.getTime() };
+  } catch (error) {
+    if (archiveStored) await o.store.remove(name).catch(() => undefined);
+    throw error;
   } finally {
     plain.destroy();
-    await client.end().catch(() => undefined);
+    await connecting.then(c => c.end()).catch(() => undefined);
   }
 }

@@ -1,10 +1,11 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BackupStore, StoredObject } from './storage.js';
+import { cancellation } from '../kit/cancellation.js';
+import type { BackupStore, StaleLeftover, StoredObject } from './storage.js';
 
 /** Temporary names carry this marker; they are never listed as backups. */
 const PARTIAL = '.partial-';
@@ -21,9 +22,15 @@ export class FileStore implements BackupStore {
     return join(this.directory, name);
   }
 
-  private async writeAtomically(name: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  /** Writes `name` under a temporary name, fsyncs it, then moves it into place (never over an existing file with `ifAbsent`). */
+  private async writeAtomically(
+    name: string,
+    write: (tmp: string) => Promise<void>,
+    opts: { ifAbsent?: boolean } = {}
+  ): Promise<void> {
     await mkdir(this.directory, { recursive: true });
     const tmp = join(this.directory, `${name}${PARTIAL}${randomBytes(4).toString('hex')}`);
+    const undo = cancellation.addUndo(`remove partial file ${tmp}`, () => rm(tmp, { force: true }));
     try {
       await write(tmp);
       const fh = await open(tmp, 'r+');
@@ -32,15 +39,28 @@ export class FileStore implements BackupStore {
       } finally {
         await fh.close();
       }
-      await rename(tmp, this.keyOf(name));
+      if (opts.ifAbsent) {
+        // link(2) fails with EEXIST instead of replacing: another run's file stays whole.
+        await link(tmp, this.keyOf(name)).catch((error: NodeJS.ErrnoException) => {
+          throw error.code === 'EEXIST'
+            ? new Error(`${this.keyOf(name)} already exists; not replaced`)
+            : error;
+        });
+        await rm(tmp, { force: true });
+      } else {
+        await rename(tmp, this.keyOf(name));
+      }
+      undo.dismiss();
     } catch (error) {
-      await rm(tmp, { force: true });
+      await undo.run();
       throw error;
     }
   }
 
   upload(name: string, body: Readable): Promise<void> {
-    return this.writeAtomically(name, tmp => pipeline(body, createWriteStream(tmp, { flags: 'wx' })));
+    return this.writeAtomically(name, tmp => pipeline(body, createWriteStream(tmp, { flags: 'wx' })), {
+      ifAbsent: true
+    });
   }
 
   async head(name: string): Promise<{ size: number } | undefined> {
@@ -57,8 +77,8 @@ export class FileStore implements BackupStore {
     return createReadStream(this.keyOf(name), { highWaterMark: 1 << 20 });
   }
 
-  putText(name: string, text: string): Promise<void> {
-    return this.writeAtomically(name, tmp => writeFile(tmp, text, { flag: 'wx' }));
+  putText(name: string, text: string, opts: { ifAbsent?: boolean } = {}): Promise<void> {
+    return this.writeAtomically(name, tmp => writeFile(tmp, text, { flag: 'wx' }), opts);
   }
 
   getText(name: string): Promise<string> {
@@ -83,5 +103,26 @@ export class FileStore implements BackupStore {
 
   remove(name: string): Promise<void> {
     return rm(this.keyOf(name), { force: true });
+  }
+
+  async staleLeftovers(before: Date): Promise<StaleLeftover[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.directory);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const out: StaleLeftover[] = [];
+    for (const name of names.filter(n => n.includes(PARTIAL))) {
+      const path = join(this.directory, name);
+      const s = await stat(path).catch(() => undefined);
+      if (s?.isFile() && s.mtime < before)
+        out.push({
+          what: `partial file ${path} (last written ${s.mtime.toISOString()})`,
+          remove: () => rm(path, { force: true })
+        });
+    }
+    return out;
   }
 }

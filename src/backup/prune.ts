@@ -1,7 +1,8 @@
 import { formatBytes } from '../kit/bytes.js';
 import type { Logger } from '../kit/log.js';
 import { table } from '../kit/markdown.js';
-import { readCatalog, type CompleteBackup, type IncompleteBackup } from './catalog.js';
+import { errorMessage } from '../kit/errors.js';
+import { readCatalog, type CompleteBackup, type CorruptBackup, type IncompleteBackup } from './catalog.js';
 import { archiveName, manifestName } from './id.js';
 import { planRetention, staleIncomplete, type RetentionDecision, type RetentionPolicy } from './retention.js';
 import type { BackupStore } from './storage.js';
@@ -9,11 +10,18 @@ import type { BackupStore } from './storage.js';
 export interface PruneResult {
   decisions: RetentionDecision<CompleteBackup>[];
   stale: IncompleteBackup[];
+  /** Backups whose manifest cannot be trusted: reported, never deleted. */
+  corrupt: CorruptBackup[];
+  /** Open multipart uploads / partial files of interrupted runs older than 24 h, removed (or that would be). */
+  leftovers: string[];
   /** Ids deleted (or that would be, with dryRun). */
   deleted: string[];
   kept: number;
   dryRun: boolean;
 }
+
+/** Leftovers of interrupted runs younger than this may belong to a run still in progress. */
+export const STALE_AFTER_MS = 24 * 3600_000;
 
 /** `3d 4h`, `25m`: how old a backup is. */
 export function formatAge(ms: number): string {
@@ -41,6 +49,10 @@ export function pruneTable(result: PruneResult, now: Date): string {
       result.dryRun ? 'would delete' : 'delete',
       `incomplete (${s.problem}) for over 24 h`
     ]);
+  for (const c of result.corrupt)
+    rows.push([c.id, formatAge(now.getTime() - c.time.getTime()), '-', 'keep', `CORRUPT: ${c.problem}`]);
+  for (const l of result.leftovers)
+    rows.push(['-', '-', '-', result.dryRun ? 'would remove' : 'remove', `left by an interrupted run: ${l}`]);
   return table(['backup', 'age', 'size', 'decision', 'reason'], rows);
 }
 
@@ -51,19 +63,31 @@ export function pruneTable(result: PruneResult, now: Date): string {
 export async function pruneBackups(
   store: BackupStore,
   policy: RetentionPolicy,
-  opts: { dryRun: boolean; logger: Logger; now?: Date }
+  opts: {
+    dryRun: boolean;
+    logger: Logger;
+    now?: Date;
+    /** Never deleted: the backup this run just took. */ protect?: string;
+  }
 ): Promise<PruneResult> {
   const now = opts.now ?? new Date();
   const catalog = await readCatalog(store);
-  const decisions = planRetention(catalog.complete, policy);
+  const decisions = planRetention(catalog.complete, policy).map(d =>
+    d.backup.id === opts.protect && !d.keep ? { ...d, keep: true, reasons: ['taken by this run'] } : d
+  );
   const stale = staleIncomplete(catalog.incomplete, now);
+  const leftovers = await store.staleLeftovers(new Date(now.getTime() - STALE_AFTER_MS));
   const result: PruneResult = {
     decisions,
     stale,
+    corrupt: catalog.corrupt,
+    leftovers: leftovers.map(l => l.what),
     deleted: [],
     kept: decisions.filter(d => d.keep).length,
     dryRun: opts.dryRun
   };
+  for (const c of catalog.corrupt)
+    opts.logger.warning(`prune: kept ${c.id}, whose manifest cannot be trusted: ${c.problem}`);
   for (const d of decisions.filter(x => !x.keep)) {
     result.deleted.push(d.backup.id);
     if (opts.dryRun) continue;
@@ -78,12 +102,20 @@ export async function pruneBackups(
     await store.remove(archiveName(s.id));
     opts.logger.info(`prune: deleted incomplete ${s.id} (${s.problem})`);
   }
+  for (const l of leftovers) {
+    if (opts.dryRun) continue;
+    // One leftover that cannot be removed must not stop the others (the next run tries again).
+    await l.remove().then(
+      () => opts.logger.info(`prune: removed ${l.what}`),
+      (error: unknown) => opts.logger.warning(`prune: could not remove ${l.what}: ${errorMessage(error)}`)
+    );
+  }
   return result;
 }
 
 /** `mode: list`: complete backups (id, size, age) and the incomplete ones. */
 export function listTables(
-  catalog: { complete: CompleteBackup[]; incomplete: IncompleteBackup[] },
+  catalog: { complete: CompleteBackup[]; incomplete: IncompleteBackup[]; corrupt: CorruptBackup[] },
   now: Date
 ): string {
   const parts = [
@@ -106,6 +138,18 @@ export function listTables(
           b.id,
           b.problem,
           formatBytes(b.size),
+          formatAge(now.getTime() - b.time.getTime())
+        ])
+      )
+    );
+  if (catalog.corrupt.length)
+    parts.push(
+      table(
+        ['corrupt', 'manifest', 'problem', 'age'],
+        catalog.corrupt.map(b => [
+          b.id,
+          b.manifestKey,
+          b.problem,
           formatAge(now.getTime() - b.time.getTime())
         ])
       )

@@ -1,16 +1,21 @@
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { Readable } from 'node:stream';
+import { cancellation } from '../kit/cancellation.js';
 import { RemoteError } from '../kit/errors.js';
-import type { BackupStore, StoredObject } from './storage.js';
+import { parseBackupId } from './id.js';
+import type { BackupStore, StaleLeftover, StoredObject } from './storage.js';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -26,7 +31,21 @@ export interface S3StoreOptions {
   queueSize?: number;
   /** Attempts per request, including the first (SDK standard retry: 5xx, throttling, connection resets). */
   maxAttempts?: number;
+  /** Waits between attempts, before jitter (default S3_RETRY_DELAYS_MS). */
+  retryDelaysMs?: number[];
 }
+
+/**
+ * The retry budget of every S3 request: 9 attempts, waiting 1, 2, 4, 8, then 15 s between them, each scaled by a
+ * random 0.5-1.0 (so parts in flight do not retry in lockstep): 37 to 75 s of waiting in all. Spaces and RGW
+ * restarts, load-balancer failovers and brief network cuts last seconds to tens of seconds; the SDK's default
+ * (3 attempts, under a second of waiting in total) fails a nightly backup on the first hiccup, while a store that
+ * is still down after a minute is an outage the next night's run should meet instead of a job hanging for hours.
+ */
+export const S3_RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15_000, 15_000, 15_000, 15_000];
+/** No TCP connection within 5 s, or a request silent for 30 s, counts as a failed attempt (retried as above). */
+const CONNECT_TIMEOUT_MS = 5000;
+const REQUEST_IDLE_TIMEOUT_MS = 30_000;
 
 const MiB = 1024 * 1024;
 const MAX_PARTS = 10_000;
@@ -51,6 +70,7 @@ export const DEFAULT_QUEUE_SIZE = 3;
  * (RGW: 411 MissingContentLength), so checksums are only sent when an operation requires them.
  */
 export function createS3Client(opts: S3StoreOptions): S3Client {
+  const delays = opts.retryDelaysMs ?? S3_RETRY_DELAYS_MS;
   return new S3Client({
     region: opts.region || 'us-east-1',
     endpoint: opts.endpoint || undefined,
@@ -61,7 +81,10 @@ export function createS3Client(opts: S3StoreOptions): S3Client {
         : undefined,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: opts.maxAttempts ?? 6
+    retryStrategy: new ConfiguredRetryStrategy(opts.maxAttempts ?? delays.length + 1, attempt =>
+      Math.round(delays[Math.min(attempt, delays.length) - 1]! * (0.5 + Math.random() / 2))
+    ),
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_IDLE_TIMEOUT_MS }
   });
 }
 
@@ -106,26 +129,111 @@ export class S3Store implements BackupStore {
   }
 
   async upload(name: string, body: Readable, maxBytes?: number): Promise<void> {
-    // lib-storage aborts the multipart upload itself when a part or the body fails (leavePartsOnError false).
+    const key = this.keyOf(name);
     const upload = new Upload({
       client: this.client,
-      params: {
-        Bucket: this.opts.bucket,
-        Key: this.keyOf(name),
-        Body: body,
-        ContentType: 'application/pgp-encrypted'
-      },
+      params: { Bucket: this.opts.bucket, Key: key, Body: body, ContentType: 'application/pgp-encrypted' },
       partSize: this.opts.partSize ?? partSizeFor(maxBytes),
       queueSize: this.opts.queueSize ?? DEFAULT_QUEUE_SIZE,
       leavePartsOnError: false
     });
+    // lib-storage aborts the multipart upload itself on some failures, once, with no retry and only after every
+    // part in flight settled: we abort it ourselves (retried, with the request budget), on failure and on cancel.
+    const undo = cancellation.addUndo(`abort multipart upload s3://${this.opts.bucket}/${key}`, signal =>
+      this.abortUpload(upload, key, signal)
+    );
+    const onCancel = () => void upload.abort();
+    cancellation.signal.addEventListener('abort', onCancel);
     try {
       await upload.done();
+      undo.dismiss();
     } catch (error) {
+      await undo.run();
+      if (cancellation.cancelled) throw cancellation.signal.reason;
       // A failing body stream is reported as itself (e.g. pg_dump's error), not as an S3 failure.
       if (body.errored) throw body.errored;
       throw s3Error(this.call('Upload', name), error);
+    } finally {
+      cancellation.signal.removeEventListener('abort', onCancel);
     }
+  }
+
+  /** Stops `upload` and aborts its multipart upload (found by key when it was still being created). */
+  private async abortUpload(upload: Upload, key: string, signal: AbortSignal): Promise<void> {
+    await upload.abort();
+    const known = (upload as unknown as { uploadId?: string }).uploadId;
+    const ids = known
+      ? [known]
+      : (await this.multipartUploads(key, signal)).filter(u => u.key === key).map(u => u.id);
+    for (const id of ids) {
+      try {
+        await this.client.send(
+          new AbortMultipartUploadCommand({ Bucket: this.opts.bucket, Key: key, UploadId: id }),
+          { abortSignal: signal }
+        );
+      } catch (error) {
+        if (error instanceof S3ServiceException && error.name === 'NoSuchUpload') continue; // lib-storage did it
+        throw s3Error(`AbortMultipartUpload s3://${this.opts.bucket}/${key} (upload id ${id})`, error);
+      }
+    }
+  }
+
+  /** Multipart uploads under `prefix` (not deeper): key, id, when it was started. */
+  private async multipartUploads(
+    prefix: string,
+    signal?: AbortSignal
+  ): Promise<{ key: string; id: string; initiated: Date }[]> {
+    const out: { key: string; id: string; initiated: Date }[] = [];
+    let keyMarker: string | undefined;
+    let idMarker: string | undefined;
+    for (;;) {
+      let r;
+      try {
+        r = await this.client.send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.opts.bucket,
+            Prefix: prefix,
+            KeyMarker: keyMarker,
+            UploadIdMarker: idMarker
+          }),
+          { abortSignal: signal }
+        );
+      } catch (error) {
+        throw s3Error(`ListMultipartUploads s3://${this.opts.bucket}/${prefix}`, error);
+      }
+      for (const u of r.Uploads ?? [])
+        if (u.Key && u.UploadId)
+          out.push({ key: u.Key, id: u.UploadId, initiated: u.Initiated ?? new Date(0) });
+      if (!r.IsTruncated) return out;
+      keyMarker = r.NextKeyMarker;
+      idMarker = r.NextUploadIdMarker;
+    }
+  }
+
+  async staleLeftovers(before: Date): Promise<StaleLeftover[]> {
+    const uploads = await this.multipartUploads(this.opts.prefix);
+    return uploads
+      .filter(u => {
+        const name = u.key.slice(this.opts.prefix.length);
+        const m = /^(.+)\.dump\.pgp$/.exec(name);
+        return m && parseBackupId(m[1]!) && u.initiated < before;
+      })
+      .map(u => ({
+        what: `multipart upload of ${u.key} (upload id ${u.id}, started ${u.initiated.toISOString()})`,
+        remove: async () => {
+          try {
+            await this.client.send(
+              new AbortMultipartUploadCommand({ Bucket: this.opts.bucket, Key: u.key, UploadId: u.id })
+            );
+          } catch (error) {
+            if (error instanceof S3ServiceException && error.name === 'NoSuchUpload') return;
+            throw s3Error(
+              `AbortMultipartUpload s3://${this.opts.bucket}/${u.key} (upload id ${u.id})`,
+              error
+            );
+          }
+        }
+      }));
   }
 
   async head(name: string): Promise<{ size: number } | undefined> {
@@ -151,14 +259,16 @@ export class S3Store implements BackupStore {
     }
   }
 
-  async putText(name: string, text: string): Promise<void> {
+  async putText(name: string, text: string, opts: { ifAbsent?: boolean } = {}): Promise<void> {
     try {
       await this.client.send(
         new PutObjectCommand({
           Bucket: this.opts.bucket,
           Key: this.keyOf(name),
           Body: Buffer.from(text),
-          ContentType: 'application/json'
+          ContentType: 'application/json',
+          // A conditional write: a manifest is never replaced by another run's (S3 and RGW answer 412).
+          IfNoneMatch: opts.ifAbsent ? '*' : undefined
         })
       );
     } catch (error) {

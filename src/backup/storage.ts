@@ -24,10 +24,22 @@ export interface BackupStore {
   /** Size of `name`, or undefined when absent. */
   head(name: string): Promise<{ size: number } | undefined>;
   read(name: string): Promise<Readable>;
-  putText(name: string, text: string): Promise<void>;
+  /** Writes a small object; with `ifAbsent` it fails rather than replace an existing one. */
+  putText(name: string, text: string, opts?: { ifAbsent?: boolean }): Promise<void>;
   getText(name: string): Promise<string>;
   list(): Promise<StoredObject[]>;
   remove(name: string): Promise<void>;
+  /**
+   * What interrupted runs left that no listing shows as a backup (S3: open multipart uploads of archives; file://:
+   * `.partial-*` files) and that started before `before`: prune removes them (a younger one may still be running).
+   */
+  staleLeftovers(before: Date): Promise<StaleLeftover[]>;
+}
+
+export interface StaleLeftover {
+  /** For logs and the summary. */
+  what: string;
+  remove(): Promise<void>;
 }
 
 export type StorageLocation =

@@ -42,7 +42,12 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
     process.exit(1);
   }
   unlisten();
-  if (first?.failed) core.setFailed(redact(errorMessage(first.error)));
+  if (first?.failed) {
+    const message = errorMessage(first.error);
+    // Whatever the action's own summary said so far, the step's summary also says why it failed.
+    new Summary().heading('Failed').add(message).write();
+    core.setFailed(redact(message));
+  }
 }
 
 function cancelledLine(): string {

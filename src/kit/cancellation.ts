@@ -199,7 +199,10 @@ export class Cancellation {
 
   private runUndo(undo: Undo): Promise<void> {
     undo.running ??= (async () => {
-      const budget = AbortSignal.timeout(Math.max(1, this.remainingMs()));
+      // Bounded by what is left of the budget once cancelled; run from a failure path, by the step's own limits.
+      const budget = this.cancelled
+        ? AbortSignal.timeout(Math.max(1, this.remainingMs()))
+        : new AbortController().signal;
       try {
         const work = Promise.resolve().then(() => undo.fn(budget));
         const aborted = new Promise<never>((_, reject) =>

@@ -1,16 +1,47 @@
 import pg from 'pg';
+import { describeTarget, PostgresConnectionError } from './advisory-lock.js';
 import { withSslDefaults } from './url.js';
+
+/** A server that accepts and never answers fails the connection after this long (libpq's and ours). */
+export const CONNECT_TIMEOUT_MS = 15_000;
+
+/**
+ * Opens a node-postgres connection that cannot crash the process or hang: a connect timeout, and an `error`
+ * listener (a connection the server drops, e.g. pg_terminate_backend or a restart, is then reported by the next
+ * query, and through `onError` at once). A failure to connect is one line naming host, port, database and user.
+ */
+export async function connectClient(
+  url: string,
+  opts: { applicationName?: string; onError?: (error: Error) => void; connectTimeoutMs?: number } = {}
+): Promise<pg.Client> {
+  const client = new pg.Client({
+    connectionString: nodePgConnectionString(url),
+    application_name: opts.applicationName ?? 'app-platform-pipeline',
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    keepAlive: true
+  });
+  client.on('error', error =>
+    opts.onError?.(new Error(`PostgreSQL connection ${describeTarget(url)} lost: ${error.message}`))
+  );
+  try {
+    await client.connect();
+    return client;
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    const e = error as Error & { code?: string };
+    throw new PostgresConnectionError(
+      `Cannot connect to PostgreSQL ${describeTarget(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}`,
+      e.code
+    );
+  }
+}
 
 /**
  * SQL access for the checks the actions make themselves (versions, row counts, scratch databases).
  * The connection uses the same TLS default as pg_dump (sslmode=require to non-local hosts).
  */
 export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({
-    connectionString: nodePgConnectionString(url),
-    application_name: 'app-platform-pipeline'
-  });
-  await client.connect();
+  const client = await connectClient(url);
   try {
     return await fn(client);
   } finally {

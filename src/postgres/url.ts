@@ -57,7 +57,10 @@ export function describeDatabase(url: string): string {
  */
 export function libpqConnection(url: string): { dbname: string; env: Record<string, string> } {
   const u = parse(withSslDefaults(url));
-  const env: Record<string, string> = {};
+  // A server that accepts and never answers fails pg_dump/pg_restore in bounded time, as our own connections.
+  const env: Record<string, string> = u.searchParams.has('connect_timeout')
+    ? {}
+    : { PGCONNECT_TIMEOUT: '15' };
   if (u.password) env.PGPASSWORD = decodeURIComponent(u.password);
   u.password = '';
   return { dbname: u.toString(), env };
