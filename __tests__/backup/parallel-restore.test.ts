@@ -150,7 +150,7 @@ describe('restore and verify with jobs 2', () => {
     expect(r.code).toBe(0);
     expect(await digests(target)).toEqual(await digests(sourceUrl));
     expect(r.stdout).toMatch(
-      /download \d{8}T\d{6}Z: .* downloaded, .* decrypted, .* \(checksum and decryption OK\)/
+      /download \d{8}T\d{6}\.\d{3}Z-[0-9a-f]{6}: .* downloaded, .* decrypted, .* \(checksum and decryption OK\)/
     );
     expect(r.summary).toMatch(
       /Restore time \(RTO\).*download and checksum [\d.]+m?s, decrypt [\d.]+m?s past the download, pg_restore --jobs=2 [\d.]+m?s/
@@ -327,7 +327,7 @@ describe('disk space', () => {
     expect(r.code).toBe(1);
     expect(oneErrorLine(r.stdout)).toMatch(
       new RegExp(
-        `not enough disk space for the decrypted archive of \\d{8}T\\d{6}Z: it needs .* in ${mountPoint}, which has .* free; .*set jobs: 1`
+        `not enough disk space for the decrypted archive of \\d{8}T\\d{6}\\.\\d{3}Z-[0-9a-f]{6}: it needs .* in ${mountPoint}, which has .* free; .*set jobs: 1`
       )
     );
     expect(r.stdout).not.toContain('downloaded');

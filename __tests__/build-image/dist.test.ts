@@ -127,7 +127,7 @@ describe('dist/build-image as a process', () => {
     const r = await runBundle({ ...base(), file: 'app/Containerfile' });
     expect(r.code).toBe(1);
     expect(r.lines).toContain(
-      `::error::Input 'file' 'app/Containerfile' does not exist (looked for ${join(work, 'app/Containerfile')})`
+      `::error::Input 'file' 'app/Containerfile' does not exist (looked for ${join(work, 'app', 'app/Containerfile')} and ${join(work, 'app/Containerfile')})`
     );
   });
 

@@ -154,7 +154,7 @@ describe('backup with trusted-source: runner-ip', () => {
       passphrase: PASSPHRASE
     });
     expect(b.main.code).toBe(0);
-    expect(b.main.outputs['backup-id']).toMatch(/^\d{8}T\d{6}Z$/);
+    expect(b.main.outputs['backup-id']).toMatch(/^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{6}$/);
     expectClosed(b, before);
 
     const scratch = locked.url(pg.database);

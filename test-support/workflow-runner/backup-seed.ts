@@ -45,7 +45,7 @@ export async function seedBackups(s3: S3Server, prefix: string, ids: string[]): 
 export async function storedBackupIds(s3: S3Server, prefix: string): Promise<string[]> {
   const out = await s3.client().send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `${prefix}/` }));
   return (out.Contents ?? [])
-    .map(o => /\/(\w+)\.json$/.exec(o.Key!)?.[1])
+    .map(o => /\/([^/]+)\.json$/.exec(o.Key!)?.[1])
     .filter((x): x is string => !!x)
     .sort();
 }

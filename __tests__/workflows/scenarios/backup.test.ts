@@ -66,7 +66,7 @@ describe('scheduled backup (README caller)', () => {
     expect(report.conclusion).toBe('success');
     const backup = step(report, 'backup/backup', 'backup');
     const newId = backup.outputs['backup-id']!;
-    expect(newId).toMatch(/^\d{8}T\d{6}Z$/);
+    expect(newId).toMatch(/^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{6}$/);
     const all = [...seeded, newId];
     const kept = expectedKept(all, 30, 12);
     expect(await storedIds()).toEqual(kept);

@@ -98,6 +98,8 @@ describe('private pipeline repository', () => {
     options.secrets = { ...options.secrets, PIPELINE_REPOSITORY_TOKEN: 'github_pat_pipeline' };
     const report = await runWorkflow(options);
     expect(report.conclusion).toBe('success');
-    expect(step(report, 'backup/backup', 'backup').outputs['backup-id']).toMatch(/^\d{8}T\d{6}Z$/);
+    expect(step(report, 'backup/backup', 'backup').outputs['backup-id']).toMatch(
+      /^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{6}$/
+    );
   });
 });
