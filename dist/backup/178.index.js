@@ -972,6 +972,18 @@ class PostgresConnectionError extends Error {
         this.name = 'PostgresConnectionError';
     }
 }
+/** Connects `client`; a failure closes it and is one line naming the server, database and user, never the password. */
+async function connectOrExplain(client, url) {
+    try {
+        await client.connect();
+        return client;
+    }
+    catch (error) {
+        await client.end().catch(() => undefined);
+        const e = error;
+        throw new PostgresConnectionError(`Cannot connect to PostgreSQL ${describeTarget(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}`, e.code);
+    }
+}
 /** Opens one connection; a failure is one line naming the server, database and user, never the password. */
 async function openDirectConnection(url, opts = {}) {
     const client = new pg.Client({
@@ -982,15 +994,7 @@ async function openDirectConnection(url, opts = {}) {
     });
     // A dropped connection is reported by the next query; without a listener it would crash the process.
     client.on('error', () => undefined);
-    try {
-        await client.connect();
-        return client;
-    }
-    catch (error) {
-        await client.end().catch(() => undefined);
-        const e = error;
-        throw new PostgresConnectionError(`Cannot connect to PostgreSQL ${describeTarget(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}`, e.code);
-    }
+    return connectOrExplain(client, url);
 }
 /** `at host:port, database d, user u` for messages. */
 function describeTarget(url) {
@@ -1112,15 +1116,7 @@ async function connectClient(url, opts = {}) {
         keepAlive: true
     });
     client.on('error', error => opts.onError?.(new Error(`PostgreSQL connection ${describeTarget(url)} lost: ${error.message}`)));
-    try {
-        await client.connect();
-        return client;
-    }
-    catch (error) {
-        await client.end().catch(() => undefined);
-        const e = error;
-        throw new PostgresConnectionError(`Cannot connect to PostgreSQL ${describeTarget(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}`, e.code);
-    }
+    return connectOrExplain(client, url);
 }
 /**
  * SQL access for the checks the actions make themselves (versions, row counts, scratch databases).
@@ -1858,6 +1854,8 @@ async function dropAddedSince(url, before) {
 
 
 
+/** How every restore runs pg_restore: objects owned by the target's user, stop at the first error, never prompt. */
+const PG_RESTORE_ARGS = ['--no-owner', '--no-privileges', '--exit-on-error', '--no-password'];
 /** Room kept free beside the file (pg_restore's own temporary files, the system): 64 MiB. */
 const SPARE_BYTES = 64 << 20;
 /**
@@ -1962,15 +1960,11 @@ async function listArchive(pgRestore, file, where) {
 /** `pg_restore --jobs=N` from the decrypted file into `targetUrl`. */
 async function parallelRestore(pgRestore, file, targetUrl, jobs) {
     const { dbname, env } = (0,postgres_url/* libpqConnection */.Vb)(targetUrl);
-    const restore = tracked(startProcess(pgRestore.path, [
-        '--no-owner',
-        '--no-privileges',
-        '--exit-on-error',
-        '--no-password',
-        `--jobs=${jobs}`,
-        `--dbname=${dbname}`,
-        file
-    ], { env, stdout: 'ignore', label: 'pg_restore' }), 'pg_restore');
+    const restore = tracked(startProcess(pgRestore.path, [...PG_RESTORE_ARGS, `--jobs=${jobs}`, `--dbname=${dbname}`, file], {
+        env,
+        stdout: 'ignore',
+        label: 'pg_restore'
+    }), 'pg_restore');
     await restore.done;
 }
 /** Stopped and waited for by the one cancellation path (pg_restore cancels its workers' queries on SIGTERM). */
@@ -2106,14 +2100,12 @@ async function streamRestore(o, pgRestore, targetUrl, extraArgs) {
     });
     const source = await o.store.read((0,backup_id/* archiveName */.uv)(m.id));
     const hasher = new Sha256Stream(expectedOf(o.store, m), n => progress.set('downloaded', n));
-    const restore = tracked(startProcess(pgRestore.path, [
-        '--no-owner',
-        '--no-privileges',
-        '--exit-on-error',
-        '--no-password',
-        ...extraArgs,
-        `--dbname=${dbname}`
-    ], { env, stdin: 'pipe', stdout: 'ignore', label: 'pg_restore' }), 'pg_restore');
+    const restore = tracked(startProcess(pgRestore.path, [...PG_RESTORE_ARGS, ...extraArgs, `--dbname=${dbname}`], {
+        env,
+        stdin: 'pipe',
+        stdout: 'ignore',
+        label: 'pg_restore'
+    }), 'pg_restore');
     restore.child.stdin.on('error', () => undefined);
     // Large chunks into the decryption: HTTP bodies arrive in ~16 KiB reads, and each chunk costs (per call
     // in our decryption, far more in openpgp.js's Web Streams for AEAD messages).

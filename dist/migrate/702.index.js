@@ -52,6 +52,18 @@ class PostgresConnectionError extends Error {
         this.name = 'PostgresConnectionError';
     }
 }
+/** Connects `client`; a failure closes it and is one line naming the server, database and user, never the password. */
+async function connectOrExplain(client, url) {
+    try {
+        await client.connect();
+        return client;
+    }
+    catch (error) {
+        await client.end().catch(() => undefined);
+        const e = error;
+        throw new PostgresConnectionError(`Cannot connect to PostgreSQL ${describeTarget(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}`, e.code);
+    }
+}
 /** Opens one connection; a failure is one line naming the server, database and user, never the password. */
 async function openDirectConnection(url, opts = {}) {
     const client = new esm/* default.Client */.Ay.Client({
@@ -62,15 +74,7 @@ async function openDirectConnection(url, opts = {}) {
     });
     // A dropped connection is reported by the next query; without a listener it would crash the process.
     client.on('error', () => undefined);
-    try {
-        await client.connect();
-        return client;
-    }
-    catch (error) {
-        await client.end().catch(() => undefined);
-        const e = error;
-        throw new PostgresConnectionError(`Cannot connect to PostgreSQL ${describeTarget(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}`, e.code);
-    }
+    return connectOrExplain(client, url);
 }
 /** `at host:port, database d, user u` for messages. */
 function describeTarget(url) {

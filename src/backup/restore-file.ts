@@ -15,6 +15,9 @@ import { startProcess, type RunningProcess } from './process.js';
 import { coalesce, counter, Sha256Stream } from './streams.js';
 import type { BackupStore } from './storage.js';
 
+/** How every restore runs pg_restore: objects owned by the target's user, stop at the first error, never prompt. */
+export const PG_RESTORE_ARGS = ['--no-owner', '--no-privileges', '--exit-on-error', '--no-password'];
+
 /**
  * The parallel restore (`jobs` > 1): `pg_restore --jobs` needs a seekable archive, so the download is checked
  * (size, SHA-256), decrypted (MDC) and written to a temporary file in one pass, and only a file that passed all of
@@ -169,19 +172,11 @@ export async function parallelRestore(
 ): Promise<void> {
   const { dbname, env } = libpqConnection(targetUrl);
   const restore = tracked(
-    startProcess(
-      pgRestore.path,
-      [
-        '--no-owner',
-        '--no-privileges',
-        '--exit-on-error',
-        '--no-password',
-        `--jobs=${jobs}`,
-        `--dbname=${dbname}`,
-        file
-      ],
-      { env, stdout: 'ignore', label: 'pg_restore' }
-    ),
+    startProcess(pgRestore.path, [...PG_RESTORE_ARGS, `--jobs=${jobs}`, `--dbname=${dbname}`, file], {
+      env,
+      stdout: 'ignore',
+      label: 'pg_restore'
+    }),
     'pg_restore'
   );
   await restore.done;

@@ -29,6 +29,7 @@ import {
   decryptToFile,
   listArchive,
   parallelRestore,
+  PG_RESTORE_ARGS,
   requireFreeSpace,
   tracked,
   withPrivateDir
@@ -181,18 +182,12 @@ async function streamRestore(
   const source: Readable = await o.store.read(archiveName(m.id));
   const hasher = new Sha256Stream(expectedOf(o.store, m), n => progress.set('downloaded', n));
   const restore = tracked(
-    startProcess(
-      pgRestore.path,
-      [
-        '--no-owner',
-        '--no-privileges',
-        '--exit-on-error',
-        '--no-password',
-        ...extraArgs,
-        `--dbname=${dbname}`
-      ],
-      { env, stdin: 'pipe', stdout: 'ignore', label: 'pg_restore' }
-    ),
+    startProcess(pgRestore.path, [...PG_RESTORE_ARGS, ...extraArgs, `--dbname=${dbname}`], {
+      env,
+      stdin: 'pipe',
+      stdout: 'ignore',
+      label: 'pg_restore'
+    }),
     'pg_restore'
   );
   restore.child.stdin!.on('error', () => undefined);

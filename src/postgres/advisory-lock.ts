@@ -25,6 +25,21 @@ export class PostgresConnectionError extends Error {
   }
 }
 
+/** Connects `client`; a failure closes it and is one line naming the server, database and user, never the password. */
+export async function connectOrExplain(client: pg.Client, url: string): Promise<pg.Client> {
+  try {
+    await client.connect();
+    return client;
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    const e = error as Error & { code?: string };
+    throw new PostgresConnectionError(
+      `Cannot connect to PostgreSQL ${describeTarget(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}`,
+      e.code
+    );
+  }
+}
+
 export interface DirectConnectionOptions {
   applicationName?: string;
   connectTimeoutMs?: number;
@@ -43,17 +58,7 @@ export async function openDirectConnection(
   });
   // A dropped connection is reported by the next query; without a listener it would crash the process.
   client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return client;
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    const e = error as Error & { code?: string };
-    throw new PostgresConnectionError(
-      `Cannot connect to PostgreSQL ${describeTarget(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}`,
-      e.code
-    );
-  }
+  return connectOrExplain(client, url);
 }
 
 /** `at host:port, database d, user u` for messages. */

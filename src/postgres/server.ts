@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { describeTarget, PostgresConnectionError } from './advisory-lock.js';
+import { connectOrExplain, describeTarget } from './advisory-lock.js';
 import { withSslDefaults } from './url.js';
 
 /** A server that accepts and never answers fails the connection after this long (libpq's and ours). */
@@ -23,17 +23,7 @@ export async function connectClient(
   client.on('error', error =>
     opts.onError?.(new Error(`PostgreSQL connection ${describeTarget(url)} lost: ${error.message}`))
   );
-  try {
-    await client.connect();
-    return client;
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    const e = error as Error & { code?: string };
-    throw new PostgresConnectionError(
-      `Cannot connect to PostgreSQL ${describeTarget(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}`,
-      e.code
-    );
-  }
+  return connectOrExplain(client, url);
 }
 
 /**
