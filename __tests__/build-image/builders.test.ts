@@ -233,6 +233,17 @@ describe('buildah arguments', () => {
     expect(local).toContain('--tls-verify=false');
   });
 
+  it('passes a target stage as --target, and nothing without one', () => {
+    expect(buildahBuildArgs(request({ target: 'runtime' })).join(' ')).toContain(
+      '--file /ws/Dockerfile --target runtime'
+    );
+    expect(buildahBuildArgs(request())).not.toContain('--target');
+    expect(dockerBuildArgs(request({ target: 'runtime' }), { ghaCache: false }).join(' ')).toContain(
+      '--file /ws/Dockerfile --target runtime'
+    );
+    expect(dockerBuildArgs(request(), { ghaCache: false })).not.toContain('--target');
+  });
+
   it('logs in through stdin into a private auth file and pushes the sha tag with a digest file', () => {
     expect(buildahLoginArgs(request())).toEqual([
       'login',

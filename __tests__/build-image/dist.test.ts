@@ -75,6 +75,11 @@ beforeAll(async () => {
     join(work, 'app', 'Dockerfile'),
     'FROM scratch\nARG VERSION=dev\nCOPY hello.txt /hello.txt\nLABEL app.version=$VERSION\n'
   );
+  writeFileSync(
+    join(work, 'app', 'Stages.Dockerfile'),
+    'FROM scratch AS Tools\nCOPY hello.txt /tools.txt\nLABEL stage=tools\n\n' +
+      'FROM scratch AS runtime\nCOPY hello.txt /hello.txt\nLABEL stage=runtime\n'
+  );
 });
 
 afterAll(() => {
@@ -135,5 +140,45 @@ describe('dist/build-image as a process', () => {
     const r = await runBundle({ ...base(), builder: 'kaniko' });
     expect(r.code).toBe(1);
     expect(r.lines).toContain("::error::Input 'builder' must be one of auto, docker, buildah, got 'kaniko'");
+  });
+
+  it('target builds that stage (a named, non-last one) and skip-existing never reuses another stage', async () => {
+    const stages = { ...base(), file: 'app/Stages.Dockerfile', 'build-args': '' };
+    const env = { GITHUB_SHA: '5ca1ab1e00000000000000000000000000000000' };
+    const tools = await runBundle({ ...stages, target: 'tools' }, env);
+    expect(tools.lines.filter(l => l.startsWith('::error')).join('\n')).toBe('');
+    expect(tools.code).toBe(0);
+    const toolsConfig = await imageConfig(reg, repository, tools.outputs.digest!);
+    expect(toolsConfig.config.Labels).toMatchObject({
+      stage: 'tools',
+      'app-platform-pipeline.build-target': 'Tools'
+    });
+
+    // Same commit, no target: the sha tag holds the tools stage, so the last stage is built, not reused.
+    const last = await runBundle(stages, env);
+    expect(last.code).toBe(0);
+    expect(last.lines.some(l => /not reusing .*: it is stage 'Tools', not the last stage/.test(l))).toBe(
+      true
+    );
+    expect(last.outputs.digest).not.toBe(tools.outputs.digest);
+    const lastConfig = await imageConfig(reg, repository, last.outputs.digest!);
+    expect(lastConfig.config.Labels?.stage).toBe('runtime');
+    expect(lastConfig.config.Labels?.['app-platform-pipeline.build-target']).toBeUndefined();
+    expect(await headDigest(reg, repository, 'sha-5ca1ab1')).toBe(last.outputs.digest);
+  });
+
+  it('a target the Dockerfile does not have, or not a stage name, names the target input before building', async () => {
+    const stages = { ...base(), file: 'app/Stages.Dockerfile' };
+    const missing = await runBundle({ ...stages, target: 'runtim' });
+    expect(missing.code).toBe(1);
+    expect(missing.lines).toContain(
+      `::error::Input 'target' no stage 'runtim' in ${join(work, 'app', 'Stages.Dockerfile')} (stages: Tools, runtime)`
+    );
+    expect(missing.lines.some(l => l.startsWith('::group::buildah'))).toBe(false);
+    const bad = await runBundle({ ...stages, target: '--push' });
+    expect(bad.code).toBe(1);
+    expect(bad.lines.filter(l => l.startsWith('::error::'))).toEqual([
+      "::error::Input 'target' '--push' is not a stage name (letters, digits, '-', '_', '.'; starts with a letter)"
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { runAction, setOutputs } from '../../src/kit/actions-io.js';
 import { readGitHubContext } from '../../src/image/github-context.js';
 import { resolveBuildPaths } from '../../src/image/paths.js';
 import { defaultImageName, parseImageName } from '../../src/image/reference.js';
+import { checkTarget } from '../../src/image/target.js';
 
 await runAction(async () => {
   const inputs = new Inputs();
@@ -36,6 +37,8 @@ await runAction(async () => {
     inputs.string('context') ?? '.',
     inputs.string('file') ?? 'Dockerfile'
   );
+  const targetText = inputs.string('target');
+  const target = targetText === undefined ? undefined : checkTarget(targetText, paths.file);
 
   // Loaded once the inputs are valid: a bad input fails without paying for the registry client.
   const { buildImage, spawnCommand, buildSummaryMarkdown } = await import('./deferred.js');
@@ -46,6 +49,7 @@ await runAction(async () => {
       extraTags: inputs.list('tags'),
       buildArgs,
       platform,
+      target,
       push: inputs.boolean('push', true),
       credentials: username && password ? { username, password } : undefined,
       builder: inputs.enumeration('builder', ['auto', 'docker', 'buildah'] as const, 'auto'),

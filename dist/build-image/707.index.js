@@ -44,6 +44,9 @@ const imageRef = (image, tag) => `${image.name}:${tag}`;
 function labelArgs(labels) {
     return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
 }
+function targetArgs(req) {
+    return req.target ? ['--target', req.target] : [];
+}
 function buildArgArgs(buildArgs) {
     return buildArgs.flatMap(a => ['--build-arg', a]);
 }
@@ -151,7 +154,7 @@ function buildahBuildArgs(req) {
     if (req.credentials)
         args.push('--authfile', authFile(req));
     // --force-rm: a failed step must not leave its container (and overlay mount) behind on a self-hosted runner.
-    args.push('--platform', req.platform, '--layers', '--force-rm', '--file', req.file);
+    args.push('--platform', req.platform, '--layers', '--force-rm', '--file', req.file, ...targetArgs(req));
     // The registry cache needs push rights; without a push the local --layers cache is all there is.
     if (req.push)
         args.push('--cache-from', cacheRepository(req), '--cache-to', cacheRepository(req));
@@ -263,7 +266,7 @@ function dockerBuildArgs(req, opts) {
     const args = ['buildx', 'build'];
     if (opts.builder)
         args.push('--builder', opts.builder);
-    args.push('--progress=plain', '--platform', req.platform, '--file', req.file);
+    args.push('--progress=plain', '--platform', req.platform, '--file', req.file, ...targetArgs(req));
     for (const tag of req.tags)
         args.push('--tag', imageRef(req.image, tag));
     args.push(...labelArgs(req.labels), ...buildArgArgs(req.buildArgs));
@@ -827,7 +830,10 @@ function computeTags(ctx, extra = []) {
     return { shaTag, tags: [...new Set(tags)], version };
 }
 
+// EXTERNAL MODULE: ./src/image/target.ts
+var image_target = __webpack_require__(2184);
 ;// CONCATENATED MODULE: ./src/image/build-image.ts
+
 
 
 
@@ -850,6 +856,8 @@ async function buildImage(opts, deps) {
     const now = deps.now ?? Date.now;
     const { shaTag, tags, version } = computeTags(opts.github, opts.extraTags);
     const labels = ociLabels(opts.github, { version, created: new Date(now()) });
+    if (opts.target)
+        labels[image_target/* TARGET_LABEL */.lk] = opts.target;
     const { image } = opts;
     const base = { image: image.name, tags, labels, platform: opts.platform };
     log.info(`image ${image.name}, tags: ${tags.join(', ')}`);
@@ -866,7 +874,7 @@ async function buildImage(opts, deps) {
             await registry.login(image.repository);
             if (opts.skipExisting) {
                 const existing = await registry.getManifest(image.repository, shaTag);
-                const reusable = existing && (await reusableImage(registry, image, existing, opts.platform, log));
+                const reusable = existing && (await reusableImage(registry, image, existing, opts, log));
                 if (existing && reusable) {
                     log.info(`${imageRef(image, shaTag)} is already in the registry (${existing.digest}): reusing it, nothing to build`);
                     await tagManifest(registry, image, existing, tags.filter(t => t !== shaTag), log);
@@ -894,6 +902,7 @@ async function buildImage(opts, deps) {
             context: opts.context,
             file: opts.file,
             platform: opts.platform,
+            target: opts.target,
             buildArgs: opts.buildArgs,
             labels,
             push: opts.push,
@@ -991,7 +1000,7 @@ async function imageLabels(registry, image, single) {
  * The existing sha-tagged image, if it is an image for `platform`: a sha tag pushed earlier for another
  * platform (the input changed) must be rebuilt, not reused.
  */
-async function reusableImage(registry, image, existing, platform, log) {
+async function reusableImage(registry, image, existing, { platform, target }, log) {
     let single;
     try {
         single = await singlePlatform(registry, image, existing, platform);
@@ -1006,7 +1015,14 @@ async function reusableImage(registry, image, existing, platform, log) {
         log.info(`not reusing ${image.name}@${single.digest}: it is ${config.os}/${config.architecture}, not ${platform}`);
         return undefined;
     }
-    return { single, labels: config.config?.Labels ?? {} };
+    const labels = config.config?.Labels ?? {};
+    // The sha tag names a commit, not a stage: an image of another stage of that commit is not this build.
+    if ((labels[image_target/* TARGET_LABEL */.lk] ?? '') !== (target ?? '')) {
+        const stage = (t) => (t ? `stage '${t}'` : 'the last stage');
+        log.info(`not reusing ${image.name}@${single.digest}: it is ${stage(labels[image_target/* TARGET_LABEL */.lk])}, not ${stage(target)}`);
+        return undefined;
+    }
+    return { single, labels };
 }
 
 ;// CONCATENATED MODULE: ./src/kit/bytes.ts

@@ -18,6 +18,7 @@ import {
   type RegistryCredentials
 } from './registry.js';
 import { computeTags } from './tags.js';
+import { TARGET_LABEL } from './target.js';
 
 const FAILED_OUTPUT_LINES = 40;
 
@@ -31,6 +32,8 @@ export interface BuildImageOptions {
   extraTags: string[];
   buildArgs: string[];
   platform: string;
+  /** Checked by checkTarget; undefined builds the last stage. */
+  target?: string;
   push: boolean;
   credentials?: RegistryCredentials;
   builder: BuilderKind;
@@ -76,6 +79,7 @@ export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps):
   const now = deps.now ?? Date.now;
   const { shaTag, tags, version } = computeTags(opts.github, opts.extraTags);
   const labels = ociLabels(opts.github, { version, created: new Date(now()) });
+  if (opts.target) labels[TARGET_LABEL] = opts.target;
   const { image } = opts;
   const base = { image: image.name, tags, labels, platform: opts.platform };
   log.info(`image ${image.name}, tags: ${tags.join(', ')}`);
@@ -93,7 +97,7 @@ export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps):
       await registry.login(image.repository);
       if (opts.skipExisting) {
         const existing = await registry.getManifest(image.repository, shaTag);
-        const reusable = existing && (await reusableImage(registry, image, existing, opts.platform, log));
+        const reusable = existing && (await reusableImage(registry, image, existing, opts, log));
         if (existing && reusable) {
           log.info(
             `${imageRef(image, shaTag)} is already in the registry (${existing.digest}): reusing it, nothing to build`
@@ -130,6 +134,7 @@ export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps):
       context: opts.context,
       file: opts.file,
       platform: opts.platform,
+      target: opts.target,
       buildArgs: opts.buildArgs,
       labels,
       push: opts.push,
@@ -252,7 +257,7 @@ async function reusableImage(
   registry: RegistryClient,
   image: ImageName,
   existing: ManifestInfo,
-  platform: string,
+  { platform, target }: Pick<BuildImageOptions, 'platform' | 'target'>,
   log: Logger
 ): Promise<{ single: ManifestInfo; labels: Record<string, string> } | undefined> {
   let single: ManifestInfo;
@@ -270,5 +275,14 @@ async function reusableImage(
     );
     return undefined;
   }
-  return { single, labels: config.config?.Labels ?? {} };
+  const labels = config.config?.Labels ?? {};
+  // The sha tag names a commit, not a stage: an image of another stage of that commit is not this build.
+  if ((labels[TARGET_LABEL] ?? '') !== (target ?? '')) {
+    const stage = (t: string | undefined) => (t ? `stage '${t}'` : 'the last stage');
+    log.info(
+      `not reusing ${image.name}@${single.digest}: it is ${stage(labels[TARGET_LABEL])}, not ${stage(target)}`
+    );
+    return undefined;
+  }
+  return { single, labels };
 }

@@ -6,6 +6,7 @@ import {
   buildArgArgs,
   imageRef,
   labelArgs,
+  targetArgs,
   type BuildOutcome,
   type BuildRequest,
   type Builder,
@@ -42,7 +43,7 @@ export function buildahBuildArgs(req: BuildRequest): string[] {
   const args = ['build', `--tls-verify=${req.tlsVerify}`];
   if (req.credentials) args.push('--authfile', authFile(req));
   // --force-rm: a failed step must not leave its container (and overlay mount) behind on a self-hosted runner.
-  args.push('--platform', req.platform, '--layers', '--force-rm', '--file', req.file);
+  args.push('--platform', req.platform, '--layers', '--force-rm', '--file', req.file, ...targetArgs(req));
   // The registry cache needs push rights; without a push the local --layers cache is all there is.
   if (req.push) args.push('--cache-from', cacheRepository(req), '--cache-to', cacheRepository(req));
   for (const tag of req.tags) args.push('--tag', imageRef(req.image, tag));

@@ -11,6 +11,8 @@ export interface BuildRequest {
   context: string;
   file: string;
   platform: string;
+  /** Multi-stage build target (a checked stage name, spelled as in the Dockerfile); the last stage when undefined. */
+  target?: string;
   /** `NAME=value` */
   buildArgs: string[];
   labels: Record<string, string>;
@@ -68,6 +70,10 @@ export const imageRef = (image: ImageName, tag: string): string => `${image.name
 
 export function labelArgs(labels: Record<string, string>): string[] {
   return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+}
+
+export function targetArgs(req: BuildRequest): string[] {
+  return req.target ? ['--target', req.target] : [];
 }
 
 export function buildArgArgs(buildArgs: string[]): string[] {

@@ -6,6 +6,7 @@ import {
   buildArgArgs,
   imageRef,
   labelArgs,
+  targetArgs,
   type BuildOutcome,
   type BuildRequest,
   type Builder,
@@ -45,7 +46,7 @@ export function dockerLogoutArgs(req: BuildRequest): string[] {
 export function dockerBuildArgs(req: BuildRequest, opts: { builder?: string; ghaCache: boolean }): string[] {
   const args = ['buildx', 'build'];
   if (opts.builder) args.push('--builder', opts.builder);
-  args.push('--progress=plain', '--platform', req.platform, '--file', req.file);
+  args.push('--progress=plain', '--platform', req.platform, '--file', req.file, ...targetArgs(req));
   for (const tag of req.tags) args.push('--tag', imageRef(req.image, tag));
   args.push(...labelArgs(req.labels), ...buildArgArgs(req.buildArgs));
   args.push('--provenance=false', '--sbom=false', '--metadata-file', metadataFile(req));
