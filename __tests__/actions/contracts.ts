@@ -108,6 +108,7 @@ export const CONTRACTS: Record<string, { inputs: string[]; outputs: string[]; re
     outputs: [
       'healthy',
       'rolled-back',
+      'outage',
       'rollback-deployment-id',
       'checks',
       'failures',

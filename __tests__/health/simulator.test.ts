@@ -134,7 +134,7 @@ describe('health-gate against the App Platform simulator', () => {
     });
     await explain(run, async () => {
       expect(run.code).toBe(1);
-      expect(run.outputs).toMatchObject({ healthy: 'false', 'rolled-back': 'true' });
+      expect(run.outputs).toMatchObject({ healthy: 'false', 'rolled-back': 'true', outage: 'false' });
       expect(run.stdout).toMatch(/probe #\d+ .* HTTP 503 .* FAIL {2}HTTP 503; check database: error: chaos/);
       expect(run.stdout).toContain(
         '::error::Health gate failed: 3 consecutive failed probes (failure-threshold 3)'
@@ -194,7 +194,8 @@ describe('health-gate against the App Platform simulator', () => {
       expect(run.outputs).toMatchObject({
         healthy: 'false',
         'rolled-back': 'false',
-        'rollback-deployment-id': rollbackId
+        'rollback-deployment-id': rollbackId,
+        outage: 'true'
       });
       expect(run.stdout).toContain(
         `::error::OUTAGE: the rollback failed: Rollback deployment ${rollbackId} ended in phase ERROR`

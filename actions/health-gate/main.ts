@@ -103,6 +103,7 @@ await runAction(async () => {
   setOutputs({
     healthy: report.healthy,
     'rolled-back': report.rolledBack,
+    outage: report.outage,
     'rollback-deployment-id': report.rollback?.rollbackDeploymentId ?? '',
     checks: w?.probes.length ?? 0,
     failures: w?.probes.filter(p => !p.ok).length ?? 0,
