@@ -8,7 +8,7 @@
  * interleaved for --rounds rounds (default 2), medians and ratios against the baselines of this same run.
  *   npx tsx bench/restore/run.ts [--size-gb 0.85] [--rounds 2]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startPostgres, type PostgresServer } from '../../test-support/postgres.js';
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     const temp = join(work, 'runner-temp');
     rmSync(temp, { recursive: true, force: true });
     const runs: Record<string, Measure[]> = {};
+    const splits: string[] = [];
     const record = (m: Measure) => (runs[m.name] ??= []).push(m);
     const flags = '--no-owner --no-privileges --exit-on-error';
     let n = 0;
@@ -84,6 +85,9 @@ async function main(): Promise<void> {
             }
           )
         );
+        // Where our time went (the action's own RTO line), to see which phase to speed up.
+        const rto = /restored in (.*)/.exec(readFileSync(join(work, `restore-${jobs}.log`), 'utf8'));
+        splits.push(`round ${round}, jobs ${jobs}: ${rto?.[1] ?? '(no RTO line)'}`);
         await pgs.dropDatabase(t.name);
       }
     }
@@ -107,6 +111,9 @@ async function main(): Promise<void> {
         m =>
           `| ${m.name} | ${m.seconds.toFixed(1)} | ${m.peakRssMb.toFixed(0)} | ${ratio(m, j1)} | ${ratio(m, j2)} |`
       ),
+      '',
+      'our RTO split, per run:',
+      ...splits.map(l => `  ${l}`),
       '',
       `targets: ours (jobs 2) <= 0.85 x pg_restore -j 1 (${ratio(ours2, j1)}), <= 1.10 x pg_restore -j 2 (${ratio(ours2, j2)}), peak RSS <= 200 MB (${ours2.peakRssMb.toFixed(0)})`
     ];

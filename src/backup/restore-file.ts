@@ -8,6 +8,7 @@ import type { Logger } from '../kit/log.js';
 import { ProgressLogger } from '../kit/progress.js';
 import type { PgBinary } from '../postgres/binaries.js';
 import { libpqConnection } from '../postgres/url.js';
+import { ArchiveIndexer, fillOffsets } from './archive-index.js';
 import type { Decryptor } from './crypto.js';
 import { archiveName } from './id.js';
 import type { Manifest } from './manifest.js';
@@ -102,6 +103,8 @@ export async function decryptToFile(o: FileRestoreOptions, file: string): Promis
   const hashing = pipeline(source, coalesce(1 << 20), hasher, { signal });
   hashing.catch(() => undefined);
   let bytes = 0;
+  // Written as pg_dump writes a file (data offsets in the TOC, no per-row blocks): see archive-index.ts.
+  const indexer = new ArchiveIndexer();
   try {
     const plain = await o.decryptor.decrypt(hasher).catch((error: Error) => {
       throw decryptionFailed(m, where, error);
@@ -112,6 +115,7 @@ export async function decryptToFile(o: FileRestoreOptions, file: string): Promis
         bytes = n;
         progress.set('decrypted', n);
       }),
+      indexer,
       createWriteStream(file, { flags: 'wx', mode: 0o600 }),
       { signal }
     ).catch((error: Error) => {
@@ -134,6 +138,7 @@ export async function decryptToFile(o: FileRestoreOptions, file: string): Promis
         : undefined;
     throw hashError ?? error;
   }
+  await fillOffsets(file, indexer.offsets());
   const done = Date.now();
   progress.print('(checksum and decryption OK)');
   const downloadMs = (downloadedAt ?? done) - started;

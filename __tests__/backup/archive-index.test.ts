@@ -1,0 +1,201 @@
+// The temporary archive of a parallel restore is written as pg_dump writes a file: data offsets in the TOC and
+// large data blocks, the same TOC and data otherwise. Real pg_dump (through a pipe, as our backups run it), real
+// pg_restore, real gpg for the reference decryption.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createWriteStream } from 'node:fs';
+import { archiveDataOffsets, ArchiveIndexer, fillOffsets } from '../../src/backup/archive-index.js';
+import { pickBackup, readCatalog } from '../../src/backup/catalog.js';
+import { createDecryptor } from '../../src/backup/crypto.js';
+import { FileStore } from '../../src/backup/file-store.js';
+import { decryptToFile } from '../../src/backup/restore-file.js';
+import { archiveName } from '../../src/backup/id.js';
+import { libpqConnection } from '../../src/postgres/url.js';
+import { sharedPostgres, type PostgresServer } from '../../test-support/shared.js';
+import { digests, seed, sql } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'archive-index-'));
+const PASSPHRASE = `index-${randomBytes(8).toString('hex')}`;
+let pg: PostgresServer;
+let sourceUrl: string;
+let n = 0;
+
+/** pg_dump -Fc through a pipe (what a backup gets): the TOC has no data offsets. */
+function dumpThroughPipe(url: string, extra: string[]): Buffer {
+  const { dbname, env } = libpqConnection(url);
+  return execFileSync(
+    'bash',
+    ['-o', 'pipefail', '-c', 'pg_dump -Fc "$@" --dbname="$DB" | cat', '_', ...extra],
+    {
+      env: { ...process.env, ...env, DB: dbname },
+      maxBuffer: 1 << 30
+    }
+  );
+}
+
+/** The SQL pg_restore makes of an archive, without the per-run \restrict key lines. */
+function script(file: string): string {
+  return execFileSync('pg_restore', ['-f', '-', file], { maxBuffer: 1 << 30 })
+    .toString()
+    .replace(/^\\(un)?restrict .*$/gm, '');
+}
+
+/** Feeds `input` to the indexer in pieces of `sizes` (cycled), writes it to a file and fills in the offsets. */
+async function index(input: Buffer, sizes: number[]): Promise<string> {
+  const file = join(dir, `indexed-${++n}.dump`);
+  const pieces: Buffer[] = [];
+  for (let at = 0, k = 0; at < input.length; k++) {
+    const size = sizes[k % sizes.length]!;
+    pieces.push(input.subarray(at, at + size));
+    at += size;
+  }
+  const indexer = new ArchiveIndexer();
+  await pipeline(Readable.from(pieces), indexer, createWriteStream(file));
+  await fillOffsets(file, indexer.offsets());
+  return file;
+}
+
+/** Every data entry's offset is set and points at a block header carrying that entry's dump id. */
+function expectOffsetsPointAtTheirBlocks(file: string): number {
+  const bytes = readFileSync(file);
+  const offsets = archiveDataOffsets(bytes)!;
+  expect(offsets.size).toBeGreaterThan(0);
+  for (const [id, { flag, offset }] of offsets) {
+    expect({ id, flag }).toEqual({ id, flag: 2 });
+    expect([1, 3]).toContain(bytes[offset]); // BLK_DATA or BLK_BLOBS
+    const sign = bytes[offset + 1]!;
+    expect({ id, at: sign === 0 ? bytes.readUInt32LE(offset + 2) : -1 }).toEqual({ id, at: id });
+  }
+  return offsets.size;
+}
+
+async function restoreParallel(file: string): Promise<string> {
+  const url = await pg.createDatabase(`ix_target_${process.pid}_${++n}`);
+  const { dbname, env } = libpqConnection(url);
+  const r = spawnSync(
+    'pg_restore',
+    ['--no-owner', '--exit-on-error', '--jobs=2', `--dbname=${dbname}`, file],
+    {
+      env: { ...process.env, ...env }
+    }
+  );
+  expect({ code: r.status, stderr: r.stderr.toString() }).toEqual({ code: 0, stderr: '' });
+  return url;
+}
+
+beforeAll(async () => {
+  pg = await sharedPostgres();
+  sourceUrl = await pg.createDatabase(`ix_source_${process.pid}`);
+  await seed(sourceUrl, { volunteers: 3000 });
+  await sql(
+    sourceUrl,
+    // A row larger than a merged block, a large object (BLOBS blocks pass as they are), an empty table.
+    `CREATE TABLE big_rows (id int PRIMARY KEY, body text);
+     INSERT INTO big_rows SELECT g, repeat(md5(g::text), 20000) FROM generate_series(1, 3) g;
+     SELECT lo_from_bytea(0, decode(repeat('00ff', 40000), 'hex'));`
+  );
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('ArchiveIndexer', () => {
+  test.each([
+    ['uncompressed (--compress=0, our backups: blocks merged)', ['--compress=0']],
+    ['compressed by pg_dump (blocks passed as they are)', []]
+  ])(
+    '%s: offsets written, same SQL, restores with --jobs',
+    async (_name, extra) => {
+      const original = join(dir, `original-${++n}.dump`);
+      const dump = dumpThroughPipe(sourceUrl, extra);
+      writeFileSync(original, dump);
+      expect([...archiveDataOffsets(dump)!.values()].every(o => o.flag === 1)).toBe(true); // through a pipe
+      const reference = script(original);
+      // Whole, in reads of a typical size, and in odd small pieces that split every number and header.
+      for (const sizes of [[dump.length], [65536], [1, 7, 13, 4096]]) {
+        const file = await index(dump, sizes);
+        expect(expectOffsetsPointAtTheirBlocks(file)).toBe([...archiveDataOffsets(dump)!.keys()].length);
+        expect(script(file)).toBe(reference);
+      }
+      const restored = await restoreParallel(await index(dump, [65536]));
+      expect(await digests(restored)).toEqual(await digests(sourceUrl));
+    },
+    180_000
+  );
+
+  test('merging leaves far fewer blocks in an uncompressed archive', async () => {
+    const dump = dumpThroughPipe(sourceUrl, ['--compress=0']);
+    const file = await index(dump, [65536]);
+    // Each block costs a 5-byte length: 3000 volunteers + 6000 schedules rows were one block each.
+    expect(dump.length - readFileSync(file).length).toBeGreaterThan(9000 * 5 * 0.9);
+  }, 60_000);
+
+  test('anything else passes through unchanged', async () => {
+    const garbage = randomBytes(100_000);
+    const oldFormat = Buffer.concat([
+      Buffer.from('PGDMP'),
+      Buffer.from([1, 11, 0, 4, 8, 1]),
+      randomBytes(5000)
+    ]);
+    const tar = Buffer.concat([Buffer.from('PGDMP'), Buffer.from([1, 14, 0, 4, 8, 3]), randomBytes(5000)]);
+    for (const input of [garbage, oldFormat, tar, Buffer.from('PGD'), Buffer.alloc(0)]) {
+      const file = await index(input, [input.length || 1, 3]);
+      expect(readFileSync(file).equals(input)).toBe(true);
+    }
+  });
+});
+
+describe('the temporary archive of a parallel restore', () => {
+  test('is the backup decrypted with its data offsets filled in (pg_restore --jobs seeks, not scans)', async () => {
+    const storage = join(dir, 'store');
+    const r = spawnSync(process.execPath, [resolve('dist/backup/index.js')], {
+      env: {
+        PATH: process.env.PATH!,
+        HOME: process.env.HOME!,
+        INPUT_MODE: 'backup',
+        'INPUT_DATABASE-URL': sourceUrl,
+        'INPUT_STORAGE-URL': `file://${storage}`,
+        INPUT_PASSPHRASE: PASSPHRASE,
+        INPUT_PRUNE: 'false'
+      }
+    });
+    expect({ code: r.status, out: r.stdout.toString().slice(-2000) }).toMatchObject({ code: 0 });
+    const store = new FileStore(storage);
+    const backup = pickBackup(await readCatalog(store), undefined, store.location);
+    const file = join(dir, `temporary-${++n}.dump`);
+    const logger = { info: () => undefined, notice: () => undefined, warning: () => undefined };
+    await decryptToFile(
+      {
+        store,
+        manifest: backup.manifest,
+        decryptor: await createDecryptor({ passphrase: PASSPHRASE }),
+        logger: logger as never
+      },
+      file
+    );
+    expectOffsetsPointAtTheirBlocks(file);
+    // Stock GnuPG's decryption of the same backup is the archive pg_dump wrote: the same SQL.
+    const gpgHome = mkdtempSync(join(dir, 'gnupg-'));
+    const plain = join(dir, `gpg-${n}.dump`);
+    execFileSync('gpg', [
+      '--homedir',
+      gpgHome,
+      '--batch',
+      '--quiet',
+      '--pinentry-mode',
+      'loopback',
+      '--passphrase',
+      PASSPHRASE,
+      '--output',
+      plain,
+      '--decrypt',
+      store.keyOf(archiveName(backup.id))
+    ]);
+    expect(script(file)).toBe(script(plain));
+  }, 180_000);
+});
