@@ -376,6 +376,11 @@ class SeipdV1EncryptStream extends external_node_stream_.Transform {
  * the plaintext until then (restore.ts).
  */
 const PREFIX_BYTES = 18;
+/**
+ * Inflate output per callback: zlib's default 16 KiB means one JS callback (and buffer) per 16 KiB of a
+ * database; 256 KiB took a sixth less CPU decrypting a 333 MiB archive (measured with process.cpuUsage).
+ */
+const INFLATE_CHUNK_BYTES = 256 << 10;
 const MDC_PACKET_BYTES = 22;
 /**
  * Reads the key packets and the SEIPD version from the start of `cipher`; `stream` then yields the whole
@@ -639,7 +644,8 @@ class SeipdV1DecryptStream extends external_node_stream_.Transform {
     startInflate(algorithm) {
         if (algorithm !== 1 && algorithm !== 2)
             throw new Error(`compression algorithm ${algorithm} is not supported (ZIP and ZLIB are)`);
-        this.inflate = algorithm === 1 ? (0,external_node_zlib_.createInflateRaw)() : (0,external_node_zlib_.createInflate)();
+        const options = { chunkSize: INFLATE_CHUNK_BYTES };
+        this.inflate = algorithm === 1 ? (0,external_node_zlib_.createInflateRaw)(options) : (0,external_node_zlib_.createInflate)(options);
         this.inflate.on('data', (d) => {
             const out = [];
             try {

