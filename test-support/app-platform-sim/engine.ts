@@ -14,6 +14,7 @@ import {
   type HealthCheckSettings
 } from './app-process.js';
 import { componentEnv } from './app-env.js';
+import type { DevDatabases } from './dev-databases.js';
 import { ImagePullError, readImageConfig, type ImageConfig, type ImageSource } from './image-config.js';
 import { startLiveProxy, type LiveProxy } from './proxy.js';
 import { SecretVault } from './secrets.js';
@@ -49,6 +50,8 @@ export interface EngineOptions {
   stopGraceMs: number;
   /** Longest a PRE_DEPLOY job may run. */
   jobTimeoutMs: number;
+  /** Dev database components get their own database (dev-databases.ts); without it they bind to `appEnv`. */
+  devDatabases?: DevDatabases;
 }
 
 export interface DeploymentState {
@@ -308,6 +311,7 @@ export class Engine {
       this.setPhase(dep, 'DEPLOYING');
       await this.runLeaf(dep, 'deploy.initialize', async () => {
         this.log(dep, 'DEPLOY', 'platform', `Deploying ${comps.length} component(s)`);
+        await this.opts.devDatabases?.provision(app.id, dep.spec);
       });
       for (const c of comps.filter(x => x.jobKind === 'PRE_DEPLOY')) {
         await this.runLeaf(dep, `deploy.components.${c.name}.run`, async leaf => {
@@ -420,7 +424,12 @@ export class Engine {
       base: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', HOME: process.env.HOME ?? '/tmp' },
       imageEnv: dep.images.get(component)?.env ?? {},
       appEnv: this.opts.appEnv,
-      builtins: { APP_URL: app.proxy.url, APP_DOMAIN: `127.0.0.1:${app.proxy.port}`, APP_ID: app.id },
+      builtins: {
+        APP_URL: app.proxy.url,
+        APP_DOMAIN: `127.0.0.1:${app.proxy.port}`,
+        APP_ID: app.id,
+        ...this.opts.devDatabases?.bindables(app.id)
+      },
       appEnvs: dep.spec.envs,
       componentEnvs: spec.envs,
       open: v => this.vault.open(v)
@@ -518,6 +527,7 @@ export class Engine {
       if (!TERMINAL_PHASES.includes(d.phase)) this.cancel(d, 'canceled because the app was deleted');
     await Promise.all(app.deployments.map(d => this.stopProcesses(d)));
     await app.proxy.close();
+    await this.opts.devDatabases?.drop(app.id);
   }
 
   async stop(): Promise<void> {
@@ -525,6 +535,7 @@ export class Engine {
     for (const app of this.apps.values()) for (const d of app.deployments) d.abort.abort();
     await Promise.all([...this.apps.values()].flatMap(a => a.deployments.map(d => this.stopProcesses(d))));
     await Promise.all([...this.apps.values()].map(a => a.proxy.close()));
+    await this.opts.devDatabases?.dropAll();
   }
 }
 

@@ -10,6 +10,7 @@ import { RateLimiter } from './rate-limit.js';
 import { validateAppSpec } from './validate-spec.js';
 import { appView } from './views.js';
 import { databasesOf, type DatabasesState } from './databases.js';
+import { DevDatabases } from './dev-databases.js';
 import type { AppSpec, RecordedRequest, RegistryAccess } from './types.js';
 
 export type { AppSpec, Phase, RecordedRequest, RegistryAccess, Step } from './types.js';
@@ -44,6 +45,8 @@ export interface SimulatorOptions {
   jobTimeoutMs?: number;
   /** How many newer live revisions a rollback target may be behind (default 10). */
   revisionLimit?: number;
+  /** PostgreSQL URL whose user may CREATE DATABASE: each dev database component gets its own database there. */
+  devDatabaseServer?: string;
 }
 
 export interface SimulatorFaults {
@@ -91,7 +94,8 @@ export async function startAppPlatformSimulator(opts: SimulatorOptions = {}): Pr
     healthCheckPeriodMs: opts.healthCheckPeriodMs ?? 250,
     readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
     stopGraceMs: opts.stopGraceMs ?? 10_000,
-    jobTimeoutMs: opts.jobTimeoutMs ?? 120_000
+    jobTimeoutMs: opts.jobTimeoutMs ?? 120_000,
+    devDatabases: opts.devDatabaseServer ? new DevDatabases(opts.devDatabaseServer) : undefined
   });
   const faultState: FaultState = {
     failNext: { remaining: 0, status: 503 },
