@@ -64,7 +64,7 @@ describe('workflows', () => {
         const perms = JSON.stringify(job.permissions ?? {});
         if (perms.includes('"packages":"write"'))
           expect(`${file}:${name}`).toMatch(
-            /^(deploy\.yml:build|production\.yml:deploy|preview\.yml:build)$/
+            /^(deploy\.yml:build|production\.yml:deploy|preview\.yml:build|promote\.yml:staging)$/
           );
       }
     }
