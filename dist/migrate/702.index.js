@@ -1451,7 +1451,7 @@ function parseRetryAfter(value, now = Date.now()) {
 /***/ 669:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-module.exports = __webpack_require__.p + "933e53c998ef70cb1525.py";
+module.exports = __webpack_require__.p + "e1861fc9c1f922d896dd.py";
 
 /***/ })
 
