@@ -424,10 +424,14 @@ async function deploy(client, req, hooks) {
     async function cancelUngated(appId, deploymentId) {
         try {
             await client.cancelDeployment(appId, deploymentId);
+            // deploy.yml's cleanup gate reads it: a canceled deployment never went live, there is nothing to judge.
+            set({ phase: 'CANCELED' });
             return;
         }
         catch (error) {
             const d = await client.getDeployment(appId, deploymentId).catch(() => undefined);
+            if (d?.phase)
+                set({ phase: d.phase });
             if (d?.phase === 'ACTIVE')
                 cancellation/* cancellation */.WN.leave(`deployment ${deploymentId} went ACTIVE before it could be canceled and was not health-gated: run the health gate, ` +
                     `or roll back with deploy-app-platform rollback-to: ${outputs['previous-deployment-id'] ?? 'previous'} (app-id ${appId})`);

@@ -731,6 +731,8 @@ function nameOf(dn) {
     return Array.isArray(cn) ? cn[0] : cn;
 }
 
+// EXTERNAL MODULE: ./src/kit/cancellation.ts
+var cancellation = __webpack_require__(9449);
 ;// CONCATENATED MODULE: ./src/health/check-fault.ts
 /**
  * When the release and the version restored by the rollback fail the gate the same way, the release was most
@@ -771,6 +773,7 @@ var health_report = __webpack_require__(2418);
 // EXTERNAL MODULE: ./src/health/window.ts
 var health_window = __webpack_require__(9124);
 ;// CONCATENATED MODULE: ./src/health/gate.ts
+
 
 
 
@@ -829,6 +832,10 @@ async function runGate(s, deps) {
         logger.warning('rollback is false: the unhealthy release stays live.');
         return finish({ ...base, healthy: false, outage: false, rolledBack: false });
     }
+    // Cancelled meanwhile: no rollback is started in the seconds left before the runner's SIGTERM (it could not
+    // finish, and its rollback deployment would leave the app pinned). No outputs: deploy.yml's `decide` step,
+    // which the runner does not cancel, gates the release again and rolls it back with time to finish.
+    cancellation/* cancellation */.WN.throwIfCancelled();
     const rollback = await rollBack(s, deps, deps.rollback);
     deps.rollback.settle?.();
     const likelyCheckFault = rollback.activeAt !== undefined ? sharedCheckFault(window, rollback.restored) : undefined;
@@ -889,8 +896,6 @@ async function rollBack(s, deps, port) {
     return done();
 }
 
-// EXTERNAL MODULE: ./src/kit/cancellation.ts
-var cancellation = __webpack_require__(9449);
 ;// CONCATENATED MODULE: ./src/digitalocean/rollback-target.ts
 const PER_PAGE = 100;
 const MAX_PAGES = 30;

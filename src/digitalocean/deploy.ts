@@ -307,9 +307,12 @@ export async function deploy(
   async function cancelUngated(appId: string, deploymentId: string): Promise<void> {
     try {
       await client.cancelDeployment(appId, deploymentId);
+      // deploy.yml's cleanup gate reads it: a canceled deployment never went live, there is nothing to judge.
+      set({ phase: 'CANCELED' });
       return;
     } catch (error) {
       const d = await client.getDeployment(appId, deploymentId).catch(() => undefined);
+      if (d?.phase) set({ phase: d.phase });
       if (d?.phase === 'ACTIVE')
         cancellation.leave(
           `deployment ${deploymentId} went ACTIVE before it could be canceled and was not health-gated: run the health gate, ` +

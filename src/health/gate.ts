@@ -1,3 +1,4 @@
+import { cancellation } from '../kit/cancellation.js';
 import { errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import type { CertificateReport } from './certificate.js';
@@ -127,6 +128,10 @@ export async function runGate(s: GateSettings, deps: GateDeps): Promise<GateRepo
     return finish({ ...base, healthy: false, outage: false, rolledBack: false });
   }
 
+  // Cancelled meanwhile: no rollback is started in the seconds left before the runner's SIGTERM (it could not
+  // finish, and its rollback deployment would leave the app pinned). No outputs: deploy.yml's `decide` step,
+  // which the runner does not cancel, gates the release again and rolls it back with time to finish.
+  cancellation.throwIfCancelled();
   const rollback = await rollBack(s, deps, deps.rollback);
   deps.rollback.settle?.();
   const likelyCheckFault =

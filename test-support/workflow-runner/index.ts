@@ -75,8 +75,18 @@ export interface RunOptions {
     inputs?: (action: string, inputs: Record<string, string>) => Record<string, string>;
     outputs?: (action: string, outputs: Record<string, string>) => Record<string, string>;
   };
-  /** Cancels the run (as the Cancel button does) once a step matching this starts, after `afterMs`. */
-  cancel?: { job: string; step: string; afterMs?: number };
+  /**
+   * Cancels the run (as the Cancel button does) `afterMs` after a step of this name or id starts, or after it
+   * prints a line matching `afterLine`.
+   */
+  cancel?: { job: string; step: string; afterMs?: number; afterLine?: RegExp };
+  /**
+   * The interpreter the setup-python stand-in puts on PATH as python/python3 (default: this machine's python3
+   * as found on PATH). A scenario points it at a Python that has the packages PyPI would have given.
+   */
+  python?: string;
+  /** How long a cancelled job may still run its steps before what runs is ended (GitHub: 5 minutes). */
+  cancelTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -121,6 +131,8 @@ export interface RunReport {
 }
 
 const DEFAULT_TIMEOUT_MINUTES = 360;
+/** GitHub's jobs.<id>.cancel-timeout-minutes default. */
+const CANCEL_TIMEOUT_MS = 5 * 60_000;
 
 class RunCancellation implements Cancellation {
   cancelled = false;
@@ -498,9 +510,14 @@ class WorkflowRun {
     const startedAt = Date.now();
     const raw = scope.wf.rawJobs.get(job.id.value)!;
     const jobLog: string[] = [];
+    let cancelOnLine: RegExp | undefined;
     const log = (line: string) => {
       jobLog.push(this.masks.apply(line));
       this.log(`  [${id}] ${this.masks.apply(line)}`);
+      if (cancelOnLine?.test(line)) {
+        cancelOnLine = undefined;
+        this.cancelByTest(log, `after the line '${line.slice(0, 80)}'`);
+      }
     };
     const timeoutMinutes = Number(
       evaluateToken(rawGet(raw, 'timeout-minutes'), baseCtx) ?? DEFAULT_TIMEOUT_MINUTES
@@ -560,6 +577,13 @@ class WorkflowRun {
     let timedOut = false;
     // The job's own cancellation follows the run's and its timeout.
     const jobCancel = new RunCancellation();
+    // After the cancellation the job still runs what its conditions allow, up to the cancel timeout; then what
+    // still runs is ended.
+    const hardCancel = new RunCancellation();
+    let hardTimer: NodeJS.Timeout | undefined;
+    const offHard = jobCancel.onCancel(() => {
+      hardTimer = setTimeout(() => hardCancel.cancel(), this.opts.cancelTimeoutMs ?? CANCEL_TIMEOUT_MS);
+    });
     const offRun = this.cancellation.onCancel(() => jobCancel.cancel());
     if (this.cancellation.cancelled) jobCancel.cancel();
     const stepsCtx: Record<string, Json> = {};
@@ -616,12 +640,39 @@ class WorkflowRun {
           stepsCtx[stepId] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
           continue;
         }
+        if (hardCancel.cancelled) {
+          log(`- ${name}: cancelled (the cancel timeout has passed)`);
+          report.steps.push({ name, id: stepId, result: 'cancelled', ms: 0, outputs: {} });
+          stepsCtx[stepId] = { outputs: {}, outcome: 'cancelled', conclusion: 'cancelled' };
+          continue;
+        }
+        // GitHub's StepsRunner: a step started before the cancellation is cancelled when its condition, evaluated
+        // again, is false; one started after it is not cancelled (the cancel timeout still ends it).
+        const stepCancel = new RunCancellation();
+        const offStep = [
+          hardCancel.onCancel(() => stepCancel.cancel()),
+          jobCancel.cancelled
+            ? () => undefined
+            : jobCancel.onCancel(() => {
+                let keep = false;
+                try {
+                  keep = truthy(evaluate(cond, ctx(), { failed, cancelled: true }));
+                } catch {
+                  // GitHub cancels the step when its condition cannot be evaluated again
+                }
+                if (!keep) stepCancel.cancel();
+              })
+        ];
         const t0 = Date.now();
-        if (this.opts.cancel && this.opts.cancel.job === id && this.opts.cancel.step === name)
-          setTimeout(() => {
-            log(`The run was cancelled (by the test, ${this.opts.cancel!.afterMs ?? 0} ms into '${name}')`);
-            this.cancellation.cancel();
-          }, this.opts.cancel.afterMs ?? 0);
+        if (
+          this.opts.cancel &&
+          this.opts.cancel.job === id &&
+          (this.opts.cancel.step === name || this.opts.cancel.step === stepId)
+        ) {
+          const { afterMs, afterLine } = this.opts.cancel;
+          if (afterLine) cancelOnLine = afterLine;
+          else setTimeout(() => this.cancelByTest(log, `${afterMs ?? 0} ms into '${name}'`), afterMs ?? 0);
+        }
         const c = ctx();
         const stepEnv = Object.fromEntries(
           Object.entries((evaluateToken(rawGet(rawS, 'env'), c) ?? {}) as Record<string, Json>).map(
@@ -659,7 +710,7 @@ class WorkflowRun {
             files,
             masks: this.masks,
             log,
-            cancellation: jobCancel
+            cancellation: stepCancel
           });
           code = out.code;
         } else {
@@ -685,7 +736,7 @@ class WorkflowRun {
                     contentsRead
                   )
                 : third[1] === 'actions/setup-python'
-                  ? setupPython(withValues, log)
+                  ? setupPython(withValues, log, join(this.work, 'python'), this.opts.python, addedPath)
                   : setupNode(withValues, log);
           } else if (uses.startsWith('./')) {
             const action = loadNodeAction(join(workspace, uses));
@@ -716,7 +767,7 @@ class WorkflowRun {
                 files,
                 masks: this.masks,
                 log,
-                cancellation: jobCancel
+                cancellation: stepCancel
               });
               code = out.code;
               if (this.opts.rewrite?.outputs)
@@ -765,12 +816,13 @@ class WorkflowRun {
             }
           } else throw new Unsupported(`uses: ${uses}`);
         }
+        offStep.forEach(off => off());
         if (out) {
           Object.assign(jobEnv, out.env);
           addedPath.push(...out.path);
           if (out.summary) report.summary += out.summary;
         }
-        const result: Result = code === 0 ? 'success' : jobCancel.cancelled ? 'cancelled' : 'failure';
+        const result: Result = code === 0 ? 'success' : stepCancel.cancelled ? 'cancelled' : 'failure';
         if (result !== 'success') failed = failed || result === 'failure' || !jobCancel.cancelled;
         const outputs = out?.outputs ?? {};
         stepsCtx[stepId] = { outputs, outcome: result, conclusion: result };
@@ -787,7 +839,9 @@ class WorkflowRun {
       if (error instanceof Unsupported) throw error;
     } finally {
       clearTimeout(jobTimer);
+      clearTimeout(hardTimer);
       offRun();
+      offHard();
       for (const s of Object.values(services)) await s.stop().catch(() => undefined);
     }
     const result: Result = timedOut
@@ -808,6 +862,11 @@ class WorkflowRun {
       `== job ${id}: ${result} (${((Date.now() - startedAt) / 1000).toFixed(1)}s)${Object.keys(outputs).length ? ` outputs ${JSON.stringify(outputs)}` : ''}`
     );
     return { result, outputs };
+  }
+
+  private cancelByTest(log: (line: string) => void, when: string): void {
+    log(`The run was cancelled (by the test, ${when})`);
+    this.cancellation.cancel();
   }
 
   private rewrite(

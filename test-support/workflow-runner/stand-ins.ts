@@ -8,7 +8,7 @@
  *   services: postgres:N   a throw-away PostgreSQL N from the local stack on a free port (`job.services.<id>.ports`)
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { startPostgres, type PostgresServer } from '../postgres.js';
 import { Unsupported, onlyKnown } from './unsupported.js';
@@ -82,14 +82,30 @@ export function checkout(
   return 0;
 }
 
-export function setupPython(inputs: Record<string, string>, log: (l: string) => void): number {
+export function setupPython(
+  inputs: Record<string, string>,
+  log: (l: string) => void,
+  binDir: string,
+  python: string | undefined,
+  addedPath: string[]
+): number {
   onlyKnown('actions/setup-python inputs', Object.keys(inputs), ['python-version', 'cache']);
-  const have = execFileSync('python3', ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], {
+  const want = inputs['python-version'] ?? '';
+  const interpreter = python ?? 'python3';
+  const have = execFileSync(interpreter, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], {
     encoding: 'utf8'
   }).trim();
-  const want = inputs['python-version'] ?? '';
-  // No download here: the stand-in uses this machine's python3, and says so when the versions differ.
-  log(`setup-python stand-in: python ${have} on PATH (asked for ${want || 'any'})`);
+  if (python) {
+    // Like setup-python, the interpreter's directory goes first on PATH: python and python3 are this one.
+    mkdirSync(binDir, { recursive: true });
+    for (const name of ['python', 'python3']) {
+      rmSync(join(binDir, name), { force: true });
+      symlinkSync(python, join(binDir, name));
+    }
+    addedPath.push(binDir);
+  }
+  // No download here: the stand-in uses this machine's Python, and says so when the versions differ.
+  log(`setup-python stand-in: ${python ?? 'python'} ${have} on PATH (asked for ${want || 'any'})`);
   return 0;
 }
 

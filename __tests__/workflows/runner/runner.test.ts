@@ -69,6 +69,64 @@ jobs:
     expect(r.conclusion).toBe('failure');
   });
 
+  it('cancels like GitHub: the running step only if its if: turns false, steps after the cancel run to the end', async () => {
+    // GitHub's runner (StepsRunner.cs) re-evaluates a running step's condition when the job is cancelled and
+    // cancels it only if that is now false; a step started after the cancellation is not cancelled.
+    const wf = `
+on: push
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    steps:
+      - id: kept
+        if: always()
+        run: sleep 3 && echo "done=kept" >> "$GITHUB_OUTPUT"
+      - id: never
+        run: echo never
+      - id: after
+        if: cancelled()
+        run: sleep 2 && echo "done=after" >> "$GITHUB_OUTPUT"
+  b:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: echo never
+`;
+    const r = await runWorkflow(base(wf, { cancel: { job: 'a', step: 'kept', afterMs: 300 } }));
+    expect(r.jobs.map(j => [j.id, j.result])).toEqual([
+      ['a', 'cancelled'],
+      ['b', 'skipped']
+    ]);
+    expect(r.jobs[0]!.steps.map(s => [s.id, s.result, s.outputs.done])).toEqual([
+      ['kept', 'success', 'kept'],
+      ['never', 'skipped', undefined],
+      ['after', 'success', 'after']
+    ]);
+    expect(r.conclusion).toBe('cancelled');
+  });
+
+  it('ends what still runs once the cancel timeout after a cancellation has passed', async () => {
+    const wf = `
+on: push
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: sleep 30
+      - id: cleanup
+        if: always()
+        run: sleep 30
+`;
+    // A running step whose if: is success() is cancelled; the always() step after it is ended by the cancel
+    // timeout (GitHub's cancel-timeout-minutes, 5 by default; 1 s here).
+    const r = await runWorkflow(
+      base(wf, { cancel: { job: 'a', step: 'Run sleep 30', afterMs: 100 }, cancelTimeoutMs: 1000 })
+    );
+    expect(r.jobs[0]!.steps.map(s => [s.id, s.result])).toEqual([
+      ['__run', 'cancelled'],
+      ['cleanup', 'cancelled']
+    ]);
+  });
+
   it('fails loudly on what it does not implement', async () => {
     const wf = `
 on: push

@@ -1,5 +1,5 @@
 /** What the scenario tests share: the caller repository, the pipeline repository, and the remote-service stand-ins. */
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RepositoryDefinition, RunReport } from '../../../test-support/workflow-runner/index.js';
@@ -45,3 +45,10 @@ export const step = (report: RunReport, job: string, id: string) => {
   if (!s) throw new Error(`no step ${id} in ${job}: ${j.steps.map(x => x.id).join(', ')}`);
   return s;
 };
+
+export {
+  DEBIAN_PYTHON,
+  PUBLIC_HEALTH_URL,
+  releaseStandIns,
+  signupflowRepository
+} from '../../../test-support/workflow-runner/signupflow.js';
