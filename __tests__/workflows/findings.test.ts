@@ -90,6 +90,16 @@ describe('deploy.yml', () => {
     );
   });
 
+  it('passes a multi-stage target through to build-image', async () => {
+    const build = withOf(
+      await load('deploy.yml'),
+      'build',
+      'build',
+      ctx({ context: '.', target: 'runtime' })
+    );
+    expect(build.target).toBe('runtime');
+  });
+
   it.each([
     [{ 'check-version': true, 'expected-version': '' }, 'abc'],
     [{ 'check-version': true, 'expected-version': 'v1.2.3' }, 'v1.2.3'],
