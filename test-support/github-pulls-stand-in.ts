@@ -19,7 +19,15 @@ export interface GitHubStandIn {
   stop(): Promise<void>;
 }
 
-export async function startGitHubStandIn(repository: string, token: string): Promise<GitHubStandIn> {
+/** `token`: the one accepted, or a test of it (a workflow run's GITHUB_TOKEN is made per run). */
+export async function startGitHubStandIn(
+  repository: string,
+  token: string | ((token: string) => boolean)
+): Promise<GitHubStandIn> {
+  const accepts = (header: string | undefined) =>
+    typeof token === 'string'
+      ? header === `Bearer ${token}`
+      : !!header?.startsWith('Bearer ') && token(header.slice('Bearer '.length));
   const comments = new Map<number, StoredComment[]>();
   const requests: string[] = [];
   const state = { openPulls: [] as number[], nextId: 1000 };
@@ -28,8 +36,7 @@ export async function startGitHubStandIn(repository: string, token: string): Pro
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push(`${req.method} ${url.pathname}${url.search}`);
-    if (req.headers.authorization !== `Bearer ${token}`)
-      return send(res, 401, { message: 'Bad credentials' });
+    if (!accepts(req.headers.authorization)) return send(res, 401, { message: 'Bad credentials' });
     const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
     const page = Number(url.searchParams.get('page') ?? 1);
     const slice = <T>(all: T[]) => all.slice((page - 1) * perPage, page * perPage);

@@ -23,6 +23,8 @@ export type Contexts = Record<string, Json>;
 export interface Status {
   failed: boolean;
   cancelled: boolean;
+  /** Job `if:` only: a needed job was skipped, so success() is false (GitHub skips the dependents of a skipped job). */
+  needSkipped?: boolean;
 }
 
 const statusFunctions = (status: Status): Map<string, FunctionDefinition> => {
@@ -31,7 +33,7 @@ const statusFunctions = (status: Status): Map<string, FunctionDefinition> => {
     { name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(value()) }
   ];
   return new Map([
-    fn('success', () => !status.failed && !status.cancelled),
+    fn('success', () => !status.failed && !status.cancelled && !status.needSkipped),
     fn('failure', () => status.failed && !status.cancelled),
     fn('cancelled', () => status.cancelled),
     fn('always', () => true)

@@ -87,6 +87,8 @@ export interface RunOptions {
   python?: string;
   /** How long a cancelled job may still run its steps before what runs is ended (GitHub: 5 minutes). */
   cancelTimeoutMs?: number;
+  /** github.api_url / GITHUB_API_URL (default https://api.github.com): a local stand-in of GitHub's REST API. */
+  githubApiUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -233,7 +235,7 @@ class WorkflowRun {
       run_number: '1',
       run_attempt: '1',
       server_url: 'https://github.com',
-      api_url: 'https://api.github.com',
+      api_url: this.opts.githubApiUrl ?? 'https://api.github.com',
       token: this.githubToken,
       job: '',
       action: ''
@@ -343,7 +345,8 @@ class WorkflowRun {
     const needResults = (job.needs ?? []).map(n => done.get(n.value)!.result);
     const status: Status = {
       failed: needResults.some(r => r === 'failure' || r === 'cancelled'),
-      cancelled: this.cancellation.cancelled
+      cancelled: this.cancellation.cancelled,
+      needSkipped: needResults.includes('skipped')
     };
     // A job whose needs did not all succeed runs only when its condition says so (GitHub's job-level rule).
     const ctx = this.contexts(scope, { needs });

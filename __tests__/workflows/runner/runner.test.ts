@@ -196,7 +196,14 @@ jobs:
 
   it('finds the README caller examples', () => {
     expect(Object.keys(readmeCallers()).sort()).toEqual(
-      ['backup.yml', 'production.yml', 'restore-drill.yml', 'rollback.yml'].sort()
+      [
+        'backup.yml',
+        'production.yml',
+        'promote.yml',
+        'preview.yml',
+        'restore-drill.yml',
+        'rollback.yml'
+      ].sort()
     );
   });
 });
