@@ -1877,6 +1877,8 @@ const OFFSET_SET = 2;
 const OFFSET_NO_DATA = 3;
 /** Merged block size: large enough that pg_restore's per-block cost vanishes, small enough to hold in memory. */
 const MERGED_BLOCK_BYTES = 256 << 10;
+/** Output pieces at least this large are passed on without being joined to their neighbours. */
+const PASS_AS_IS_BYTES = 64 << 10;
 const version = (major, minor) => (major << 16) | (minor << 8);
 class NeedMore extends Error {
 }
@@ -1997,7 +1999,8 @@ class ArchiveIndexer extends external_node_stream_.Transform {
     partial = [];
     out = [];
     outBytes = 0;
-    merged = Buffer.allocUnsafe(MERGED_BLOCK_BYTES);
+    /** The merged block being filled: its length field first (written when it is put out), then data. */
+    merged = Buffer.allocUnsafe(0);
     mergedBytes = 0;
     mergeBlock = false;
     blockStart = 0;
@@ -2021,10 +2024,30 @@ class ArchiveIndexer extends external_node_stream_.Transform {
         this.putMerged();
         this.flushOut(cb);
     }
+    /** Large pieces go on as they are (no copy); runs of small ones are joined so the file is not written in slivers. */
     flushOut(cb) {
         const out = this.out;
         this.out = [];
-        cb(null, out.length === 1 ? out[0] : out.length ? Buffer.concat(out) : undefined);
+        let run = [];
+        let runBytes = 0;
+        const pushRun = () => {
+            if (run.length > 0)
+                this.push(run.length === 1 ? run[0] : Buffer.concat(run, runBytes));
+            run = [];
+            runBytes = 0;
+        };
+        for (const b of out) {
+            if (b.length >= PASS_AS_IS_BYTES) {
+                pushRun();
+                this.push(b);
+            }
+            else {
+                run.push(b);
+                runBytes += b.length;
+            }
+        }
+        pushRun();
+        cb();
     }
     takeHead(chunk) {
         this.pendingHead.push(chunk);
@@ -2052,6 +2075,7 @@ class ArchiveIndexer extends external_node_stream_.Transform {
         }
         this.head = head;
         this.intBytes = 1 + head.intSize;
+        this.startMerged();
         this.put(buf.subarray(0, head.length));
         this.at = At.Block;
         this.walk(buf, head.length);
@@ -2095,13 +2119,47 @@ class ArchiveIndexer extends external_node_stream_.Transform {
         this.intValue = bytes[0] ? -v : v;
         return i;
     }
+    /** A fresh merged block (the one put out belongs to the stream now), its length field reserved. */
+    startMerged() {
+        this.merged = Buffer.allocUnsafe(this.intBytes + MERGED_BLOCK_BYTES);
+        this.mergedBytes = 0;
+    }
     putMerged() {
         if (this.mergedBytes === 0)
             return;
-        this.put(this.int(this.mergedBytes));
-        this.put(this.merged.subarray(0, this.mergedBytes));
-        this.merged = Buffer.allocUnsafe(MERGED_BLOCK_BYTES); // the one put out now belongs to the stream
-        this.mergedBytes = 0;
+        this.int(this.mergedBytes).copy(this.merged);
+        this.put(this.merged.subarray(0, this.intBytes + this.mergedBytes));
+        this.startMerged();
+    }
+    /**
+     * The per-row hot path of a merged block: whole chunks lying in `buf` are copied into the merged block in a
+     * tight loop (one dispatch per row was most of the indexer's cost). Returns where it stopped: at a chunk
+     * that is split, ends the data, is negative or larger than a block; the state machine takes it from there.
+     */
+    mergeWholeChunks(buf, from) {
+        const need = this.intBytes;
+        let i = from;
+        while (i + need <= buf.length && buf[i] === 0) {
+            let len = 0;
+            for (let k = need - 1; k >= 1; k--)
+                len = len * 256 + buf[i + k];
+            if (len === 0 || i + need + len > buf.length || len > MERGED_BLOCK_BYTES)
+                break;
+            let at = i + need;
+            const end = at + len;
+            const room = MERGED_BLOCK_BYTES - this.mergedBytes;
+            if (len >= room) {
+                // Blocks are filled to the byte, a row split across two, as the state machine below does.
+                buf.copy(this.merged, need + this.mergedBytes, at, at + room);
+                this.mergedBytes = MERGED_BLOCK_BYTES;
+                this.putMerged();
+                at += room;
+            }
+            buf.copy(this.merged, need + this.mergedBytes, at, end);
+            this.mergedBytes += end - at;
+            i = end;
+        }
+        return i;
     }
     walk(buf, from) {
         let i = from;
@@ -2158,8 +2216,15 @@ class ArchiveIndexer extends external_node_stream_.Transform {
                 }
                 case At.ChunkLen: {
                     const merging = this.mergeBlock && !this.inBlob;
-                    if (merging)
+                    if (merging) {
                         flushCopy(i);
+                        if (this.partial.length === 0) {
+                            i = this.mergeWholeChunks(buf, i);
+                            copyFrom = i;
+                            if (i >= buf.length)
+                                break;
+                        }
+                    }
                     const next = this.readInt(buf, i);
                     if (next < 0) {
                         i = buf.length;
@@ -2196,7 +2261,7 @@ class ArchiveIndexer extends external_node_stream_.Transform {
                     const room = merging ? MERGED_BLOCK_BYTES - this.mergedBytes : Infinity;
                     const take = Math.min(this.chunkLeft, buf.length - i, room);
                     if (merging) {
-                        buf.copy(this.merged, this.mergedBytes, i, i + take);
+                        buf.copy(this.merged, this.intBytes + this.mergedBytes, i, i + take);
                         this.mergedBytes += take;
                         if (this.mergedBytes === MERGED_BLOCK_BYTES)
                             this.putMerged();
