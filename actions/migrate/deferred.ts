@@ -8,4 +8,4 @@ export {
   prepareVirtualenv,
   virtualenvEnv
 } from '../../src/alembic/virtualenv.js';
-export { describeTarget } from '../../src/postgres/advisory-lock.js';
+export { describeTarget, openDirectConnection } from '../../src/postgres/advisory-lock.js';

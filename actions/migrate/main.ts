@@ -46,23 +46,33 @@ await runAction(async () => {
     commandInVirtualenv,
     prepareVirtualenv,
     virtualenvEnv,
-    describeTarget
+    describeTarget,
+    openDirectConnection
   } = await import('./deferred.js');
 
   // trusted-source: this runner on the database firewall until the post step (dist/trusted-source-post).
   await openTrustedSource(inputs, logger, databaseUrl);
 
+  // Our connection first: a wrong password or an unreachable database is one line before pip installs anything.
+  const connection = openDirectConnection(databaseUrl, { applicationName: applicationName() });
+  connection.catch(() => undefined); // settled by migrate(), or below
   const extraEnv: Record<string, string> = {};
   if (requirements) {
-    const venv = await prepareVirtualenv({
-      requirementsFile: resolve(workingDirectory, requirements),
-      python: baseInterpreter(alembic),
-      rootDir: join(temp, 'app-platform-pipeline-venvs'),
-      cache: await actionsCache(logger),
-      logger
-    });
-    alembic = commandInVirtualenv(alembic, venv);
-    Object.assign(extraEnv, virtualenvEnv(venv));
+    try {
+      await connection;
+      const venv = await prepareVirtualenv({
+        requirementsFile: resolve(workingDirectory, requirements),
+        python: baseInterpreter(alembic),
+        rootDir: join(temp, 'app-platform-pipeline-venvs'),
+        cache: await actionsCache(logger),
+        logger
+      });
+      alembic = commandInVirtualenv(alembic, venv);
+      Object.assign(extraEnv, virtualenvEnv(venv));
+    } catch (error) {
+      await connection.then(c => c.end()).catch(() => undefined);
+      throw error;
+    }
   }
 
   const report = await migrate({
@@ -77,6 +87,7 @@ await runAction(async () => {
     sqlFile: join(mkdtempSync(join(temp, 'migrate-')), 'pending.sql'),
     logger,
     applicationName: applicationName(),
+    connection,
     extraEnv
   });
   setOutputs({

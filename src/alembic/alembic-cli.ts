@@ -1,4 +1,5 @@
 import { redact } from '../kit/secrets.js';
+import { childEnvironment } from './child-environment.js';
 import { AlembicDriver, driverLaunch } from './alembic-driver.js';
 import { runProcess, SpawnError, type ProcessResult } from './process.js';
 import { parseHistory, parseRevisionList, type Revision } from './revisions.js';
@@ -13,7 +14,7 @@ export interface AlembicCliOptions {
   cwd: string;
   config: string;
   databaseUrl: string;
-  /** Base environment (default process.env); INPUT_* variables are dropped, extra ones added. */
+  /** Base environment (default process.env), less what childEnvironment withholds; extra ones added. */
   env?: NodeJS.ProcessEnv;
   extraEnv?: Record<string, string>;
 }
@@ -119,10 +120,7 @@ export class AlembicCli {
   }
 
   private env(): NodeJS.ProcessEnv {
-    const base = this.opts.env ?? process.env;
-    const env: NodeJS.ProcessEnv = {};
-    // The runner passes every action input (the database URL among them) as INPUT_*; Alembic needs none.
-    for (const [k, v] of Object.entries(base)) if (!k.startsWith('INPUT_')) env[k] = v;
+    const env = childEnvironment(this.opts.env ?? process.env);
     return { ...env, ...this.opts.extraEnv, PYTHONUNBUFFERED: '1', DATABASE_URL: this.opts.databaseUrl };
   }
 }

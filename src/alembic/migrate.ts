@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import { formatDuration } from '../kit/duration.js';
@@ -36,6 +37,11 @@ export interface MigrateOptions {
   logger: Logger;
   /** Shown in pg_stat_activity for our sessions, so a waiting pipeline can say who holds the lock. */
   applicationName?: string;
+  /**
+   * Our own connection, when the caller opened it already (the action does, to check the credentials before it
+   * installs the requirements); migrate closes it. Otherwise migrate opens one.
+   */
+  connection?: Promise<pg.Client>;
   env?: NodeJS.ProcessEnv;
   extraEnv?: Record<string, string>;
   now?: () => number;
@@ -113,7 +119,8 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
     // its revision (current, read-only) are read at once: each Alembic process costs about a second of
     // Python start-up. Failures are reported in order: the scripts first, then our connection (one clear
     // line), then Alembic's view of the database.
-    const connecting = openDirectConnection(opts.databaseUrl, { applicationName: opts.applicationName });
+    const connecting =
+      opts.connection ?? openDirectConnection(opts.databaseUrl, { applicationName: opts.applicationName });
     const reading = connecting.then(() => currentRevisions(cli));
     // Settled later, in order; until then a rejection must not count as unhandled.
     connecting.catch(() => undefined);

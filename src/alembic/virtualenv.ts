@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import { InputError } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
+import { childEnvironment } from './child-environment.js';
 import { runProcess, type ProcessResult } from './process.js';
 
 /**
@@ -112,7 +113,9 @@ export async function prepareVirtualenv(opts: VirtualenvOptions): Promise<Virtua
 
 async function works(python: string, env?: NodeJS.ProcessEnv): Promise<boolean> {
   if (!existsSync(python)) return false;
-  const r = await runProcess([python, '-c', 'import sys'], { env }).catch(() => undefined);
+  const r = await runProcess([python, '-c', 'import sys'], {
+    env: childEnvironment(env ?? process.env)
+  }).catch(() => undefined);
   return r?.code === 0;
 }
 
@@ -123,7 +126,12 @@ async function mustRun(
   logger?: Logger
 ): Promise<ProcessResult> {
   const log = logger ? (line: string) => logger.info(line) : undefined;
-  const r = await runProcess(argv, { env, onStdoutLine: log, onStderrLine: log });
+  // pip runs the requirements' build code (setup.py): it gets no input and no runner token.
+  const r = await runProcess(argv, {
+    env: childEnvironment(env ?? process.env),
+    onStdoutLine: log,
+    onStderrLine: log
+  });
   if (r.code !== 0) {
     const last = r.stderr.trim().split(/\r?\n/).filter(Boolean).pop() ?? `exit code ${r.code}`;
     throw new Error(`${what} failed: ${last}`);
