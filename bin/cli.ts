@@ -1,15 +1,26 @@
 /**
  * Run any action locally, through the same bundle GitHub runs:
  *   app-platform-pipeline <action> --<input> value [--<input> value ...]
+ *   (or --<input>-file path, or APP_PIPELINE_<INPUT> in the environment: how secrets stay out of `ps`)
  *   app-platform-pipeline <action> --help
  * Outputs and the job summary are printed at the end, so a local run shows what a workflow step would see.
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  CliArgsError,
+  envName,
+  inputsFromEnv,
+  isBooleanInput,
+  isSecretInput,
+  parseArgs,
+  withoutInputVariables
+} from './cli-args.js';
 import { readAction, repoRoot, runActionBundle, type ActionYaml } from './run-bundle.js';
 
 export { parseOutputFile } from './run-bundle.js';
+export { parseArgs } from './cli-args.js';
 
 function actionNames(): string[] {
   return readdirSync(join(repoRoot, 'actions')).filter(n =>
@@ -20,38 +31,32 @@ function actionNames(): string[] {
 function usage(): string {
   return [
     'usage: app-platform-pipeline <action> --<input> value ...   (--help after the action lists its inputs)',
+    '       each input also as --<input>-file path (the file holds the value) or APP_PIPELINE_<INPUT> (environment);',
+    '       give secrets that way: command-line arguments are visible to every user of the machine (ps)',
     `actions: ${actionNames().join(', ')}`
   ].join('\n');
 }
 
 function help(name: string, action: ActionYaml): string {
-  const lines = [`${name}: ${action.description ?? ''}`, '', 'inputs:'];
+  const lines = [
+    `${name}: ${action.description ?? ''}`,
+    '',
+    'inputs: --<input> value (the next argument, even when it starts with -), --<input>=value,',
+    '  --<input>-file path (the value is the file, one trailing newline dropped), or APP_PIPELINE_<INPUT>',
+    '  in the environment (dashes as underscores). The command line wins. Secrets (marked) are best given by',
+    '  file or environment: command-line arguments are visible to every user of the machine (ps).',
+    ''
+  ];
   for (const [input, spec] of Object.entries(action.inputs ?? {})) {
     const dflt = spec.required ? '(required)' : spec.default ? `(default: ${spec.default})` : '';
-    lines.push(`  --${input} ${dflt}`.trimEnd(), `      ${spec.description ?? ''}`);
+    const bare = isBooleanInput(spec) ? ' (bare flag: true)' : '';
+    const secret = isSecretInput(input) ? ` secret: --${input}-file or ${envName(input)}` : '';
+    lines.push(`  --${input} ${dflt}${bare}${secret}`.trimEnd(), `      ${spec.description ?? ''}`);
   }
   lines.push('', 'outputs:');
   for (const [output, spec] of Object.entries(action.outputs ?? {}))
     lines.push(`  ${output}: ${spec.description ?? ''}`);
   return lines.join('\n');
-}
-
-/** `--name value`, `--name=value`; a flag without a value means `true`. */
-export function parseArgs(args: string[], known: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith('--'))
-      throw new Error(`unexpected argument '${arg}' (inputs are given as --<input> value)`);
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (!known.includes(name))
-      throw new Error(`unknown input '--${name}'; known inputs: ${known.join(', ')}`);
-    if (eq > 0) out[name] = arg.slice(eq + 1);
-    else if (i + 1 < args.length && !args[i + 1]!.startsWith('--')) out[name] = args[++i]!;
-    else out[name] = 'true';
-  }
-  return out;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -69,14 +74,22 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${help(name, action)}\n`);
     return 0;
   }
+  const specs = action.inputs ?? {};
   let inputs: Record<string, string>;
   try {
-    inputs = parseArgs(rest, Object.keys(action.inputs ?? {}));
+    inputs = { ...inputsFromEnv(specs, process.env), ...parseArgs(rest, specs) };
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
+    if (!(error instanceof CliArgsError)) throw error;
+    process.stderr.write(`${error.message}\n`);
     return 2;
   }
-  const run = await runActionBundle({ name, inputs, summaryFile: process.env.GITHUB_STEP_SUMMARY });
+  const run = await runActionBundle({
+    name,
+    inputs,
+    // The action gets its inputs as INPUT_*; the APP_PIPELINE_<INPUT> copies are not for it (nor its children).
+    env: withoutInputVariables(specs, process.env),
+    summaryFile: process.env.GITHUB_STEP_SUMMARY
+  });
   if (Object.keys(run.outputs).length) {
     process.stdout.write('\noutputs:\n');
     for (const [k, v] of Object.entries(run.outputs)) process.stdout.write(`  ${k}=${v}\n`);
