@@ -49,9 +49,10 @@ function help(name: string, action: ActionYaml): string {
   ];
   for (const [input, spec] of Object.entries(action.inputs ?? {})) {
     const dflt = spec.required ? '(required)' : spec.default ? `(default: ${spec.default})` : '';
-    const bare = isBooleanInput(spec) ? ' (bare flag: true)' : '';
-    const secret = isSecretInput(input) ? ` secret: --${input}-file or ${envName(input)}` : '';
-    lines.push(`  --${input} ${dflt}${bare}${secret}`.trimEnd(), `      ${spec.description ?? ''}`);
+    const bare = isBooleanInput(spec) ? '(bare flag: true)' : '';
+    const secret = isSecretInput(input) ? `secret: --${input}-file or ${envName(input)}` : '';
+    const notes = [dflt, bare, secret].filter(Boolean).join(' ');
+    lines.push(`  --${input} ${notes}`.trimEnd(), `      ${spec.description ?? ''}`);
   }
   lines.push('', 'outputs:');
   for (const [output, spec] of Object.entries(action.outputs ?? {}))
