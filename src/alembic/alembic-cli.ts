@@ -89,11 +89,19 @@ export class AlembicCli {
    * lock only once it has exited; its log lines stream live (the driver captures each answer whole); and an
    * env.py that exits or crashes mid-upgrade cannot take the driver's later `current` down with it.
    */
-  async run(args: string[], onStderrLine?: (line: string) => void): Promise<ProcessResult> {
+  async run(
+    args: string[],
+    onStderrLine?: (line: string) => void,
+    extraEnv: Record<string, string> = {}
+  ): Promise<ProcessResult> {
     const argv = [...this.opts.command, '-c', this.opts.config, ...args];
     let result: ProcessResult;
     try {
-      result = await runProcess(argv, { cwd: this.opts.cwd, env: this.env(), onStderrLine });
+      result = await runProcess(argv, {
+        cwd: this.opts.cwd,
+        env: { ...this.env(), ...extraEnv },
+        onStderrLine
+      });
     } catch (error) {
       if (error instanceof SpawnError)
         throw new AlembicError(

@@ -4,6 +4,7 @@ import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:pa
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { cancellation } from '../kit/cancellation.js';
+import { dieWithParent } from './die-with-parent.js';
 import type { ProcessResult } from './process.js';
 
 /**
@@ -99,12 +100,23 @@ export class AlembicDriver {
   /** Starts the interpreter (once); false when it cannot run the driver (then use the command line). */
   start(): Promise<boolean> {
     this.ready ??= new Promise<boolean>(resolveReady => {
-      const [program, ...args] = this.launch.python;
-      const child = spawn(
-        program!,
-        [...args, DRIVER_SCRIPT, this.launch.sysPath0, ...this.launch.alembicArgs, '-c', this.config],
-        { cwd: this.cwd, env: this.env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] }
+      const [program, ...args] = dieWithParent(
+        [
+          ...this.launch.python,
+          DRIVER_SCRIPT,
+          this.launch.sysPath0,
+          ...this.launch.alembicArgs,
+          '-c',
+          this.config
+        ],
+        this.cwd,
+        this.env.PATH
       );
+      const child = spawn(program!, args, {
+        cwd: this.cwd,
+        env: this.env,
+        stdio: ['pipe', 'pipe', 'pipe', 'pipe']
+      });
       this.child = child;
       // Python unwinds on SIGINT (rolls back what env.py began); the cancellation path waits for it.
       cancellation.trackChild(child, { label: 'alembic (driver)', signal: 'SIGINT' });

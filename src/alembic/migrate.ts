@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { cancellation, type UndoStep } from '../kit/cancellation.js';
 import { errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import { formatDuration } from '../kit/duration.js';
@@ -16,6 +17,7 @@ import { RevisionGraph, type Revision } from './revisions.js';
 import { classify, type Finding } from './sql-findings.js';
 import { writeFileAtomic } from './sql-file.js';
 import { parseRunningLine, UpgradeClock } from './upgrade-log.js';
+import { endInterruptedUpgrades, UpgradeSessions } from './upgrade-sessions.js';
 
 /**
  * The migrate action's logic: pre-flight (heads, current, pending), offline SQL preview and destructive
@@ -114,6 +116,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
   });
   let client: Awaited<ReturnType<typeof openDirectConnection>> | undefined;
   let lock: HeldLock | undefined;
+  let unlock: UndoStep | undefined;
   try {
     // Pre-flight. The scripts (history, with heads marked) and, once our own connection proves the database reachable,
     // its revision (current, read-only) are read at once: each Alembic process costs about a second of
@@ -175,6 +178,20 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
       throw error;
     });
     report.lockWaitedMs = lock.waitedMs;
+    // The lock goes only once nothing of our upgrade migrates any more: its process has exited (the cancellation
+    // path waits for it before undoing) and its sessions are gone (a statement outlives a killed process).
+    const held = lock;
+    const sessions = new UpgradeSessions(client, opts.applicationName);
+    unlock = cancellation.addUndo('end the upgrade, then release the migration lock', async signal => {
+      const ended = await sessions.end(signal);
+      if (ended) log.info(ended);
+      await held.release();
+    });
+    // Holding the lock, no other run's upgrade can be running: sessions of one were left by an interrupted run.
+    const interrupted = await endInterruptedUpgrades(client).catch(error => {
+      throw new Refusal(errorMessage(error));
+    });
+    if (interrupted) log.info(interrupted);
 
     // Another pipeline may have migrated while we waited: start again from what the database says now.
     const current = await currentRevisions(cli);
@@ -191,7 +208,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
       return report;
     }
 
-    await apply(cli, graph, report, opts);
+    await apply(cli, graph, report, opts, sessions);
     return report;
   } catch (error) {
     if (error instanceof Refusal || error instanceof AlembicError) report.failure = error.message;
@@ -199,7 +216,8 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
     return report;
   } finally {
     await cli.close().catch(() => undefined);
-    if (lock) await lock.release().catch(() => undefined);
+    if (unlock) await unlock.run();
+    else if (lock) await lock.release().catch(() => undefined);
     if (client) await client.end().catch(() => undefined);
     report.durationMs = now() - started;
   }
@@ -294,22 +312,38 @@ async function apply(
   cli: AlembicCli,
   graph: RevisionGraph,
   report: MigrationReport,
-  opts: MigrateOptions
+  opts: MigrateOptions,
+  sessions: UpgradeSessions
 ): Promise<void> {
   const log = opts.logger;
   const clock = new UpgradeClock(opts.now);
   const target = report.targets.length === 1 ? report.targets[0]! : 'heads';
-  const upgrade = await log.group(`alembic upgrade ${target}`, () =>
-    cli
-      .run(['upgrade', target], line => {
-        log.info(line);
-        clock.line(line);
-      })
-      .then(
-        () => undefined,
-        (error: unknown) => error
-      )
-  );
+  // Cancelled: besides the SIGINT, cancel the upgrade's statement, so Python gets to unwind within the grace.
+  const onCancel = () => void sessions.cancelStatements().catch(() => undefined);
+  cancellation.signal.addEventListener('abort', onCancel, { once: true });
+  const upgrade = await log
+    .group(`alembic upgrade ${target}`, () =>
+      cli
+        .run(
+          ['upgrade', target],
+          line => {
+            log.info(line);
+            clock.line(line);
+          },
+          { PGAPPNAME: sessions.applicationName }
+        )
+        .then(
+          () => undefined,
+          (error: unknown) => error
+        )
+    )
+    .finally(() => cancellation.signal.removeEventListener('abort', onCancel));
+  // What the process left running ends before the revision is read again (and before the lock is released).
+  const ended = await sessions.end().catch((error: unknown) => {
+    log.warning(errorMessage(error));
+    return undefined;
+  });
+  if (ended) log.info(ended);
   const runs = clock.finish();
   const after = await currentRevisions(cli).catch(() => undefined);
   report.to = after ?? report.from;

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { cancellation } from '../kit/cancellation.js';
+import { dieWithParent } from './die-with-parent.js';
 
 /** Runs a program to completion, collecting its output; optional line callbacks see output as it arrives. */
 export interface ProcessOptions {
@@ -29,10 +30,12 @@ export class SpawnError extends Error {
 }
 
 export function runProcess(argv: string[], opts: ProcessOptions = {}): Promise<ProcessResult> {
-  const [program, ...args] = argv;
+  const [program] = argv;
   if (!program) return Promise.reject(new Error('empty command'));
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Killed by the kernel should node die (SIGKILL): no Alembic or pip left running after the action.
+    const [exe, ...rest] = dieWithParent(argv, opts.cwd, (opts.env ?? process.env).PATH);
+    const child = spawn(exe!, rest, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
     // SIGINT: Python raises KeyboardInterrupt, so Alembic rolls its transaction back before exiting.
     cancellation.trackChild(child, { label: program, signal: 'SIGINT' });
     const out = collect(opts.onStdoutLine);
