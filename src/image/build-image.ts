@@ -1,6 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { registerBasicAuthSecret } from '../kit/basic-auth-secret.js';
+import { cancellation } from '../kit/cancellation.js';
 import { errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import { formatDuration } from '../kit/duration.js';
@@ -19,6 +18,7 @@ import {
 } from './registry.js';
 import { computeTags } from './tags.js';
 import { TARGET_LABEL } from './target.js';
+import { createWorkDir, removeStaleWorkDirs } from './work-dir.js';
 
 const FAILED_OUTPUT_LINES = 40;
 
@@ -76,6 +76,8 @@ export interface BuildImageResult {
  */
 export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps): Promise<BuildImageResult> {
   const { log } = deps;
+  // The form the credentials take in the Authorization header and in auth.json: a server echoing either is masked.
+  if (opts.credentials) registerBasicAuthSecret(opts.credentials.username, opts.credentials.password);
   const now = deps.now ?? Date.now;
   const { shaTag, tags, version } = computeTags(opts.github, opts.extraTags);
   const labels = ociLabels(opts.github, { version, created: new Date(now()) });
@@ -127,7 +129,10 @@ export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps):
 
     const builder = await selectBuilder(opts.builder, deps);
     log.info(`builder: ${builder.name}`);
-    const workDir = mkdtempSync(join(tmpdir(), 'build-image-'));
+    // What a SIGKILLed earlier run left (its auth.json above all) goes before this run writes its own.
+    removeStaleWorkDirs(log);
+    const work = createWorkDir();
+    const workDir = work.path;
     const req: BuildRequest = {
       image,
       tags,
@@ -156,10 +161,11 @@ export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps):
           });
         throw error;
       } finally {
-        await builder.logout(req);
+        // Cancelled, nothing new may start: removing the work dir removes the credentials all the same.
+        if (!cancellation.cancelled) await builder.logout(req);
       }
     } finally {
-      rmSync(workDir, { recursive: true, force: true });
+      await work.remove();
     }
     const buildMs = now() - started;
     log.info(

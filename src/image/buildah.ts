@@ -12,6 +12,7 @@ import {
   type Builder,
   type BuilderDeps
 } from './builder.js';
+import { cancellation } from '../kit/cancellation.js';
 import { lastErrorLine } from './command.js';
 
 /**
@@ -93,11 +94,19 @@ export class BuildahBuilder implements Builder {
 
   constructor(private readonly deps: BuilderDeps) {}
 
+  /**
+   * buildah's own temp dirs (`buildahNNN`, left behind when it is stopped mid-build) go inside the request's work
+   * dir (its `tmp`, made by createWorkDir), so removing that removes them too.
+   */
+  private env(req: BuildRequest): NodeJS.ProcessEnv {
+    return { ...(this.deps.env ?? process.env), TMPDIR: join(req.workDir, 'tmp') };
+  }
+
   async login(req: BuildRequest): Promise<void> {
     if (!req.credentials) return;
     const res = await this.deps.run('buildah', buildahLoginArgs(req), {
       input: req.credentials.password,
-      env: this.deps.env
+      env: this.env(req)
     });
     if (res.exitCode !== 0)
       throw new LoginFailedError(
@@ -108,8 +117,14 @@ export class BuildahBuilder implements Builder {
   async build(req: BuildRequest): Promise<BuildOutcome> {
     const { log } = this.deps;
     const built = await log.group(`buildah build ${imageRef(req.image, req.tags[0]!)}`, () =>
-      this.deps.run('buildah', buildahBuildArgs(req), { env: this.deps.env, onLine: line => log.info(line) })
+      this.deps.run('buildah', buildahBuildArgs(req), {
+        env: this.env(req),
+        onLine: line => log.info(line),
+        dieWithParent: true
+      })
     );
+    // Cancelled: buildah was stopped (and removed its working containers); nothing more may start, the push least.
+    cancellation.throwIfCancelled();
     if (built.exitCode !== 0)
       throw new BuildFailedError(
         `buildah build failed (exit code ${built.exitCode}): ${lastErrorLine(built.lines) ?? 'no output'}`,
@@ -119,8 +134,13 @@ export class BuildahBuilder implements Builder {
     if (!req.push) return { pushedTags: [], ...cache };
 
     const pushed = await log.group(`buildah push ${imageRef(req.image, req.tags[0]!)}`, () =>
-      this.deps.run('buildah', buildahPushArgs(req), { env: this.deps.env, onLine: line => log.info(line) })
+      this.deps.run('buildah', buildahPushArgs(req), {
+        env: this.env(req),
+        onLine: line => log.info(line),
+        dieWithParent: true
+      })
     );
+    cancellation.throwIfCancelled();
     if (pushed.exitCode !== 0)
       throw new BuildFailedError(
         `buildah push ${imageRef(req.image, req.tags[0]!)} failed (exit code ${pushed.exitCode}): ${lastErrorLine(pushed.lines) ?? 'no output'}`,
@@ -132,7 +152,7 @@ export class BuildahBuilder implements Builder {
 
   async logout(req: BuildRequest): Promise<void> {
     if (!req.credentials) return;
-    const res = await this.deps.run('buildah', buildahLogoutArgs(req), { env: this.deps.env });
+    const res = await this.deps.run('buildah', buildahLogoutArgs(req), { env: this.env(req) });
     if (res.exitCode !== 0)
       this.deps.log.warning(
         `buildah logout ${req.image.registry}: ${lastErrorLine(res.lines) ?? `exit code ${res.exitCode}`}`

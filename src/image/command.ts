@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { cancellation } from '../kit/cancellation.js';
 
 /** One external command (buildah, docker), run without a shell so nothing is re-parsed. */
@@ -9,6 +11,12 @@ export interface CommandOptions {
   cwd?: string;
   /** Each output line (stdout and stderr interleaved), as it arrives. */
   onLine?: (line: string) => void;
+  /**
+   * SIGTERM the command when this process dies, even by SIGKILL (`setpriv --pdeathsig`, where installed): a build
+   * must not go on, or push, as an orphan once the action is killed, and buildah removes its working containers on
+   * SIGTERM.
+   */
+  dieWithParent?: boolean;
 }
 
 export interface CommandResult {
@@ -29,13 +37,34 @@ export class CommandNotFoundError extends Error {
   }
 }
 
+/** The path of `name` on PATH, if it is an executable file there. */
+export function onPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
 export const spawnCommand: RunCommand = (command, args, opts = {}) =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe']
-    });
+    const env = opts.env ?? process.env;
+    // setpriv execs the command (same pid, so signals reach it); only when both exist, so a missing command is
+    // still reported as not installed.
+    const setpriv = opts.dieWithParent && onPath(command, env) ? onPath('setpriv', env) : undefined;
+    const child = spawn(
+      setpriv ?? command,
+      setpriv ? ['--pdeathsig', 'TERM', '--', command, ...args] : args,
+      {
+        cwd: opts.cwd,
+        env,
+        stdio: ['pipe', 'pipe', 'pipe']
+      }
+    );
     cancellation.trackChild(child, { label: command });
     const out: string[] = [];
     const err: string[] = [];
