@@ -19,6 +19,7 @@ import {
 import { computeTags } from './tags.js';
 import { TARGET_LABEL } from './target.js';
 import { createWorkDir, removeStaleWorkDirs } from './work-dir.js';
+import { removeNewWorkingContainers } from './working-containers.js';
 
 const FAILED_OUTPUT_LINES = 40;
 
@@ -130,7 +131,11 @@ export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps):
     const builder = await selectBuilder(opts.builder, deps);
     log.info(`builder: ${builder.name}`);
     // What a SIGKILLed earlier run left (its auth.json above all) goes before this run writes its own.
-    removeStaleWorkDirs(log);
+    const builderEnv = deps.env ?? process.env;
+    await removeStaleWorkDirs(
+      log,
+      builder.name === 'buildah' ? before => removeNewWorkingContainers(before, builderEnv) : undefined
+    );
     const work = createWorkDir();
     const workDir = work.path;
     const req: BuildRequest = {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BuildFailedError,
@@ -14,6 +14,10 @@ import {
 } from './builder.js';
 import { cancellation } from '../kit/cancellation.js';
 import { lastErrorLine } from './command.js';
+import { listWorkingContainers, removeNewWorkingContainers } from './working-containers.js';
+
+/** The working containers there were before this run's build (see working-containers.ts), one id a line. */
+export const containersBeforeFile = (workDir: string): string => join(workDir, 'containers-before');
 
 /**
  * buildah: daemonless, runs on any runner with buildah installed (GitHub's ubuntu images have it).
@@ -116,15 +120,34 @@ export class BuildahBuilder implements Builder {
 
   async build(req: BuildRequest): Promise<BuildOutcome> {
     const { log } = this.deps;
+    const env = this.env(req);
+    // buildah stopped early (a cancel as a step starts, a SIGKILL) leaves its working containers: the new ones
+    // are removed by an undo step, or by the next run from this file when this one is killed.
+    const before = await listWorkingContainers(env);
+    if (before)
+      try {
+        writeFileSync(containersBeforeFile(req.workDir), before.join('\n'));
+      } catch {
+        // no work dir (a test's fake one): the undo step still has the list
+      }
+    const containers = before
+      ? cancellation.addUndo("remove this build's buildah working containers", async signal => {
+          const removed = await removeNewWorkingContainers(before, env, signal);
+          if (removed.length)
+            log.info(`removed ${removed.length} buildah working container(s) of this build`);
+        })
+      : undefined;
     const built = await log.group(`buildah build ${imageRef(req.image, req.tags[0]!)}`, () =>
       this.deps.run('buildah', buildahBuildArgs(req), {
-        env: this.env(req),
+        env,
         onLine: line => log.info(line),
         dieWithParent: true
       })
     );
-    // Cancelled: buildah was stopped (and removed its working containers); nothing more may start, the push least.
+    // Cancelled: nothing more may start, the push least; the undo steps remove what buildah left.
     cancellation.throwIfCancelled();
+    if (built.exitCode === 0) containers?.dismiss();
+    else await containers?.run();
     if (built.exitCode !== 0)
       throw new BuildFailedError(
         `buildah build failed (exit code ${built.exitCode}): ${lastErrorLine(built.lines) ?? 'no output'}`,

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cancellation } from '../kit/cancellation.js';
+import { errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 
 /**
@@ -31,8 +32,15 @@ export function createWorkDir(): WorkDir {
   return { path, remove: () => undo.run() };
 }
 
-/** Removes the work dirs of earlier runs whose process is gone (SIGKILLed, the machine rebooted). */
-export function removeStaleWorkDirs(log: Logger, now = Date.now()): void {
+/**
+ * Removes the work dirs of earlier runs whose process is gone (SIGKILLed, the machine rebooted); `containers`
+ * removes the working containers such a run's build left (given the list it saved before building).
+ */
+export async function removeStaleWorkDirs(
+  log: Logger,
+  containers?: (before: string[]) => Promise<string[]>,
+  now = Date.now()
+): Promise<void> {
   const root = tmpdir();
   let entries: string[];
   try {
@@ -44,6 +52,20 @@ export function removeStaleWorkDirs(log: Logger, now = Date.now()): void {
     const path = join(root, entry);
     try {
       if (!isStale(path, now)) continue;
+      let before: string[] | undefined;
+      try {
+        before = readFileSync(join(path, 'containers-before'), 'utf8').split('\n').filter(Boolean);
+      } catch {
+        before = undefined;
+      }
+      if (before && containers)
+        try {
+          const removed = await containers(before);
+          if (removed.length)
+            log.info(`removed ${removed.length} buildah working container(s) left by the run of ${path}`);
+        } catch (error) {
+          log.warning(`working containers left by the run of ${path}: ${errorMessage(error)}`);
+        }
       rmSync(path, { recursive: true, force: true });
       log.info(`removed a stale build-image temp dir ${path} (the run that made it is gone)`);
     } catch {
