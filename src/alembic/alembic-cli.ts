@@ -59,6 +59,25 @@ export class AlembicCli {
     return this.checked(args, await driver.ask({ command: 'sql', range }));
   }
 
+  /**
+   * `alembic upgrade <target>`, its sessions named `applicationName`, its log lines to `onStderrLine` as they come;
+   * throws AlembicError on failure. In the driver when there is one: the Python start-up and imports are paid once
+   * per run, not again for the upgrade. Cancelling is the same either way: SIGINT to that one process (Python
+   * unwinds), the lock released only once it has exited and its sessions are gone (migrate.ts).
+   */
+  async upgrade(
+    target: string,
+    applicationName: string,
+    onStderrLine: (line: string) => void
+  ): Promise<ProcessResult> {
+    const driver = await this.viaDriver();
+    if (!driver) return this.run(['upgrade', target], onStderrLine, { PGAPPNAME: applicationName });
+    return this.checked(
+      ['upgrade', target],
+      await driver.ask({ command: 'upgrade', target, appname: applicationName }, onStderrLine)
+    );
+  }
+
   /** Ends the driver process, if one runs. */
   async close(): Promise<void> {
     const driver = await this.driver?.catch(() => null);

@@ -89,6 +89,9 @@ export class AlembicDriver {
   private queue: Promise<unknown> = Promise.resolve();
   private answers: ((line: string | undefined) => void)[] = [];
   private output = '';
+  /** Sees the driver's stderr line by line while an upgrade runs (its log streams live). */
+  private onStderrLine?: (line: string) => void;
+  private stderrPending = '';
 
   constructor(
     private readonly launch: DriverLaunch,
@@ -123,9 +126,15 @@ export class AlembicDriver {
       child.on('error', () => resolveReady(false));
       child.stdin!.on('error', () => undefined);
       // What env.py prints outside a request, or C-level writes: kept for a failure message.
-      const keep = (d: Buffer) => (this.output = (this.output + d.toString('utf8')).slice(-4000));
+      const keep = (d: Buffer | string) => (this.output = (this.output + d.toString()).slice(-4000));
       child.stdout!.on('data', keep);
       child.stderr!.on('data', keep);
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+        if (!this.onStderrLine) return;
+        const lines = (this.stderrPending + d).split(/\r?\n/);
+        this.stderrPending = lines.pop()!;
+        for (const line of lines) this.onStderrLine(line);
+      });
       const lines = createInterface({ input: child.stdio[3] as NodeJS.ReadableStream });
       let first = true;
       lines.on('line', line => {
@@ -146,15 +155,29 @@ export class AlembicDriver {
   }
 
   /** One request, answered as the command would have: code, stdout, stderr (and the API's result). */
-  ask(request: { command: 'history' | 'current' | 'sql'; range?: string }): Promise<DriverAnswer> {
+  ask(
+    request: {
+      command: 'history' | 'current' | 'sql' | 'upgrade';
+      range?: string;
+      target?: string;
+      appname?: string;
+    },
+    onStderrLine?: (line: string) => void
+  ): Promise<DriverAnswer> {
     const asked = this.queue.then(async (): Promise<DriverAnswer> => {
       const started = await this.start();
       const child = this.child;
       if (!started || !child || child.exitCode !== null)
         return { code: 1, signal: null, stdout: '', stderr: this.output };
+      this.onStderrLine = onStderrLine;
+      this.stderrPending = '';
       const line = await new Promise<string | undefined>(resolveLine => {
         this.answers.push(resolveLine);
         child.stdin!.write(`${JSON.stringify(request)}\n`);
+      }).finally(() => {
+        if (this.stderrPending) this.onStderrLine?.(this.stderrPending);
+        this.onStderrLine = undefined;
+        this.stderrPending = '';
       });
       if (line === undefined)
         return { code: child.exitCode ?? 1, signal: child.signalCode, stdout: '', stderr: this.output };

@@ -80,10 +80,26 @@ def main() -> int:
         command.upgrade(config, request["range"], sql=True)
         return None
 
+    def upgrade(config, request):
+        # `alembic upgrade <target>`, its sessions named PGAPPNAME=<appname> (libpq reads it at each connect), its
+        # log lines on the real stderr as they come (the caller streams them) as well as in the answer.
+        saved = os.environ.get("PGAPPNAME")
+        if request.get("appname"):
+            os.environ["PGAPPNAME"] = request["appname"]
+        try:
+            command.upgrade(config, request["target"])
+        finally:
+            if saved is None:
+                os.environ.pop("PGAPPNAME", None)
+            else:
+                os.environ["PGAPPNAME"] = saved
+        return None
+
     handlers = {
         "history": (history, ["history"]),
         "current": (current, ["current"]),
         "sql": (sql, None),
+        "upgrade": (upgrade, None),
     }
 
     answers.write(json.dumps({"ready": True, "alembic": getattr(alembic, "__version__", "?")}) + "\n")
@@ -94,8 +110,9 @@ def main() -> int:
         request = json.loads(line)
         fn, args = handlers[request["command"]]
         if args is None:
-            args = ["upgrade", request["range"], "--sql"]
-        answers.write(json.dumps(answer(fn, parser, global_args + args, request, Config, util)) + "\n")
+            args = ["upgrade", request["range"], "--sql"] if "range" in request else ["upgrade", request["target"]]
+        live = request["command"] == "upgrade"
+        answers.write(json.dumps(answer(fn, parser, global_args + args, request, Config, util, live)) + "\n")
         answers.flush()
     return 0
 
@@ -111,8 +128,21 @@ class Capture(io.TextIOWrapper):
         return self.buffer.getvalue().decode("utf-8", "replace")
 
 
-def answer(fn, parser, argv, request, Config, util):
-    out, err = Capture(), Capture()
+class Tee(Capture):
+    """Captured, and written through to a real stream as it comes."""
+
+    def __init__(self, through):
+        super().__init__()
+        self.through = through
+
+    def write(self, text):
+        self.through.write(text)
+        self.through.flush()
+        return super().write(text)
+
+
+def answer(fn, parser, argv, request, Config, util, live=False):
+    out, err = Capture(), (Tee(sys.stderr) if live else Capture())
     saved = sys.stdout, sys.stderr
     # env.py's logging (fileConfig with `args = (sys.stderr,)`) binds to these while it runs.
     sys.stdout, sys.stderr = out, err

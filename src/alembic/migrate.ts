@@ -324,14 +324,10 @@ async function apply(
   const upgrade = await log
     .group(`alembic upgrade ${target}`, () =>
       cli
-        .run(
-          ['upgrade', target],
-          line => {
-            log.info(line);
-            clock.line(line);
-          },
-          { PGAPPNAME: sessions.applicationName }
-        )
+        .upgrade(target, sessions.applicationName, line => {
+          log.info(line);
+          clock.line(line);
+        })
         .then(
           () => undefined,
           (error: unknown) => error
