@@ -92,9 +92,14 @@ describe('the environment of the migrate action children', () => {
     expect(await versions(url)).toEqual(['0001']);
 
     const seen = readdirSync(dumps).filter(f => f.endsWith('.json'));
-    // pip's build, the driver (current, offline SQL) and the upgrade: at least three processes.
+    // pip's build, then env.py for current, the offline SQL, the upgrade and current again.
     expect(seen).toContain('pip-env.json');
-    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect(seen.length).toBeGreaterThanOrEqual(5);
+    // The upgrade's sessions carry this run's own application_name (how a cancelled run's are found).
+    const upgrades = seen
+      .map(f => JSON.parse(readFileSync(join(dumps, f), 'utf8')) as Record<string, string>)
+      .filter(env => env.PGAPPNAME?.startsWith('migrate upgrade '));
+    expect(upgrades).toHaveLength(1);
     for (const file of seen) {
       const env = JSON.parse(readFileSync(join(dumps, file), 'utf8')) as Record<string, string>;
       expect({ file, inputs: Object.keys(env).filter(k => k.startsWith('INPUT_')) }).toEqual({

@@ -2,7 +2,8 @@
  * Migrate benchmark (not a test): the action (dist/migrate as a process, as the runner starts it) against a bare
  * `alembic upgrade head` on the example app (examples/signupflow), from an empty database to head and at head
  * (nothing to do), interleaved for --rounds rounds (default 5); medians and ratios of this same run.
- *   npx tsx bench/migrate/run.ts [--rounds 5]
+ *   npx tsx bench/migrate/run.ts [--rounds 5] [--baseline <another dist/migrate/index.js, e.g. a copy of the previous build>]
+ * With --baseline, that bundle is measured in the same rounds too (before/after side by side).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { measure, type Measure } from '../common.js';
 const args = process.argv.slice(2);
 const rounds = Number(args.includes('--rounds') ? args[args.indexOf('--rounds') + 1] : '5');
 const bundle = resolve('dist/migrate/index.js');
+const baseline = args.includes('--baseline') ? resolve(args[args.indexOf('--baseline') + 1]!) : undefined;
 const app = resolve('examples/signupflow');
 const work = mkdtempSync(join(tmpdir(), 'bench-migrate-'));
 
@@ -39,6 +41,12 @@ async function main(): Promise<void> {
       const run = `node "${bundle}" > "${join(work, 'action.log')}"`;
       record(await measure('the action, empty -> head', run, action(ours)));
       record(await measure('the action, at head', run, action(ours)));
+      if (baseline) {
+        const before = await pgs.createDatabase(`baseline_${++n}`);
+        const old = `node "${baseline}" > "${join(work, 'baseline.log')}"`;
+        record(await measure('the baseline, empty -> head', old, action(before)));
+        record(await measure('the baseline, at head', old, action(before)));
+      }
     }
     const median = (name: string) => {
       const xs = runs[name]!.map(m => m.seconds).sort((a, b) => a - b);
@@ -47,13 +55,16 @@ async function main(): Promise<void> {
     const lines = [
       '',
       `medians of ${rounds} interleaved rounds`,
-      '| case | bare alembic s | the action s | ratio |',
-      '| --- | --- | --- | --- |'
+      `| case | bare alembic s | the action s | ratio |${baseline ? ' baseline s | baseline ratio |' : ''}`,
+      `| --- | --- | --- | --- |${baseline ? ' --- | --- |' : ''}`
     ];
     for (const c of ['empty -> head', 'at head']) {
       const b = median(`bare alembic upgrade head, ${c}`);
       const a = median(`the action, ${c}`);
-      lines.push(`| ${c} | ${b.toFixed(2)} | ${a.toFixed(2)} | ${(a / b).toFixed(2)} |`);
+      const old = baseline ? median(`the baseline, ${c}`) : undefined;
+      lines.push(
+        `| ${c} | ${b.toFixed(2)} | ${a.toFixed(2)} | ${(a / b).toFixed(2)} |${old === undefined ? '' : ` ${old.toFixed(2)} | ${(old / b).toFixed(2)} |`}`
+      );
     }
     lines.push('', 'target: the action <= 1.5 x bare alembic in both cases');
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -334,6 +334,9 @@ class AlembicDriver {
     queue = Promise.resolve();
     answers = [];
     output = '';
+    /** Sees the driver's stderr line by line while an upgrade runs (its log streams live). */
+    onStderrLine;
+    stderrPending = '';
     constructor(launch, config, cwd, env) {
         this.launch = launch;
         this.config = config;
@@ -362,9 +365,17 @@ class AlembicDriver {
             child.on('error', () => resolveReady(false));
             child.stdin.on('error', () => undefined);
             // What env.py prints outside a request, or C-level writes: kept for a failure message.
-            const keep = (d) => (this.output = (this.output + d.toString('utf8')).slice(-4000));
+            const keep = (d) => (this.output = (this.output + d.toString()).slice(-4000));
             child.stdout.on('data', keep);
             child.stderr.on('data', keep);
+            child.stderr.setEncoding('utf8').on('data', (d) => {
+                if (!this.onStderrLine)
+                    return;
+                const lines = (this.stderrPending + d).split(/\r?\n/);
+                this.stderrPending = lines.pop();
+                for (const line of lines)
+                    this.onStderrLine(line);
+            });
             const lines = (0,external_node_readline_.createInterface)({ input: child.stdio[3] });
             let first = true;
             lines.on('line', line => {
@@ -385,15 +396,22 @@ class AlembicDriver {
         return this.ready;
     }
     /** One request, answered as the command would have: code, stdout, stderr (and the API's result). */
-    ask(request) {
+    ask(request, onStderrLine) {
         const asked = this.queue.then(async () => {
             const started = await this.start();
             const child = this.child;
             if (!started || !child || child.exitCode !== null)
                 return { code: 1, signal: null, stdout: '', stderr: this.output };
+            this.onStderrLine = onStderrLine;
+            this.stderrPending = '';
             const line = await new Promise(resolveLine => {
                 this.answers.push(resolveLine);
                 child.stdin.write(`${JSON.stringify(request)}\n`);
+            }).finally(() => {
+                if (this.stderrPending)
+                    this.onStderrLine?.(this.stderrPending);
+                this.onStderrLine = undefined;
+                this.stderrPending = '';
             });
             if (line === undefined)
                 return { code: child.exitCode ?? 1, signal: child.signalCode, stdout: '', stderr: this.output };
@@ -753,6 +771,18 @@ class AlembicCli {
         if (!driver)
             return this.run(args);
         return this.checked(args, await driver.ask({ command: 'sql', range }));
+    }
+    /**
+     * `alembic upgrade <target>`, its sessions named `applicationName`, its log lines to `onStderrLine` as they come;
+     * throws AlembicError on failure. In the driver when there is one: the Python start-up and imports are paid once
+     * per run, not again for the upgrade. Cancelling is the same either way: SIGINT to that one process (Python
+     * unwinds), the lock released only once it has exited and its sessions are gone (migrate.ts).
+     */
+    async upgrade(target, applicationName, onStderrLine) {
+        const driver = await this.viaDriver();
+        if (!driver)
+            return this.run(['upgrade', target], onStderrLine, { PGAPPNAME: applicationName });
+        return this.checked(['upgrade', target], await driver.ask({ command: 'upgrade', target, appname: applicationName }, onStderrLine));
     }
     /** Ends the driver process, if one runs. */
     async close() {
@@ -1338,10 +1368,10 @@ async function apply(cli, graph, report, opts, sessions) {
     cancellation/* cancellation */.WN.signal.addEventListener('abort', onCancel, { once: true });
     const upgrade = await log
         .group(`alembic upgrade ${target}`, () => cli
-        .run(['upgrade', target], line => {
+        .upgrade(target, sessions.applicationName, line => {
         log.info(line);
         clock.line(line);
-    }, { PGAPPNAME: sessions.applicationName })
+    })
         .then(() => undefined, (error) => error))
         .finally(() => cancellation/* cancellation */.WN.signal.removeEventListener('abort', onCancel));
     // What the process left running ends before the revision is read again (and before the lock is released).
@@ -1695,7 +1725,7 @@ function parseRetryAfter(value, now = Date.now()) {
 /***/ 669:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-module.exports = __webpack_require__.p + "e1861fc9c1f922d896dd.py";
+module.exports = __webpack_require__.p + "2a07cd9af64cf01ca2db.py";
 
 /***/ })
 
