@@ -146,7 +146,7 @@ describe('dist/backup as a process', () => {
       {
         mode: 'backup',
         'storage-url': storageUrl,
-        passphrase: 'x',
+        passphrase: 'not-the-passphrase',
         'database-url': 'SOURCE',
         'keep-daily': 'many'
       },
@@ -156,14 +156,14 @@ describe('dist/backup as a process', () => {
       {
         mode: 'restore',
         'storage-url': storageUrl,
-        passphrase: 'x',
+        passphrase: 'not-the-passphrase',
         'database-url': 'SOURCE',
         'backup-id': 'latest'
       },
       "Input 'backup-id' must be a backup id such as 20261201T020000.123Z-1a2b3c (or an older 20261125T020000Z), got 'latest'"
     ],
     [
-      { mode: 'backup', 'storage-url': 'ftp://x/y', passphrase: 'x', 'database-url': 'SOURCE' },
+      { mode: 'backup', 'storage-url': 'ftp://x/y', passphrase: 'not-the-passphrase', 'database-url': 'SOURCE' },
       "Input 'storage-url' must start with s3:// or file://, got 'ftp://'"
     ],
     [
@@ -218,7 +218,7 @@ describe('dist/backup as a process', () => {
       mode: 'verify',
       'database-url': pg.url,
       'storage-url': storageUrl,
-      passphrase: 'wrong'
+      passphrase: 'wrong-passphrase'
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/::error::decrypting .*\.dump\.pgp failed/);

@@ -204,7 +204,7 @@ describe('restore and verify with jobs 2', () => {
   test('a wrong passphrase fails before the target is touched; the temporary file is gone', async () => {
     const temp = freshTemp();
     const target = await freshDb();
-    const r = await runAction({ ...restoreInputs(target), passphrase: 'wrong' }, temp);
+    const r = await runAction({ ...restoreInputs(target), passphrase: 'wrong-passphrase' }, temp);
     expect(r.code).toBe(1);
     expect(oneErrorLine(r.stdout)).toMatch(/::error::decrypting .*\.dump\.pgp failed/);
     expect(await tableCount(target)).toBe(0);

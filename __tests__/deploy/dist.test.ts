@@ -126,7 +126,7 @@ describe('dist/deploy-app-platform as a process', () => {
       "Input 'print-logs' must be one of on-failure, always, never"
     ],
     [
-      { token: TOKEN, 'app-id': 'x', image: `ghcr.io/o/a@${D}`, 'registry-credentials': 'nocolon' },
+      { token: TOKEN, 'app-id': 'x', image: `ghcr.io/o/a@${D}`, 'registry-credentials': 'no-colon-at-all' },
       "Input 'registry-credentials' must be <username>:<token>"
     ],
     [{ token: TOKEN, 'app-id': 'x' }, "Input 'image' is required unless app-spec"],

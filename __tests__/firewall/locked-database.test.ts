@@ -188,7 +188,7 @@ describe('backup with trusted-source: runner-ip', () => {
       mode: 'verify',
       'database-url': scratch,
       'storage-url': storageUrl,
-      passphrase: 'wrong'
+      passphrase: 'wrong-passphrase'
     });
     expect(bad.main.code).not.toBe(0);
     expectClosed(bad, before);

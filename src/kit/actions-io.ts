@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { cancellation } from './cancellation.js';
 import { errorMessage } from './errors.js';
-import { redact, setMaskHook } from './secrets.js';
+import { containsSecret, redact, setMaskHook } from './secrets.js';
 import { Summary } from './summary.js';
 
 /**
@@ -11,10 +11,18 @@ import { Summary } from './summary.js';
  */
 export type Outputs = Record<string, string | number | boolean | undefined>;
 
+/**
+ * Sets step outputs. An output holding a secret is never written masked (a value garbled to `*** …` misleads the
+ * next step and shows where the secret occurs): it is skipped with a warning naming it, as GitHub's runner does
+ * for job outputs (actions/runner src/Runner.Worker/JobExtension.cs "Skip output '…' since it may contain
+ * secret.").
+ */
 export function setOutputs(outputs: Outputs): void {
   for (const [name, value] of Object.entries(outputs)) {
     if (value === undefined) continue;
-    core.setOutput(name, redact(String(value)));
+    const text = String(value);
+    if (containsSecret(text)) core.warning(`Output '${name}' not set: its value contains a secret`);
+    else core.setOutput(name, text);
   }
 }
 

@@ -1,6 +1,6 @@
 import { InputError } from './errors.js';
 import { parseDuration } from './duration.js';
-import { registerSecret, registerUrlSecrets } from './secrets.js';
+import { checkMaskable, registerSecret, registerUrlSecrets, urlPassword } from './secrets.js';
 
 /**
  * Typed input readers. They read `INPUT_<NAME>` exactly as `@actions/core.getInput` does (upper-cased,
@@ -35,14 +35,15 @@ export class Inputs {
     return opts.default;
   }
 
-  /** A secret: masked before anything else can see it. */
+  /** A secret: masked before anything else can see it; refused when too short to mask (MIN_SECRET_LENGTH). */
   secret(name: string, opts: { required: true; hint?: string }): string;
   secret(name: string, opts?: { required?: boolean; hint?: string }): string | undefined;
   secret(name: string, opts: { required?: boolean; hint?: string } = {}): string | undefined {
     // Mask the untrimmed value too: a secret pasted with a trailing newline is still a secret.
     const untrimmed = this.source(name);
-    if (untrimmed) registerSecret(untrimmed);
     const v = this.raw(name);
+    checkMaskable(name, v);
+    if (untrimmed) registerSecret(untrimmed);
     if (v) registerSecret(v);
     if (v === undefined && opts.required)
       throw new InputError(name, `is required${opts.hint ? `: ${opts.hint}` : ''}`);
@@ -104,7 +105,10 @@ export class Inputs {
     opts: { protocols: string[]; required?: boolean; secretPassword?: boolean }
   ): URL | undefined {
     const v = this.raw(name);
-    if (v !== undefined && opts.secretPassword) registerUrlSecrets(v);
+    if (v !== undefined && opts.secretPassword) {
+      checkMaskable(name, urlPassword(v), 'password');
+      registerUrlSecrets(v);
+    }
     if (v === undefined) {
       if (opts.required) throw new InputError(name, 'is required');
       return undefined;
