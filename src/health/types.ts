@@ -1,3 +1,5 @@
+import { sleep } from '../kit/retry.js';
+
 /** What one probe of the health URL found. Times are epoch milliseconds from the gate's clock. */
 export type ProbeFailureKind =
   'http-status' | 'body' | 'unhealthy' | 'check' | 'version' | 'timeout' | 'network';
@@ -31,7 +33,7 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: ms => new Promise(resolve => setTimeout(resolve, ms))
+  sleep // chunked: a delay past Node's timer limit would fire at once
 };
 
 export interface Thresholds {

@@ -1,3 +1,21 @@
+/**
+ * The longest duration any input may ask for: 5 days, the longest a GitHub job can run (self-hosted runners;
+ * GitHub-hosted ones stop a job after 6 hours — docs.github.com "Usage limits for self-hosted runners" / "Actions
+ * limits"). Nothing can usefully wait longer, and it keeps every timer far below Node's setTimeout limit of
+ * 2^31-1 ms (~24.8 days), past which Node fires after 1 ms instead (`initial-delay: 600h` probed at once).
+ */
+export const MAX_DURATION_MS = 5 * 24 * 3_600_000;
+
+/** Node's setTimeout fires after 1 ms for any delay above this (TimeoutOverflowWarning). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The timer delays that add up to `ms` with none above Node's limit: a long sleep is slept in chunks. */
+export function timerChunks(ms: number): number[] {
+  const chunks: number[] = [];
+  for (let left = Math.max(0, ms); left > 0; left -= MAX_TIMER_MS) chunks.push(Math.min(left, MAX_TIMER_MS));
+  return chunks;
+}
+
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**

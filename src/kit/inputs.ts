@@ -1,5 +1,5 @@
 import { InputError } from './errors.js';
-import { parseDuration } from './duration.js';
+import { MAX_DURATION_MS, parseDuration } from './duration.js';
 import { checkMaskable, registerSecret, registerUrlSecrets, urlPassword } from './secrets.js';
 
 /**
@@ -71,7 +71,7 @@ export class Inputs {
     return n;
   }
 
-  /** A duration in milliseconds: `90s`, `5m`, `1h`, or plain seconds. */
+  /** A duration in milliseconds: `90s`, `5m`, `1h`, or plain seconds; never more than MAX_DURATION_MS. */
   duration(name: string, defaultValue: string, opts: { min?: number; max?: number } = {}): number {
     const v = this.raw(name) ?? defaultValue;
     const ms = parseDuration(v);
@@ -81,6 +81,11 @@ export class Inputs {
       throw new InputError(name, `must be at least ${opts.min / 1000}s, got '${v}'`);
     if (opts.max !== undefined && ms > opts.max)
       throw new InputError(name, `must be at most ${opts.max / 1000}s, got '${v}'`);
+    if (ms > MAX_DURATION_MS)
+      throw new InputError(
+        name,
+        `must be at most ${MAX_DURATION_MS / 3_600_000}h (5 days, the longest a GitHub job can run), got '${v}'`
+      );
     return ms;
   }
 

@@ -1,3 +1,5 @@
+import { timerChunks } from './duration.js';
+
 /**
  * Retry with exponential backoff and full jitter, honouring a server's `Retry-After`.
  * `retryAfterMs` lets the caller extract the server's wish from the error (HTTP 429/503); it wins over the
@@ -15,7 +17,10 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
+/** Sleeps `ms`, in chunks below Node's setTimeout limit (a longer delay would fire after 1 ms). */
+export async function sleep(ms: number): Promise<void> {
+  for (const chunk of timerChunks(ms)) await new Promise(resolve => setTimeout(resolve, chunk));
+}
 
 export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions = {}): Promise<T> {
   const attempts = opts.attempts ?? 5;
