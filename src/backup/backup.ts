@@ -67,7 +67,10 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
   let archiveStored = false;
   try {
     const [taken, [server, databaseBytes], pgDump] = await Promise.all([
-      Promise.all([o.store.head(name), o.store.head(manifestName(id))]).then(found => found.some(Boolean)),
+      // Credentials and write access first (one clear line naming what to fix), then whether the id is taken.
+      Promise.resolve(o.store.checkAccess?.(name))
+        .then(() => Promise.all([o.store.head(name), o.store.head(manifestName(id))]))
+        .then(found => found.some(Boolean)),
       connecting.then(c => {
         client = c;
         return Promise.all([queryServerVersion(c), queryDatabaseBytes(c)]);

@@ -21,6 +21,8 @@ export interface BackupStore {
    * `maxBytes`, when known, bounds the body's size (an S3 store sizes its parts from it).
    */
   upload(name: string, body: Readable, maxBytes?: number): Promise<void>;
+  /** Fails with one clear line unless `name` can be written here (credentials, bucket, permissions): before any work. */
+  checkAccess?(name: string): Promise<void>;
   /** Size of `name`, or undefined when absent. */
   head(name: string): Promise<{ size: number } | undefined>;
   read(name: string): Promise<Readable>;
