@@ -146,7 +146,8 @@ describe('a wrong credential is one clear line before pg_dump starts', () => {
 });
 
 describe('local runs are quiet', () => {
-  test('a backup through the CLI under Node 20 prints no AWS SDK Node-version warning', () => {
+  // The SDK warns under Node < 22: this machine's node (jest's, which the CLI runs the bundle with) is 20.
+  test('a backup through the CLI under the local Node prints no AWS SDK Node-version warning', () => {
     const prefix = prefixFor('cli');
     const args = Object.entries(inputs(prefix)).flatMap(([k, v]) => [`--${k}=${v}`]);
     const r = spawnSync(
@@ -158,7 +159,6 @@ describe('local runs are quiet', () => {
         timeout: 120_000
       }
     );
-    expect(process.versions.node.split('.')[0]).toBe('20'); // the SDK warns below Node 22
     expect(r.stdout + r.stderr).toMatch(/backup-id/);
     expect(r.status).toBe(0);
     expect(r.stderr).not.toMatch(/NodeVersionSupportWarning|AWS SDK for JavaScript/);
