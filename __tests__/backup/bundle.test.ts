@@ -163,7 +163,12 @@ describe('dist/backup as a process', () => {
       "Input 'backup-id' must be a backup id such as 20261201T020000.123Z-1a2b3c (or an older 20261125T020000Z), got 'latest'"
     ],
     [
-      { mode: 'backup', 'storage-url': 'ftp://x/y', passphrase: 'not-the-passphrase', 'database-url': 'SOURCE' },
+      {
+        mode: 'backup',
+        'storage-url': 'ftp://x/y',
+        passphrase: 'not-the-passphrase',
+        'database-url': 'SOURCE'
+      },
       "Input 'storage-url' must start with s3:// or file://, got 'ftp://'"
     ],
     [
