@@ -851,7 +851,7 @@ class ProgressLogger {
         const elapsed = this.elapsedMs();
         const parts = [...this.counters].map(([name, bytes]) => `${(0,kit_bytes/* formatBytes */.z)(bytes)} ${name}`);
         const last = [...this.counters.values()].pop() ?? 0;
-        parts.push((0,kit_bytes/* formatRate */.C)(last, elapsed), `${(0,duration/* formatDuration */.a)(elapsed)} elapsed`);
+        parts.push((0,kit_bytes/* formatRate */.C)(last, elapsed), `${(0,duration/* formatDuration */.a3)(elapsed)} elapsed`);
         this.opts.log(`${this.opts.label}: ${parts.join(', ')}${suffix ? ` ${suffix}` : ''}`);
     }
 }
@@ -953,8 +953,10 @@ function requireClientForServer(tool, client, serverMajor) {
 
 // EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
 var esm = __webpack_require__(3849);
-// EXTERNAL MODULE: ./src/kit/secrets.ts
-var secrets = __webpack_require__(4601);
+// EXTERNAL MODULE: ./src/kit/secrets.ts + 1 modules
+var secrets = __webpack_require__(5889);
+// EXTERNAL MODULE: ./src/kit/retry.ts
+var retry = __webpack_require__(1834);
 ;// CONCATENATED MODULE: ./src/postgres/advisory-lock.ts
 
 
@@ -1409,7 +1411,10 @@ async function runBackup(o) {
     let archiveStored = false;
     try {
         const [taken, [server, databaseBytes], pgDump] = await Promise.all([
-            Promise.all([o.store.head(name), o.store.head((0,backup_id/* manifestName */.vS)(id))]).then(found => found.some(Boolean)),
+            // Credentials and write access first (one clear line naming what to fix), then whether the id is taken.
+            Promise.resolve(o.store.checkAccess?.(name))
+                .then(() => Promise.all([o.store.head(name), o.store.head((0,backup_id/* manifestName */.vS)(id))]))
+                .then(found => found.some(Boolean)),
             connecting.then(c => {
                 client = c;
                 return Promise.all([queryServerVersion(c), queryDatabaseBytes(c)]);
@@ -2658,7 +2663,7 @@ undoPartial = false) {
                 await undoingPartialRestore(targetUrl, () => parallelRestore(pgRestore, d.file, targetUrl, jobs));
             else
                 await parallelRestore(pgRestore, d.file, targetUrl, jobs);
-            o.logger.info(`restore ${m.id}: pg_restore --jobs=${jobs} done in ${(0,duration/* formatDuration */.a)(Date.now() - started)}`);
+            o.logger.info(`restore ${m.id}: pg_restore --jobs=${jobs} done in ${(0,duration/* formatDuration */.a3)(Date.now() - started)}`);
             return {
                 toc,
                 jobs,
@@ -2806,6 +2811,59 @@ async function verifyBackup(o) {
 
 
 
+
+
+/***/ }),
+
+/***/ 1834:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L5: () => (/* binding */ retry),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(438);
+
+/** Sleeps `ms`, in chunks below Node's setTimeout limit (a longer delay would fire after 1 ms). */
+async function sleep(ms) {
+    for (const chunk of (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .timerChunks */ .wf)(ms))
+        await new Promise(resolve => setTimeout(resolve, chunk));
+}
+async function retry(fn, opts = {}) {
+    const attempts = opts.attempts ?? 5;
+    const base = opts.baseDelayMs ?? 500;
+    const max = opts.maxDelayMs ?? 30_000;
+    const wait = opts.sleep ?? sleep;
+    const random = opts.random ?? Math.random;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn(attempt);
+        }
+        catch (error) {
+            const retryable = opts.isRetryable ? opts.isRetryable(error) : true;
+            if (!retryable || attempt >= attempts)
+                throw error;
+            const asked = opts.retryAfterMs?.(error);
+            const backoff = Math.min(max, base * 2 ** (attempt - 1));
+            const delayMs = asked !== undefined ? Math.min(max, Math.max(0, asked)) : Math.round(random() * backoff);
+            opts.onRetry?.({ attempt, delayMs, error });
+            await wait(delayMs);
+        }
+    }
+}
+/** `Retry-After` as milliseconds: either delta-seconds or an HTTP date. Undefined when absent/unparseable. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === null || value === undefined)
+        return undefined;
+    const v = value.trim();
+    if (/^\d+(\.\d+)?$/.test(v))
+        return Math.round(Number(v) * 1000);
+    const date = Date.parse(v);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
 
 
 /***/ })

@@ -28,8 +28,8 @@ var cancellation = __webpack_require__(9449);
 var duration = __webpack_require__(438);
 // EXTERNAL MODULE: ./src/kit/errors.ts
 var errors = __webpack_require__(3713);
-// EXTERNAL MODULE: ./src/kit/secrets.ts
-var secrets = __webpack_require__(4601);
+// EXTERNAL MODULE: ./src/kit/secrets.ts + 1 modules
+var secrets = __webpack_require__(5889);
 // EXTERNAL MODULE: ./src/digitalocean/rollback-target.ts
 var rollback_target = __webpack_require__(4584);
 ;// CONCATENATED MODULE: ./src/digitalocean/started-deployment.ts
@@ -187,7 +187,7 @@ async function performRollback(client, appId, targetDeploymentId, opts) {
     if (wait.phase !== 'ACTIVE') {
         onCancel.dismiss();
         const why = wait.timedOut
-            ? `did not finish within ${(0,duration/* formatDuration */.a)(opts.timeoutMs)}`
+            ? `did not finish within ${(0,duration/* formatDuration */.a3)(opts.timeoutMs)}`
             : `ended in phase ${wait.phase}`;
         const step = wait.failingStep
             ? ` at "${wait.failingStep.step}"${wait.failingStep.message ? `: ${wait.failingStep.message}` : ''}`
@@ -208,7 +208,7 @@ async function performRollback(client, appId, targetDeploymentId, opts) {
     }
     onCancel.dismiss();
     await client.commitRollback(appId);
-    log.info(`Rollback to ${targetDeploymentId} committed (deployment ${deployment.id}, ${(0,duration/* formatDuration */.a)(wait.elapsedMs)})`);
+    log.info(`Rollback to ${targetDeploymentId} committed (deployment ${deployment.id}, ${(0,duration/* formatDuration */.a3)(wait.elapsedMs)})`);
     return { ...base, committed: true };
 }
 
@@ -414,7 +414,7 @@ async function deploy(client, req, hooks) {
         if (success && after) {
             set({ 'live-url': after.live_url || undefined });
             if (after.live_url)
-                log.info(`App ${appName} is live at ${after.live_url} (${(0,duration/* formatDuration */.a)(wait.elapsedMs)})`);
+                log.info(`App ${appName} is live at ${after.live_url} (${(0,duration/* formatDuration */.a3)(wait.elapsedMs)})`);
         }
         const failure = success ? undefined : describeFailure(deploymentId, wait, req.timeoutMs);
         const logFile = await collectLogs(appId, deploymentId, success);
@@ -578,7 +578,7 @@ function describeFailure(deploymentId, wait, timeoutMs) {
         ? ` at step "${step.step}"${step.code ? ` [${step.code}]` : ''}${step.message ? `: ${step.message}` : ''}`
         : '';
     if (wait.timedOut)
-        return `Deployment ${deploymentId} did not finish within ${(0,duration/* formatDuration */.a)(timeoutMs)}${wait.canceled ? ' and was canceled' : ''} (phase ${wait.phase})${where}`;
+        return `Deployment ${deploymentId} did not finish within ${(0,duration/* formatDuration */.a3)(timeoutMs)}${wait.canceled ? ' and was canceled' : ''} (phase ${wait.phase})${where}`;
     if (wait.phase === 'SUPERSEDED')
         return `Deployment ${deploymentId} was superseded by a newer deployment before it became active`;
     return `Deployment ${deploymentId} ended in phase ${wait.phase}${where}`;
@@ -613,8 +613,8 @@ function renderDeploySummary(o) {
         ['Image before', o.edit ? (0,digitalocean_spec/* describeImage */.hu)(o.edit.before) : undefined],
         ['Image now', o.edit ? (0,digitalocean_spec/* describeImage */.hu)(o.edit.after) : undefined],
         ['Live URL', o.outputs['live-url']],
-        ['Waited', o.wait ? `${(0,duration/* formatDuration */.a)(o.wait.elapsedMs)} (${o.wait.polls} polls)` : undefined],
-        ['Total', (0,duration/* formatDuration */.a)(o.durationMs)],
+        ['Waited', o.wait ? `${(0,duration/* formatDuration */.a3)(o.wait.elapsedMs)} (${o.wait.polls} polls)` : undefined],
+        ['Total', (0,duration/* formatDuration */.a3)(o.durationMs)],
         [
             'Full logs',
             o.logFile ? `\`${o.logFile}\` (upload it with actions/upload-artifact to keep it)` : undefined
@@ -622,7 +622,7 @@ function renderDeploySummary(o) {
     ]));
     const phases = o.wait?.phases ?? [];
     if (phases.length) {
-        parts.push((0,markdown/* table */.tp)(['phase', 'duration'], phases.map(p => [p.phase, (0,duration/* formatDuration */.a)(p.end - p.start)])));
+        parts.push((0,markdown/* table */.tp)(['phase', 'duration'], phases.map(p => [p.phase, (0,duration/* formatDuration */.a3)(p.end - p.start)])));
         parts.push((0,markdown/* mermaidTimeline */.Jz)(`deployment ${o.outputs['deployment-id'] ?? ''}`, phases.map(p => ({
             section: 'phases',
             name: p.phase,

@@ -28,8 +28,8 @@ var duration = __webpack_require__(438);
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
 var esm = __webpack_require__(3849);
-// EXTERNAL MODULE: ./src/kit/secrets.ts
-var secrets = __webpack_require__(4601);
+// EXTERNAL MODULE: ./src/kit/secrets.ts + 1 modules
+var secrets = __webpack_require__(5889);
 // EXTERNAL MODULE: ./src/kit/retry.ts
 var retry = __webpack_require__(1834);
 ;// CONCATENATED MODULE: ./src/postgres/advisory-lock.ts
@@ -172,7 +172,7 @@ async function acquireAdvisoryLock(client, key, opts) {
             const who = holders.length
                 ? `held by ${holders.map(describeHolder).join('; ')}`
                 : 'no holder is visible (it was released just now)';
-            throw new LockTimeoutError(`Timed out after ${(0,duration/* formatDuration */.a)(opts.timeoutMs)} waiting for ${label}: ${who}`, holders);
+            throw new LockTimeoutError(`Timed out after ${(0,duration/* formatDuration */.a3)(opts.timeoutMs)} waiting for ${label}: ${who}`, holders);
         }
         await wait(Math.min(pollMs, Math.max(0, opts.timeoutMs - elapsed)));
     }
@@ -1232,7 +1232,7 @@ async function migrate(opts) {
             timeoutMs: opts.lockTimeoutMs,
             pollMs: opts.lockPollMs,
             label: 'the migration lock',
-            onWait: holders => log.info(`Waiting up to ${(0,duration/* formatDuration */.a)(opts.lockTimeoutMs)} for the migration lock held by ${holders.map(describeHolder).join('; ') || 'another session'}`)
+            onWait: holders => log.info(`Waiting up to ${(0,duration/* formatDuration */.a3)(opts.lockTimeoutMs)} for the migration lock held by ${holders.map(describeHolder).join('; ') || 'another session'}`)
         }).catch(error => {
             if (error instanceof LockTimeoutError)
                 throw new Refusal(`${error.message}. Raise 'lock-timeout' if such waits are expected.`);
@@ -1518,9 +1518,9 @@ function migrationSummary(report, database) {
             ['Destructive', report.render ? (report.destructive ? 'yes' : 'no') : undefined],
             [
                 'Waited for lock',
-                report.lockWaitedMs !== undefined ? (0,duration/* formatDuration */.a)(report.lockWaitedMs) : undefined
+                report.lockWaitedMs !== undefined ? (0,duration/* formatDuration */.a3)(report.lockWaitedMs) : undefined
             ],
-            ['Duration', (0,duration/* formatDuration */.a)(report.durationMs)]
+            ['Duration', (0,duration/* formatDuration */.a3)(report.durationMs)]
         ])
     ];
     if (report.failure)
@@ -1540,7 +1540,7 @@ function migrationSummary(report, database) {
                 `\`${r.id}\``,
                 r.message,
                 status,
-                a?.durationMs !== undefined ? (0,duration/* formatDuration */.a)(a.durationMs) : ''
+                a?.durationMs !== undefined ? (0,duration/* formatDuration */.a3)(a.durationMs) : ''
             ];
         })));
     }
@@ -1683,7 +1683,13 @@ function virtualenvEnv(venv, path = process.env.PATH ?? '') {
 /* harmony export */   mu: () => (/* binding */ parseRetryAfter),
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(438);
+
+/** Sleeps `ms`, in chunks below Node's setTimeout limit (a longer delay would fire after 1 ms). */
+async function sleep(ms) {
+    for (const chunk of (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .timerChunks */ .wf)(ms))
+        await new Promise(resolve => setTimeout(resolve, chunk));
+}
 async function retry(fn, opts = {}) {
     const attempts = opts.attempts ?? 5;
     const base = opts.baseDelayMs ?? 500;

@@ -25,8 +25,15 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_net_ = __webpack_require__(7030);
 // EXTERNAL MODULE: ./src/kit/errors.ts
 var errors = __webpack_require__(3713);
+// EXTERNAL MODULE: ./src/kit/duration.ts
+var duration = __webpack_require__(438);
 ;// CONCATENATED MODULE: ./src/kit/retry.ts
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+
+/** Sleeps `ms`, in chunks below Node's setTimeout limit (a longer delay would fire after 1 ms). */
+async function sleep(ms) {
+    for (const chunk of (0,duration/* timerChunks */.wf)(ms))
+        await new Promise(resolve => setTimeout(resolve, chunk));
+}
 async function retry(fn, opts = {}) {
     const attempts = opts.attempts ?? 5;
     const base = opts.baseDelayMs ?? 500;
@@ -66,10 +73,8 @@ function parseRetryAfter(value, now = Date.now()) {
 var undici = __webpack_require__(6752);
 // EXTERNAL MODULE: ./src/kit/log.ts
 var log = __webpack_require__(3490);
-// EXTERNAL MODULE: ./src/kit/secrets.ts
-var secrets = __webpack_require__(4601);
-// EXTERNAL MODULE: ./src/kit/duration.ts
-var duration = __webpack_require__(438);
+// EXTERNAL MODULE: ./src/kit/secrets.ts + 1 modules
+var secrets = __webpack_require__(5889);
 ;// CONCATENATED MODULE: ./src/digitalocean/log-fetch.ts
 
 
@@ -434,7 +439,7 @@ class DigitalOceanClient {
                 : NETWORK_CODES.has(err?.code ?? ''),
             retryAfterMs: err => (err instanceof DigitalOceanError ? err.retryAfterMs : undefined),
             onRetry: ({ attempt, delayMs, error }) => this.logger.info(`${callName}: ${error instanceof errors/* RemoteError */.Hi ? `HTTP ${error.status ?? '?'} ${error.code ?? ''}`.trim() : error.message}` +
-                `, retrying in ${(0,duration/* formatDuration */.a)(delayMs)} (attempt ${attempt + 1}/${this.attempts})`)
+                `, retrying in ${(0,duration/* formatDuration */.a3)(delayMs)} (attempt ${attempt + 1}/${this.attempts})`)
         };
     }
     async once(method, path, body, attempt, callName) {
