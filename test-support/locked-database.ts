@@ -29,9 +29,13 @@ export interface LockedDatabase {
   stop(): Promise<void>;
 }
 
-export async function startLockedDatabase(pg: PostgresServer): Promise<LockedDatabase> {
-  const sim = await startAppPlatformSimulator();
-  const stops: Array<() => Promise<void>> = [() => sim.stop()];
+/** `opts.sim`: a simulator already running (e.g. one that also serves the apps a workflow deploys); not stopped. */
+export async function startLockedDatabase(
+  pg: Pick<PostgresServer, 'host' | 'port' | 'user' | 'password' | 'database'>,
+  opts: { sim?: Simulator } = {}
+): Promise<LockedDatabase> {
+  const sim = opts.sim ?? (await startAppPlatformSimulator());
+  const stops: Array<() => Promise<void>> = opts.sim ? [] : [() => sim.stop()];
   try {
     const ipService = await startRunnerIpService('127.0.0.1');
     stops.push(() => ipService.stop());

@@ -1,24 +1,13 @@
 // Shared set-up for the simulator tests: the real local stack (PostgreSQL for the app's /health database check,
 // the OCI registry the simulator pulls image configs from), rehearsal images built with buildah, and small
 // helpers to call the simulator's API the way a client would.
-import { resolve } from 'node:path';
 import { sharedPostgres, sharedRegistry } from '../../test-support/shared.js';
-import {
-  REPO_ROOT,
-  startAppPlatformSimulator,
-  type Simulator,
-  type SimulatorOptions
-} from '../../test-support/app-platform-sim/index.js';
-import { ImageBuilder, type PushedImage } from './image-builder.js';
+import type { Simulator, SimulatorOptions } from '../../test-support/app-platform-sim/index.js';
+import { startSimulatorWithImages, type SimulatorWithImages } from '../../test-support/signupflow-app.js';
 
-export const EXAMPLE_APP_DIR = resolve(REPO_ROOT, 'examples', 'signupflow');
+export { appSpec, EXAMPLE_APP_DIR, health } from '../../test-support/signupflow-app.js';
 
-export interface Harness {
-  sim: Simulator;
-  images: Record<string, PushedImage>;
-  databaseUrl: string;
-  close(): Promise<void>;
-}
+export type Harness = SimulatorWithImages;
 
 /** Starts a simulator on the shared stack with images built for each `APP_VERSION` (plus extra build args). */
 export async function startHarness(
@@ -26,24 +15,7 @@ export async function startHarness(
   opts: SimulatorOptions = {}
 ): Promise<Harness> {
   const [pg, registry] = await Promise.all([sharedPostgres(), sharedRegistry()]);
-  const builder = new ImageBuilder(registry, EXAMPLE_APP_DIR);
-  const images: Record<string, PushedImage> = {};
-  try {
-    for (const [version, args] of Object.entries(versions))
-      images[version] = await builder.push('acme', 'signupflow', { APP_VERSION: version, ...args });
-  } finally {
-    builder.cleanup();
-  }
-  const sim = await startAppPlatformSimulator({
-    appEnv: { DATABASE_URL: pg.url },
-    registry,
-    phaseDelayMs: 50,
-    stopGraceMs: 5000,
-    // the tests poll faster than a real client may; the rate limit has its own test
-    rateLimit: { perMinute: 100_000, perHour: 1_000_000 },
-    ...opts
-  });
-  return { sim, images, databaseUrl: pg.url, close: () => sim.stop() };
+  return startSimulatorWithImages({ pg, registry }, versions, opts);
 }
 
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -101,43 +73,4 @@ export async function waitForDeployment(
     if (Date.now() > until) throw new Error(`deployment ${depId} still ${phase} after ${timeoutMs} ms`);
     await new Promise(res => setTimeout(res, 60));
   }
-}
-
-/** The SignUpFlow spec shape (examples/signupflow/.do/app.yaml, trimmed) pointing at `image`. */
-export function appSpec(
-  name: string,
-  image: PushedImage['source'] | Record<string, unknown>,
-  extra: Record<string, unknown> = {}
-) {
-  return {
-    name,
-    region: 'nyc',
-    services: [
-      {
-        name: 'web',
-        image,
-        http_port: 8000,
-        instance_count: 2,
-        instance_size_slug: 'apps-s-1vcpu-1gb',
-        health_check: {
-          http_path: '/health',
-          initial_delay_seconds: 0,
-          period_seconds: 10,
-          timeout_seconds: 5,
-          failure_threshold: 3
-        },
-        envs: [
-          { key: 'SECRET_KEY', type: 'SECRET', scope: 'RUN_TIME', value: 'not-a-real-secret' },
-          { key: 'FEATURE_FLAG', scope: 'RUN_TIME', value: 'on' }
-        ]
-      }
-    ],
-    ...extra
-  };
-}
-
-export async function health(liveUrl: string): Promise<{ status: number; version?: string }> {
-  const res = await fetch(`${liveUrl}/health`);
-  const body = (await res.json().catch(() => ({}))) as { version?: string };
-  return { status: res.status, version: body.version };
 }

@@ -1,10 +1,8 @@
 /**
- * The rehearsal's backup and drill: the README's caller workflows, verbatim, played through the workflow runner
- * (GitHub's parser and expression engine) on their cron, against the local PostgreSQL and Ceph RGW.
+ * The rehearsal's backup and drill: the README's caller workflows, verbatim but for their storage prefix, played
+ * through the workflow runner (GitHub's parser and expression engine) on their cron, against the local PostgreSQL
+ * and Ceph RGW.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import type { S3Server } from '../../test-support/rgw.js';
 import {
@@ -13,46 +11,28 @@ import {
   seedBackups,
   storedBackupIds
 } from '../../test-support/workflow-runner/backup-seed.js';
-import { runWorkflow, type RunOptions, type RunReport } from '../../test-support/workflow-runner/index.js';
-import { pipelineRepository, readmeCallers } from '../../test-support/workflow-runner/repositories.js';
+import { runWorkflow } from '../../test-support/workflow-runner/index.js';
+import { readmeCallers } from '../../test-support/workflow-runner/repositories.js';
+import {
+  CALLER,
+  callerRepository,
+  repositories,
+  spacesStandIn,
+  step
+} from '../../test-support/workflow-runner/scenario.js';
 import { installedPostgresMajors } from '../../test-support/workflow-runner/stand-ins.js';
-import type { Rehearsal } from './stage.js';
-
-const stepOutputs = (r: RunReport, job: string, id: string) =>
-  r.jobs.find(j => j.id === job)?.steps.find(s => s.id === id && !s.post)?.outputs ?? {};
-
-const print = (r: RunReport) =>
-  r.jobs.map(j => `${j.id} ${j.result} ${(j.ms / 1000).toFixed(1)}s`).join(', ');
+import { checked, type Rehearsal } from './stage.js';
 
 export async function rehearseBackupWorkflows(rehearsal: Rehearsal, s3: S3Server, databaseUrl: string) {
   const prefix = `nightly/signupflow-${Date.now().toString(36)}`;
   const passphrase = 'rehearsal drill key';
   const keys = await openpgp.generateKey({ userIDs: [{ name: 'rehearsal' }], passphrase, format: 'armored' });
-  const spaces = (_a: string, inputs: Record<string, string>) =>
-    inputs['storage-url'] === undefined
-      ? inputs
-      : {
-          ...inputs,
-          'storage-url': inputs['storage-url'].replace(
-            /^s3:\/\/[^/]+\/nightly\/signupflow/,
-            `s3://${s3.bucket}/${prefix}`
-          ),
-          's3-endpoint': s3.endpoint,
-          's3-force-path-style': 'true'
-        };
   const run = (file: string, content: string) =>
     runWorkflow({
-      caller: { path: `.github/workflows/${file}`, content },
+      caller: { path: `.github/workflows/${file}`, content: content.replace('nightly/signupflow', prefix) },
       event: { name: 'schedule' },
-      repository: 'acme/signupflow',
-      repositories: {
-        'acme/signupflow': {
-          dir: mkdtempSync(join(tmpdir(), 'caller-')),
-          visibility: 'private',
-          sha: 'c'.repeat(40)
-        },
-        'your-org/app-platform-pipeline': pipelineRepository()
-      },
+      repository: CALLER,
+      repositories: repositories(callerRepository()),
       secrets: {
         DATABASE_URL: databaseUrl,
         SPACES_ACCESS_KEY_ID: s3.accessKeyId,
@@ -61,9 +41,9 @@ export async function rehearseBackupWorkflows(rehearsal: Rehearsal, s3: S3Server
         BACKUP_PRIVATE_KEY: keys.privateKey,
         BACKUP_PRIVATE_KEY_PASSPHRASE: passphrase
       },
-      rewrite: { inputs: spaces },
+      rewrite: { inputs: spacesStandIn(s3) },
       log: line => console.log(`  | ${line}`)
-    } satisfies RunOptions);
+    });
 
   let backupId = '';
   await rehearsal.step(
@@ -73,15 +53,21 @@ export async function rehearseBackupWorkflows(rehearsal: Rehearsal, s3: S3Server
       const seeded = olderBackupIds();
       await seedBackups(s3, prefix, seeded);
       const r = await run('backup.yml', readmeCallers()['backup.yml']!);
-      const out = stepOutputs(r, 'backup/backup', 'backup');
+      const out = step(r, 'backup/backup', 'backup').outputs;
       backupId = out['backup-id'] ?? '';
       const kept = expectedKept([...seeded, backupId], 30, 12);
       const stored = await storedBackupIds(s3, prefix);
-      const ok = r.conclusion === 'success' && !!backupId && JSON.stringify(stored) === JSON.stringify(kept);
-      return {
-        ok,
-        outcome: `${r.conclusion} (${print(r)}), ${backupId}, pruned ${out.pruned}, kept ${stored.length}/${kept.length}`
-      };
+      return checked(
+        `${r.conclusion}, ${backupId}, pruned ${out.pruned}, kept ${stored.length}/${kept.length}`,
+        {
+          'run succeeded': r.conclusion === 'success',
+          'a backup id': /^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{6}$/.test(backupId),
+          'the stored backups are exactly the 30 daily + 12 monthly ones':
+            JSON.stringify(stored) === JSON.stringify(kept),
+          'pruned count reported': Number(out.pruned) === seeded.length + 1 - kept.length
+        },
+        r
+      );
     }
   );
   await rehearsal.step(
@@ -95,13 +81,18 @@ export async function rehearseBackupWorkflows(rehearsal: Rehearsal, s3: S3Server
         `postgres-image: postgres:${major}`
       );
       const r = await run('restore-drill.yml', drill);
-      const out = stepOutputs(r, 'drill/drill', 'verify');
-      const paired = r.log.some(l => l.includes(`PostgreSQL client ${major} is installed`));
-      const ok = r.conclusion === 'success' && out['backup-id'] === backupId && paired;
-      return {
-        ok,
-        outcome: `${r.conclusion} (${print(r)}), ${out['backup-id']}, restore ${out['restore-seconds']}s`
-      };
+      const out = step(r, 'drill/drill', 'verify').outputs;
+      return checked(
+        `${r.conclusion}, ${out['backup-id']}, restore ${out['restore-seconds']}s`,
+        {
+          'run succeeded': r.conclusion === 'success',
+          'the newest backup was restored': !!backupId && out['backup-id'] === backupId,
+          [`client ${major} paired with the postgres:${major} service`]: r.log.some(l =>
+            l.includes(`PostgreSQL client ${major} is installed`)
+          )
+        },
+        r
+      );
     }
   );
 }

@@ -43,6 +43,24 @@ export const DEBIAN_PYTHON = '/usr/bin/python3';
 
 export const PUBLIC_HEALTH_URL = 'https://signupflow.example.org';
 
+/** ghcr.io played by the local registry: build-image pushes there, its outputs name ghcr.io (same path, digest). */
+export const ghcrStandIn = (registry: Registry) => ({
+  buildInputs: (inputs: Record<string, string>): Record<string, string> => ({
+    ...inputs,
+    image: `${registry.host}/acme/signupflow`,
+    'tls-verify': 'false',
+    builder: 'buildah',
+    'registry-username': registry.username,
+    'registry-password': registry.password
+  }),
+  outputs: (action: string, outputs: Record<string, string>): Record<string, string> =>
+    action === 'build-image'
+      ? Object.fromEntries(
+          Object.entries(outputs).map(([k, v]) => [k, v.split(registry.host).join('ghcr.io')])
+        )
+      : outputs
+});
+
 /**
  * The README deploy caller's remote services made local: ghcr.io is the local registry (same repository path and
  * digest), DigitalOcean's API is the simulator, the public health URL is the app's live URL there.
@@ -53,17 +71,10 @@ export function releaseStandIns(
   liveUrl: string,
   gate: { window: string } = { window: '5s' }
 ): NonNullable<RunOptions['rewrite']> {
+  const ghcr = ghcrStandIn(registry);
   return {
     inputs: (action, inputs) => {
-      if (action === 'build-image')
-        return {
-          ...inputs,
-          image: `${registry.host}/acme/signupflow`,
-          'tls-verify': 'false',
-          builder: 'buildah',
-          'registry-username': registry.username,
-          'registry-password': registry.password
-        };
+      if (action === 'build-image') return ghcr.buildInputs(inputs);
       if (action === 'deploy-app-platform') return { ...inputs, 'api-url': sim.url, 'poll-interval': '1s' };
       if (action === 'health-gate')
         return {
@@ -76,11 +87,6 @@ export function releaseStandIns(
         };
       return inputs;
     },
-    outputs: (action, outputs) =>
-      action === 'build-image'
-        ? Object.fromEntries(
-            Object.entries(outputs).map(([k, v]) => [k, v.split(registry.host).join('ghcr.io')])
-          )
-        : outputs
+    outputs: ghcr.outputs
   };
 }

@@ -4,56 +4,31 @@
 // scheduled sweep deletes previews of closed PRs; a fork's PR gets nothing. One notification per preview result,
 // none carrying a secret. GitHub's REST API is the local stand-in (test-support/github-pulls-stand-in.ts).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { stringify } from 'yaml';
 import { previewAppName } from '../../../src/digitalocean/preview-spec.js';
-import { runWorkflow, type RunOptions } from '../../../test-support/workflow-runner/index.js';
+import {
+  runWorkflow,
+  type RepositoryDefinition,
+  type RunOptions
+} from '../../../test-support/workflow-runner/index.js';
 import { readmeCallers } from '../../../test-support/workflow-runner/repositories.js';
+import {
+  previewCallerRepository,
+  previewStandIns,
+  pullRequestRun
+} from '../../../test-support/workflow-runner/release-paths.js';
 import { sharedPostgres, sharedRegistry, type RegistryServer } from '../../../test-support/shared.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../test-support/webhook-receiver.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../../../test-support/github-pulls-stand-in.js';
-import { appSpec, EXAMPLE_APP_DIR, health, startHarness, type Harness } from '../../simulator/harness.js';
+import { health, startHarness, type Harness } from '../../simulator/harness.js';
 import { CALLER, repositories } from './harness.js';
 
 let h: Harness;
 let registry: RegistryServer;
 let receiver: WebhookReceiver;
 let github: GitHubStandIn;
-let caller: ReturnType<typeof callerRepository>;
+let caller: RepositoryDefinition;
 const WEBHOOK_TOKEN = 'w'.repeat(24);
-
-function callerRepository() {
-  const dir = mkdtempSync(join(tmpdir(), 'signupflow-preview-'));
-  cpSync(EXAMPLE_APP_DIR, dir, { recursive: true, filter: src => !/__pycache__|\.venv/.test(src) });
-  writeFileSync(join(dir, 'Dockerfile'), readFileSync(join(EXAMPLE_APP_DIR, 'Dockerfile.rehearsal')));
-  mkdirSync(join(dir, '.do'), { recursive: true });
-  const image = {
-    registry_type: 'GHCR',
-    registry: 'acme',
-    repository: 'signupflow',
-    digest: '${IMAGE_DIGEST}'
-  };
-  const bound = [{ key: 'DATABASE_URL', scope: 'RUN_TIME', value: '${db.DATABASE_URL}' }];
-  const production = appSpec('signupflow', image, {
-    domains: [{ domain: 'signupflow.example.org', type: 'PRIMARY' }],
-    databases: [{ name: 'db', engine: 'PG', production: true, cluster_name: 'signupflow-db' }],
-    jobs: [
-      {
-        name: 'migrate',
-        kind: 'PRE_DEPLOY',
-        image,
-        run_command: 'alembic -c alembic.ini upgrade head',
-        envs: bound
-      }
-    ]
-  }) as { services: { envs: object[] }[] };
-  production.services[0]!.envs.push(...bound);
-  writeFileSync(join(dir, '.do', 'app.yaml'), stringify(production));
-  return { dir, visibility: 'private' as const, sha: 'f60718293a4b5c6d7e8f9012345678a1b2c3d4e5' };
-}
 
 const devDatabases = async () => {
   const c = new pg.Client({ connectionString: h.databaseUrl });
@@ -71,7 +46,7 @@ beforeAll(async () => {
   registry = await sharedRegistry();
   receiver = await startWebhookReceiver();
   github = await startGitHubStandIn(CALLER, t => t.startsWith('ghs_'));
-  caller = callerRepository();
+  caller = previewCallerRepository();
   h = await startHarness({}, { devDatabaseServer: (await sharedPostgres()).url });
 }, 300_000);
 
@@ -82,20 +57,7 @@ afterAll(async () => {
 });
 
 function pullRequest(action: string, pr: number, sha: string, headRepo = CALLER): RunOptions {
-  return {
-    caller: { path: '.github/workflows/preview.yml', content: readmeCallers()['preview.yml']! },
-    event: {
-      name: 'pull_request',
-      payload: {
-        action,
-        number: pr,
-        pull_request: { number: pr, head: { sha, ref: 'feature/x', repo: { full_name: headRepo } } }
-      }
-    },
-    sha,
-    ref: `refs/pull/${pr}/merge`,
-    ...common()
-  };
+  return { ...pullRequestRun(action, pr, sha, headRepo), ...common() };
 }
 
 function common(): Omit<RunOptions, 'caller' | 'event'> {
@@ -107,30 +69,7 @@ function common(): Omit<RunOptions, 'caller' | 'event'> {
       DIGITALOCEAN_TOKEN: h.sim.token,
       NOTIFY_WEBHOOK_URL: `${receiver.url}/hooks/T000/B000/${WEBHOOK_TOKEN}`
     },
-    rewrite: {
-      inputs: (action, inputs) => {
-        if (action === 'build-image')
-          return {
-            ...inputs,
-            image: `${registry.host}/acme/signupflow`,
-            'tls-verify': 'false',
-            builder: 'buildah',
-            'registry-username': registry.username,
-            'registry-password': registry.password
-          };
-        if (action === 'deploy-app-platform')
-          return { ...inputs, 'api-url': h.sim.url, 'poll-interval': '1s' };
-        if (action === 'health-gate')
-          return { ...inputs, 'api-url': h.sim.url, interval: '0.5s', window: '3s' };
-        return inputs;
-      },
-      outputs: (action, outputs) =>
-        action === 'build-image'
-          ? Object.fromEntries(
-              Object.entries(outputs).map(([k, v]) => [k, v.split(registry.host).join('ghcr.io')])
-            )
-          : outputs
-    },
+    rewrite: previewStandIns(h.sim, registry),
     log: process.env.RUNNER_LOG ? line => console.log(line) : undefined
   };
 }

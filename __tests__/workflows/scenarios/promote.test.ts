@@ -3,41 +3,23 @@
 // the local webhook receiver (no secret in it), and production is never touched: its job is skipped and the
 // simulator saw no request for the production app.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { runWorkflow } from '../../../test-support/workflow-runner/index.js';
-import { readmeCallers } from '../../../test-support/workflow-runner/repositories.js';
+import {
+  PROMOTE_SHA,
+  promoteCaller,
+  promoteCallerRepository,
+  promoteStandIns
+} from '../../../test-support/workflow-runner/release-paths.js';
 import { sharedRegistry, type RegistryServer } from '../../../test-support/shared.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../test-support/webhook-receiver.js';
-import { appSpec, EXAMPLE_APP_DIR, health, startHarness, type Harness } from '../../simulator/harness.js';
+import { appSpec, health, startHarness, type Harness } from '../../simulator/harness.js';
 import { CALLER, repositories, step } from './harness.js';
 
 let h: Harness;
 let registry: RegistryServer;
 let receiver: WebhookReceiver;
-const SHA = 'e5f60718293a4b5c6d7e8f9012345678a1b2c3d4';
+const SHA = PROMOTE_SHA;
 const apps: Record<string, { id: string; url: string }> = {};
-
-/** Spec files of both environments, image by digest; staging's release carries the database chaos hook. */
-function callerRepository() {
-  const dir = mkdtempSync(join(tmpdir(), 'signupflow-promote-'));
-  cpSync(EXAMPLE_APP_DIR, dir, { recursive: true, filter: src => !/__pycache__|\.venv/.test(src) });
-  writeFileSync(join(dir, 'Dockerfile'), readFileSync(join(EXAMPLE_APP_DIR, 'Dockerfile.rehearsal')));
-  mkdirSync(join(dir, '.do'), { recursive: true });
-  const image = {
-    registry_type: 'GHCR',
-    registry: 'acme',
-    repository: 'signupflow',
-    digest: '${IMAGE_DIGEST}'
-  };
-  const staging = appSpec('signupflow-staging', image) as { services: { envs: object[] }[] };
-  staging.services[0]!.envs.push({ key: 'CHAOS_DB_FAIL_AFTER_SECONDS', scope: 'RUN_TIME', value: '2' });
-  writeFileSync(join(dir, '.do', 'staging.yaml'), stringify(staging));
-  writeFileSync(join(dir, '.do', 'app.yaml'), stringify(appSpec('signupflow', image)));
-  return { dir, visibility: 'private' as const, sha: SHA };
-}
 
 beforeAll(async () => {
   registry = await sharedRegistry();
@@ -58,49 +40,17 @@ describe('promote (README caller)', () => {
   it('a release that fails staging is rolled back there and never reaches production', async () => {
     const webhook = `${receiver.url}/hooks/T000/B000/${'s'.repeat(24)}`;
     const report = await runWorkflow({
-      // One deviation from the README block, as in the deploy scenario: `migrate: false` (PyPI is unreachable here).
-      caller: {
-        path: '.github/workflows/promote.yml',
-        content: readmeCallers()['promote.yml']!.replace(/^( +)with:\n/m, '$1with:\n$1  migrate: false\n')
-      },
+      caller: promoteCaller(),
       event: { name: 'push' },
       sha: SHA,
       repository: CALLER,
-      repositories: repositories(callerRepository()),
+      repositories: repositories(promoteCallerRepository(SHA)),
       secrets: { DIGITALOCEAN_TOKEN: h.sim.token, NOTIFY_WEBHOOK_URL: webhook },
       environments: { staging: {}, production: { requiredReviewers: true } },
-      rewrite: {
-        inputs: (action, inputs) => {
-          if (action === 'build-image')
-            return {
-              ...inputs,
-              image: `${registry.host}/acme/signupflow`,
-              'tls-verify': 'false',
-              builder: 'buildah',
-              'registry-username': registry.username,
-              'registry-password': registry.password
-            };
-          if (action === 'deploy-app-platform')
-            return { ...inputs, 'api-url': h.sim.url, 'poll-interval': '1s' };
-          if (action === 'health-gate')
-            return {
-              ...inputs,
-              'api-url': h.sim.url,
-              url: inputs
-                .url!.replace('https://staging.signupflow.example.org', apps['signupflow-staging']!.url)
-                .replace('https://signupflow.example.org', apps.signupflow!.url),
-              interval: '0.5s',
-              window: '8s'
-            };
-          return inputs;
-        },
-        outputs: (action, outputs) =>
-          action === 'build-image'
-            ? Object.fromEntries(
-                Object.entries(outputs).map(([k, v]) => [k, v.split(registry.host).join('ghcr.io')])
-              )
-            : outputs
-      },
+      rewrite: promoteStandIns(h.sim, registry, {
+        staging: apps['signupflow-staging']!.url,
+        production: apps.signupflow!.url
+      }),
       log: process.env.RUNNER_LOG ? line => console.log(line) : undefined
     });
     const log = report.log.join('\n');
