@@ -68,7 +68,14 @@ export class Rehearsal {
   }
 
   table(): string {
-    const rows = this.results.map(r => [r.ok ? 'ok  ' : 'FAIL', r.step, r.outcome, formatDuration(r.ms)]);
+    // The full outcome is printed with each step; the table keeps one readable line per step.
+    const short = (text: string) => (text.length > 140 ? `${text.slice(0, 139)}…` : text);
+    const rows = this.results.map(r => [
+      r.ok ? 'ok  ' : 'FAIL',
+      r.step,
+      short(r.outcome),
+      formatDuration(r.ms)
+    ]);
     const widths = [4, 0, 0, 0].map((w, i) =>
       Math.max(w, ...rows.map(r => r[i]!.length), ['', 'step', 'result', 'duration'][i]!.length)
     );

@@ -8,7 +8,10 @@ export function formatRun(report: RunReport): string[] {
   for (const job of report.jobs) {
     lines.push(`  job ${job.id}: ${job.result} (${seconds(job.ms)})`);
     for (const s of job.steps)
-      lines.push(`    ${s.post ? 'post ' : ''}${s.id || s.name}: ${s.result} (${seconds(s.ms)})`);
+      // Generated ids (__run, __actions_checkout) say less than the step's name.
+      lines.push(
+        `    ${s.post ? 'post ' : ''}${!s.id || s.id.startsWith('__') ? s.name : s.id}: ${s.result} (${seconds(s.ms)})`
+      );
   }
   lines.push(`  run: ${report.conclusion}${report.error ? ` (${report.error})` : ''}`);
   return lines;
