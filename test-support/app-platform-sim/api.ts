@@ -13,12 +13,16 @@ import { followEnded, LOG_TYPES, renderLines, resolveLogUrl } from './logs.js';
 import { validateRollback } from './rollback.js';
 import { TERMINAL_PHASES, type AppSpec, type LogType, type RecordedRequest } from './types.js';
 import { SpecError, validateAppSpec } from './validate-spec.js';
-import { appView, deploymentView } from './views.js';
+import { appView, deploymentView, type ViewOptions } from './views.js';
 import { routeDatabases } from './databases.js';
 
 export interface FaultState {
   failNext: { remaining: number; status: 500 | 503 | 524 };
   rateLimitNext: { remaining: number; retryAfterSeconds: number };
+  /** 429s of an exhausted hourly quota: no retry-after, ratelimit-reset this many seconds ahead. */
+  hourlyLimitNext: { remaining: number; resetInSeconds: number };
+  /** historic_urls answer 302 to the archive (Go clients follow redirects; whether DO's do is unknown). */
+  redirectLogArchives: boolean;
 }
 
 export interface ApiContext {
@@ -27,7 +31,16 @@ export interface ApiContext {
   limiter: RateLimiter;
   faults: FaultState;
   requests: RecordedRequest[];
+  /** The `exceeded_revision_limit` bound and the tier it is reported for. */
   revisionLimit: number;
+  tier: string;
+  views: ViewOptions;
+  /**
+   * `both` (default, the simulator's old habit): live_url and historic_urls together. `live-or-historic`:
+   * live_url while in progress or ACTIVE, historic_urls once over (OpenAPI: "either real-time … or
+   * archived"; the godo and doctl fixtures carry live_url alone).
+   */
+  logUrls: 'both' | 'live-or-historic';
   baseUrl: () => string;
   /** Runs a control command from /_sim (seed, faults, requests, processes); undefined when unknown. */
   control: (command: string, body: unknown) => Promise<unknown>;
@@ -152,6 +165,16 @@ async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
       'retry-after': String(ctx.faults.rateLimitNext.retryAfterSeconds)
     });
   }
+  if (isApi && ctx.faults.hourlyLimitNext.remaining > 0) {
+    ctx.faults.hourlyLimitNext.remaining--;
+    // DigitalOcean adds Retry-After to the burst (per-minute) limit's 429 only (release note 2023-08-24):
+    // the hourly one says when the oldest counted request expires, in ratelimit-reset (OpenAPI headers).
+    return sendError(new HttpError(429, 'too_many_requests', 'API rate limit exceeded.'), {
+      ...quota,
+      'ratelimit-remaining': '0',
+      'ratelimit-reset': String(Math.ceil(Date.now() / 1000) + ctx.faults.hourlyLimitNext.resetInSeconds)
+    });
+  }
   if (isApi && ctx.faults.failNext.remaining > 0) {
     ctx.faults.failNext.remaining--;
     const status = ctx.faults.failNext.status;
@@ -259,7 +282,10 @@ async function route(ctx: ApiContext, r: Req): Promise<Reply> {
     if (m === 'GET') {
       const all = [...engine.apps.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       const p = page(ctx, r, all);
-      return { status: 200, body: { apps: p.items.map(appView), links: p.links, meta: p.meta } };
+      return {
+        status: 200,
+        body: { apps: p.items.map(a => appView(a, ctx.views)), links: p.links, meta: p.meta }
+      };
     }
     if (m === 'POST') {
       const spec = specFrom(r.body);
@@ -270,7 +296,7 @@ async function route(ctx: ApiContext, r: Req): Promise<Reply> {
         isObj(r.body) && typeof r.body.project_id === 'string' ? r.body.project_id : undefined
       );
       engine.deploy(app, app.spec, 'app created', 'MANUAL', 'UPDATE_SPEC');
-      return { status: 200, body: { app: appView(app) } };
+      return { status: 200, body: { app: appView(app, ctx.views) } };
     }
     throw methodNotAllowed();
   }
@@ -298,7 +324,7 @@ async function route(ctx: ApiContext, r: Req): Promise<Reply> {
   const app = requireApp(ctx, appId);
 
   if (sub === undefined) {
-    if (m === 'GET') return { status: 200, body: { app: appView(app) } };
+    if (m === 'GET') return { status: 200, body: { app: appView(app, ctx.views) } };
     if (m === 'PUT') {
       const spec = specFrom(r.body);
       refuseWhilePinned(app);
@@ -307,7 +333,7 @@ async function route(ctx: ApiContext, r: Req): Promise<Reply> {
       app.spec = engine.vault.sealSpec(spec);
       app.updatedAt = new Date().toISOString();
       engine.deploy(app, app.spec, 'app spec updated', 'MANUAL', 'UPDATE_SPEC');
-      return { status: 200, body: { app: appView(app) } };
+      return { status: 200, body: { app: appView(app, ctx.views) } };
     }
     if (m === 'DELETE') {
       await engine.deleteApp(app);
@@ -328,19 +354,19 @@ async function route(ctx: ApiContext, r: Req): Promise<Reply> {
         const p = page(ctx, r, list);
         return {
           status: 200,
-          body: { deployments: p.items.map(deploymentView), links: p.links, meta: p.meta }
+          body: { deployments: p.items.map(d => deploymentView(d, ctx.views)), links: p.links, meta: p.meta }
         };
       }
       if (m === 'POST') {
         refuseWhilePinned(app);
         const dep = engine.deploy(app, app.spec, 'manual', 'MANUAL', 'CREATE_DEPLOYMENT');
-        return { status: 200, body: { deployment: deploymentView(dep) } };
+        return { status: 200, body: { deployment: deploymentView(dep, ctx.views) } };
       }
       throw methodNotAllowed();
     }
     const dep = requireDeployment(ctx, app, subId);
     if (action === undefined && m === 'GET')
-      return { status: 200, body: { deployment: deploymentView(dep) } };
+      return { status: 200, body: { deployment: deploymentView(dep, ctx.views) } };
     if (action === 'cancel' && m === 'POST') {
       if (TERMINAL_PHASES.includes(dep.phase))
         throw new HttpError(
@@ -349,7 +375,7 @@ async function route(ctx: ApiContext, r: Req): Promise<Reply> {
           `deployment ${dep.id} is already ${dep.phase} and cannot be canceled`
         );
       engine.cancel(dep);
-      return { status: 200, body: { deployment: deploymentView(dep) } };
+      return { status: 200, body: { deployment: deploymentView(dep, ctx.views) } };
     }
     if (m === 'GET' && action === 'logs' && component === undefined)
       return { status: 200, body: logUrls(ctx, app, dep, r, undefined) };
@@ -380,7 +406,7 @@ function rollbackRoute(ctx: ApiContext, app: AppState, r: Req, action: string | 
     if (typeof body.deployment_id !== 'string' || body.deployment_id === '')
       throw new HttpError(400, 'bad_request', 'deployment_id is required');
     const target = requireDeployment(ctx, app, body.deployment_id);
-    const verdict = validateRollback(app, target, ctx.revisionLimit);
+    const verdict = validateRollback(app, target, ctx.revisionLimit, ctx.tier);
     if (action === 'validate') return { status: 200, body: verdict };
     if (!verdict.valid)
       throw new HttpError(422, 'unprocessable_entity', `${verdict.error!.code}: ${verdict.error!.message}`);
@@ -401,7 +427,7 @@ function rollbackRoute(ctx: ApiContext, app: AppState, r: Req, action: string | 
       app.pinnedId = dep.id;
       app.preRollbackSpec = before;
     }
-    return { status: 200, body: { deployment: deploymentView(dep) } };
+    return { status: 200, body: { deployment: deploymentView(dep, ctx.views) } };
   }
   if (action === 'commit') {
     if (!app.pinnedId) throw new HttpError(400, 'bad_request', 'the app has no rollback to commit');
@@ -417,7 +443,7 @@ function rollbackRoute(ctx: ApiContext, app: AppState, r: Req, action: string | 
     app.preRollbackSpec = undefined;
     app.updatedAt = new Date().toISOString();
     const dep = engine.deploy(app, app.spec, 'rollback reverted', 'MANUAL', 'REVERT_APP_ROLLBACK');
-    return { status: 200, body: { deployment: deploymentView(dep) } };
+    return { status: 200, body: { deployment: deploymentView(dep, ctx.views) } };
   }
   throw notFound();
 }
@@ -451,10 +477,11 @@ function logUrls(
   const base = `${ctx.baseUrl()}/sim-logs/${dep.id}/${dep.logKey}/${type}`;
   const live = !TERMINAL_PHASES.includes(dep.phase) || dep.phase === 'ACTIVE';
   // A websocket URL like App Platform's (wss:// there; plain ws:// here, there is no TLS on loopback).
-  return {
-    live_url: live ? `${base.replace(/^http/, 'ws')}/live?${q.toString()}` : '',
-    historic_urls: [`${base}/archive?${q.toString()}`]
-  };
+  const liveUrl = `${base.replace(/^http/, 'ws')}/live?${q.toString()}`;
+  if (ctx.faults.redirectLogArchives) q.set('redirect', '1');
+  const historic = [`${base}/archive?${q.toString()}`];
+  if (ctx.logUrls === 'live-or-historic') return live ? { live_url: liveUrl } : { historic_urls: historic };
+  return { live_url: live ? liveUrl : '', historic_urls: historic };
 }
 
 /** GET /sim-logs/<dep>/<key>/<TYPE>/archive: plain text, no auth header (like pre-signed URLs). A plain GET of
@@ -466,6 +493,12 @@ async function serveLogText(ctx: ApiContext, url: URL, res: ServerResponse): Pro
     return;
   }
   const text = (lines: string[]) => lines.map(l => `${l}\n`).join('');
+  if (target.mode === 'archive' && url.searchParams.has('redirect')) {
+    // Like an object store moving a pre-signed link: 302 to the same archive without the marker.
+    url.searchParams.delete('redirect');
+    res.writeHead(302, { location: `${ctx.baseUrl()}${url.pathname}?${url.searchParams.toString()}` }).end();
+    return;
+  }
   if (target.mode === 'archive') {
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(text(renderLines(target).lines));
     return;

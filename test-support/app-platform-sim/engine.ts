@@ -1,5 +1,6 @@
 // The simulated platform: apps, deployments and their lifecycle. A deployment walks DigitalOcean's phases
-// (PENDING_BUILD -> BUILDING -> PENDING_DEPLOY -> DEPLOYING -> ACTIVE | ERROR | CANCELED), "pulls" its image
+// (source: PENDING_BUILD -> BUILDING -> PENDING_DEPLOY -> DEPLOYING -> ACTIVE | ERROR | CANCELED; pre-built
+// images only: PENDING_BUILD -> DEPLOYING -> ACTIVE, the published run in app_action #123), "pulls" its image
 // from the local registry, starts the example app as a real process, waits for readiness and then switches
 // the app's live URL proxy to it; the previous ACTIVE deployment becomes SUPERSEDED and its process is stopped.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -26,6 +27,7 @@ import {
   type LogLine,
   type LogType,
   type Phase,
+  type PlatformCauseType,
   type RegistryAccess,
   type Step,
   type StepReason,
@@ -64,7 +66,8 @@ export interface DeploymentState {
   updatedAt: string;
   cause: string;
   causeType: CauseType;
-  userAction: UserActionName;
+  /** Absent for deployments the platform made by itself (autoscaling, maintenance...). */
+  userAction?: UserActionName;
   clonedFrom?: string;
   previousDeploymentId?: string;
   steps: Step[];
@@ -75,6 +78,8 @@ export interface DeploymentState {
   images: Map<string, ImageConfig>;
   abort: AbortController;
   failAt?: string;
+  /** Test knob: stay this long in the first step matching `step` (a long phase without step changes). */
+  hold?: { step: string; ms: number };
   /** Settles when the lifecycle is over (terminal phase reached). */
   done: Promise<void>;
 }
@@ -152,12 +157,32 @@ export class Engine {
   readonly apps = new Map<string, AppState>();
   readonly vault = new SecretVault();
   private pendingFailures: string[] = [];
+  private pendingHolds: { step: string; ms: number }[] = [];
+  /** Platform deployments to create right after the next user deployment goes ACTIVE (test knob). */
+  private pendingPlatform: PlatformCauseType[] = [];
   private stopped = false;
 
   constructor(readonly opts: EngineOptions) {}
 
   failNextDeploymentAt(stepName: string): void {
     this.pendingFailures.push(stepName);
+  }
+
+  holdNextDeploymentAt(step: string, ms: number): void {
+    this.pendingHolds.push({ step, ms });
+  }
+
+  platformDeploymentAfterNextActive(cause: PlatformCauseType): void {
+    this.pendingPlatform.push(cause);
+  }
+
+  /**
+   * A deployment the platform creates by itself (godo DeploymentCauseDetailsType AUTOSCALED, MAINTENANCE,
+   * UPDATE_DATABASE_TRUSTED_SOURCES): the app's current spec again, no user action. Which phases such a
+   * deployment walks is not published; the simulator assumes the same path as any other (README).
+   */
+  platformDeploy(app: AppState, cause: PlatformCauseType): DeploymentState {
+    return this.deploy(app, app.spec, PLATFORM_CAUSE_TEXT[cause], cause, undefined);
   }
 
   setPhaseDelay(ms: number): void {
@@ -197,7 +222,7 @@ export class Engine {
     spec: AppSpec,
     cause: string,
     causeType: CauseType,
-    userAction: UserActionName,
+    userAction: UserActionName | undefined,
     extra: { clonedFrom?: string; delayMs?: number } = {}
   ): DeploymentState {
     const older = this.inProgress(app);
@@ -223,6 +248,7 @@ export class Engine {
       images: new Map(),
       abort: new AbortController(),
       failAt: this.pendingFailures.shift(),
+      hold: this.pendingHolds.shift(),
       done: Promise.resolve()
     };
     app.deployments.unshift(dep);
@@ -271,6 +297,11 @@ export class Engine {
     if (dep.abort.signal.aborted) throw dep.abort.signal.reason;
     setLeafStatus(leaf, 'RUNNING', now());
     dep.updatedAt = now();
+    if (dep.hold && leafMatches(path, dep.hold.step)) {
+      const { ms } = dep.hold;
+      dep.hold = undefined;
+      await this.pause(dep, ms);
+    }
     if (dep.failAt && leafMatches(path, dep.failAt)) {
       const reason = reasonFor(path, undefined);
       throw new StepFailure(leaf, {
@@ -287,9 +318,13 @@ export class Engine {
   private async run(app: AppState, dep: DeploymentState, delayMs?: number): Promise<void> {
     const wait = () => this.pause(dep, delayMs);
     const comps = componentsOf(dep.spec);
+    // app_action #123 (a published real run, 2 s polls) shows an image-only deployment going
+    // PENDING_BUILD -> DEPLOYING -> ACTIVE: the build steps (PreBuiltImage) pass without a BUILDING or
+    // PENDING_DEPLOY phase. Source builds keep the full path (OpenAPI phase enum; doctl #1071's dump).
+    const prebuilt = comps.length > 0 && comps.every(c => isObj(c.spec.image));
     try {
       await wait();
-      this.setPhase(dep, 'BUILDING');
+      if (!prebuilt) this.setPhase(dep, 'BUILDING');
       await this.runLeaf(dep, 'build.initialize', async () => {
         this.log(dep, 'BUILD', 'platform', `Build started for deployment ${dep.id} (${dep.cause})`);
       });
@@ -306,8 +341,10 @@ export class Engine {
         });
       }
       await wait();
-      this.setPhase(dep, 'PENDING_DEPLOY');
-      await wait();
+      if (!prebuilt) {
+        this.setPhase(dep, 'PENDING_DEPLOY');
+        await wait();
+      }
       this.setPhase(dep, 'DEPLOYING');
       await this.runLeaf(dep, 'deploy.initialize', async () => {
         this.log(dep, 'DEPLOY', 'platform', `Deploying ${comps.length} component(s)`);
@@ -346,6 +383,8 @@ export class Engine {
       });
       this.setPhase(dep, 'ACTIVE');
       app.lastDeploymentActiveAt = now();
+      const platform = dep.userAction ? this.pendingPlatform.shift() : undefined;
+      if (platform && this.apps.has(app.id)) this.platformDeploy(app, platform);
     } catch (err) {
       if (dep.abort.signal.aborted || this.stopped) return; // canceled: cancel() already recorded it
       if (!(err instanceof StepFailure)) throw err;
@@ -538,6 +577,13 @@ export class Engine {
     await this.opts.devDatabases?.dropAll();
   }
 }
+
+/** `cause` texts of platform deployments: the simulator's wording, DigitalOcean publishes none. */
+const PLATFORM_CAUSE_TEXT: Record<PlatformCauseType, string> = {
+  AUTOSCALED: 'autoscaling',
+  MAINTENANCE: 'App Platform maintenance',
+  UPDATE_DATABASE_TRUSTED_SOURCES: 'database trusted sources updated'
+};
 
 /** Fixed ids, so responses look like one account's. */
 export const OWNER_UUID = 'a7f1c0de-5eed-4a11-9d00-0000000000a1';

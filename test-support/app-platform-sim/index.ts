@@ -6,6 +6,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiServer, type FaultState } from './api.js';
 import { Engine, type AppState } from './engine.js';
+import { revisionLimitOf } from './rollback.js';
+import type { PlatformCauseType } from './types.js';
 import { RateLimiter } from './rate-limit.js';
 import { validateAppSpec } from './validate-spec.js';
 import { appView } from './views.js';
@@ -43,8 +45,14 @@ export interface SimulatorOptions {
   stopGraceMs?: number;
   /** Longest a PRE_DEPLOY job may run (default 120 s). */
   jobTimeoutMs?: number;
-  /** How many newer live revisions a rollback target may be behind (default 10). */
+  /** How many newer live revisions a rollback target may be behind (default: the tier's, rollback.ts). */
   revisionLimit?: number;
+  /** The apps' pricing tier (`tier_slug`, default `basic`); `starter` allows no rollback (limit 0). */
+  tier?: string;
+  /** pending_deployment on GET: while in progress (default), or the latest non-canceled one (godo PR #601). */
+  pendingDeployment?: 'in-progress' | 'latest';
+  /** Log URLs: `both` (default) or, as documented, `live-or-historic` (live_url while live, else historic_urls). */
+  logUrls?: 'both' | 'live-or-historic';
   /** PostgreSQL URL whose user may CREATE DATABASE: each dev database component gets its own database there. */
   devDatabaseServer?: string;
 }
@@ -58,6 +66,14 @@ export interface SimulatorFaults {
   failDeploymentAtStep(stepName: string): void;
   /** Time spent in each phase from now on. */
   slowPhases(ms: number): void;
+  /** The next `n` API requests answer the hourly limit's 429: no retry-after, ratelimit-reset in `resetInSeconds`. */
+  hourlyLimitNext(n: number, resetInSeconds?: number): void;
+  /** historic_urls answer 302 to the archive from now on (or no longer, with false). */
+  redirectLogArchives(on?: boolean): void;
+  /** The next deployment created stays `ms` in the first step matching `stepName`, its phase unchanged. */
+  holdDeploymentAtStep(stepName: string, ms: number): void;
+  /** Once the next user deployment goes ACTIVE, the platform creates one with this cause (it supersedes it). */
+  platformDeploymentAfterNextActive(cause: PlatformCauseType): void;
 }
 
 export interface Simulator {
@@ -75,6 +91,8 @@ export interface Simulator {
   apps: Map<string, AppState>;
   /** Managed database clusters and their firewalls (databases.ts). */
   databases: DatabasesState;
+  /** A deployment the platform creates by itself now (AUTOSCALED, MAINTENANCE, ...); resolves with its id. */
+  platformDeploy(appId: string, cause: PlatformCauseType): string;
   /** Resolves when the app has no deployment in progress. */
   settle(appId: string): Promise<void>;
   stop(): Promise<void>;
@@ -99,8 +117,12 @@ export async function startAppPlatformSimulator(opts: SimulatorOptions = {}): Pr
   });
   const faultState: FaultState = {
     failNext: { remaining: 0, status: 503 },
-    rateLimitNext: { remaining: 0, retryAfterSeconds: 1 }
+    rateLimitNext: { remaining: 0, retryAfterSeconds: 1 },
+    hourlyLimitNext: { remaining: 0, resetInSeconds: 2 },
+    redirectLogArchives: false
   };
+  const tier = opts.tier ?? 'basic';
+  const views = { tier, pendingDeployment: opts.pendingDeployment ?? 'in-progress' } as const;
   const requests: RecordedRequest[] = [];
   let url = '';
 
@@ -123,7 +145,7 @@ export async function startAppPlatformSimulator(opts: SimulatorOptions = {}): Pr
       );
       throw new Error(`seedApp: the first deployment of ${spec.name} ended ${dep.phase}: ${reason}`);
     }
-    return appView(app);
+    return appView(app, views);
   };
 
   const faults: SimulatorFaults = {
@@ -134,7 +156,15 @@ export async function startAppPlatformSimulator(opts: SimulatorOptions = {}): Pr
       faultState.rateLimitNext = { remaining: n, retryAfterSeconds };
     },
     failDeploymentAtStep: step => engine.failNextDeploymentAt(step),
-    slowPhases: ms => engine.setPhaseDelay(ms)
+    slowPhases: ms => engine.setPhaseDelay(ms),
+    hourlyLimitNext: (n, resetInSeconds = 2) => {
+      faultState.hourlyLimitNext = { remaining: n, resetInSeconds };
+    },
+    redirectLogArchives: (on = true) => {
+      faultState.redirectLogArchives = on;
+    },
+    holdDeploymentAtStep: (step, ms) => engine.holdNextDeploymentAt(step, ms),
+    platformDeploymentAfterNextActive: cause => engine.platformDeploymentAfterNextActive(cause)
   };
 
   // /_sim/<command> for the standalone process (rehearsal scripts cannot call functions).
@@ -154,6 +184,14 @@ export async function startAppPlatformSimulator(opts: SimulatorOptions = {}): Pr
         );
       if (typeof b.failDeploymentAtStep === 'string') faults.failDeploymentAtStep(b.failDeploymentAtStep);
       if (typeof b.slowPhases === 'number') faults.slowPhases(b.slowPhases);
+      if (b.hourlyLimitNext)
+        faults.hourlyLimitNext(
+          Number((b.hourlyLimitNext as { n: number }).n),
+          (b.hourlyLimitNext as { resetInSeconds?: number }).resetInSeconds
+        );
+      if (typeof b.redirectLogArchives === 'boolean') faults.redirectLogArchives(b.redirectLogArchives);
+      if (typeof b.platformDeploymentAfterNextActive === 'string')
+        faults.platformDeploymentAfterNextActive(b.platformDeploymentAfterNextActive as PlatformCauseType);
       return { ok: true };
     }
     if (command === 'requests') return { requests };
@@ -182,7 +220,10 @@ export async function startAppPlatformSimulator(opts: SimulatorOptions = {}): Pr
     limiter: new RateLimiter(opts.rateLimit),
     faults: faultState,
     requests,
-    revisionLimit: opts.revisionLimit ?? 10,
+    revisionLimit: opts.revisionLimit ?? revisionLimitOf(tier),
+    tier,
+    views,
+    logUrls: opts.logUrls ?? 'both',
     baseUrl: () => url,
     control
   });
@@ -210,7 +251,12 @@ export async function startAppPlatformSimulator(opts: SimulatorOptions = {}): Pr
     app: id => {
       const app = engine.apps.get(id);
       if (!app) throw new Error(`no app ${id}`);
-      return appView(app);
+      return appView(app, views);
+    },
+    platformDeploy: (appId, cause) => {
+      const app = engine.apps.get(appId);
+      if (!app) throw new Error(`no app ${appId}`);
+      return engine.platformDeploy(app, cause).id;
     },
     apps: engine.apps,
     databases: databasesOf(engine),

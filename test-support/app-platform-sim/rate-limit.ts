@@ -1,5 +1,7 @@
 // DigitalOcean's limits per token: 5,000 requests an hour and 250 a minute, sliding windows (each request
-// "expires" after the window). Headers report the hourly quota; the minute burst limit yields 429 + retry-after.
+// "expires" after the window; OpenAPI rate-limit headers). Headers report the hourly quota. Only the minute
+// (burst) limit's 429 carries retry-after (DigitalOcean release note 2023-08-24); the hourly one has just
+// ratelimit-reset, the time the oldest counted request expires.
 export interface RateLimitOptions {
   perMinute?: number;
   perHour?: number;
@@ -34,10 +36,8 @@ export class RateLimiter {
       'ratelimit-remaining': String(Math.max(0, this.perHour - times.length)),
       'ratelimit-reset': String(Math.ceil((oldest + 3_600_000) / 1000))
     };
-    if (limited) {
-      const minuteOldest = lastMinute[0] ?? now;
-      const waitMs =
-        lastMinute.length >= this.perMinute ? minuteOldest + 60_000 - now : oldest + 3_600_000 - now;
+    if (limited && lastMinute.length >= this.perMinute) {
+      const waitMs = (lastMinute[0] ?? now) + 60_000 - now;
       headers['retry-after'] = String(Math.max(1, Math.ceil(waitMs / 1000)));
     }
     return { limited, headers };

@@ -17,10 +17,22 @@ export interface RollbackValidation {
 
 const RESULT: Partial<Record<DeploymentState['phase'], string>> = { ERROR: 'failed', CANCELED: 'canceled' };
 
+/**
+ * How many newer live revisions a rollback target may be behind, per app tier. The OpenAPI example of
+ * exceeded_revision_limit (apps_validate_rollback) says "the deployment is past the maximum historical revision
+ * limit of 0 for the \"starter\" app tier": starter keeps none. The other tiers' limits are not published;
+ * the simulator assumes 10 (README).
+ */
+export const TIER_REVISION_LIMITS: Record<string, number> = { starter: 0 };
+export const ASSUMED_REVISION_LIMIT = 10;
+
+export const revisionLimitOf = (tier: string): number => TIER_REVISION_LIMITS[tier] ?? ASSUMED_REVISION_LIMIT;
+
 export function validateRollback(
   app: AppState,
   target: DeploymentState,
-  revisionLimit: number
+  revisionLimit: number,
+  tier = 'basic'
 ): RollbackValidation {
   const fail = (code: string, message: string): RollbackValidation => ({
     valid: false,
@@ -47,7 +59,7 @@ export function validateRollback(
   if (newer.length > revisionLimit)
     return fail(
       'exceeded_revision_limit',
-      `the deployment is past the maximum historical revision limit of ${revisionLimit} for this app tier`
+      `the deployment is past the maximum historical revision limit of ${revisionLimit} for the "${tier}" app tier`
     );
   if ((target.spec.region ?? undefined) !== (app.spec.region ?? undefined))
     return fail(

@@ -35,8 +35,15 @@ export interface Step {
   message_base?: string;
 }
 
-/** godo's cause_details.type (not in the OpenAPI schema, but the real API returns it). */
-export type CauseType = 'MANUAL' | 'MANUAL_ROLLBACK' | 'AUTO_ROLLBACK' | 'DEPLOY_ON_PUSH';
+/** godo's cause_details.type (DeploymentCauseDetailsType, apps.gen.go; not in the OpenAPI schema). */
+export type CauseType = 'MANUAL' | 'MANUAL_ROLLBACK' | 'AUTO_ROLLBACK' | 'DEPLOY_ON_PUSH' | PlatformCauseType;
+/** Deployments the platform creates by itself, with no user action (godo DeploymentCauseDetailsType). */
+export type PlatformCauseType = 'AUTOSCALED' | 'MAINTENANCE' | 'UPDATE_DATABASE_TRUSTED_SOURCES';
+export const PLATFORM_CAUSES: readonly PlatformCauseType[] = [
+  'AUTOSCALED',
+  'MAINTENANCE',
+  'UPDATE_DATABASE_TRUSTED_SOURCES'
+];
 export type UserActionName = 'CREATE_DEPLOYMENT' | 'UPDATE_SPEC' | 'ROLLBACK_APP' | 'REVERT_APP_ROLLBACK';
 
 export type LogType = 'BUILD' | 'DEPLOY' | 'RUN';

@@ -16,14 +16,41 @@ const REGIONS: Record<string, { label: string; flag: string; continent: string; 
   syd: { label: 'Sydney', flag: 'australia', continent: 'Australia', data_centers: ['syd1'] }
 };
 
-const CAUSE_DETAILS_TYPE = {
-  MANUAL: 'MANUAL',
-  MANUAL_ROLLBACK: 'MANUAL_ROLLBACK',
-  AUTO_ROLLBACK: 'AUTO_ROLLBACK',
-  DEPLOY_ON_PUSH: 'DEPLOY_ON_PUSH'
-} as const;
+/**
+ * godo's DeploymentCauseDetails (apps.gen.go; not in the OpenAPI schema): `type`, plus
+ * `digitalocean_user_action {name}` for what a user did, or `autoscaler {autoscaled, scaled_components}`
+ * for an AUTOSCALED one. What DigitalOcean puts in a MAINTENANCE or trusted-sources one beyond `type` is not
+ * published: the simulator sends only the type.
+ */
+function causeDetails(d: DeploymentState): Record<string, unknown> {
+  if (d.userAction) return { type: d.causeType, digitalocean_user_action: { name: d.userAction } };
+  if (d.causeType === 'AUTOSCALED') {
+    const scaled: Record<string, unknown> = {};
+    for (const c of componentsOf(d.spec).filter(x => x.kind === 'service')) {
+      const n = typeof c.spec.instance_count === 'number' ? c.spec.instance_count : 1;
+      scaled[c.name] = { from: n, to: n + 1, triggering_metric: 'cpu' };
+    }
+    return { type: d.causeType, autoscaler: { autoscaled: true, scaled_components: scaled } };
+  }
+  return { type: d.causeType };
+}
 
-export function deploymentView(d: DeploymentState): Record<string, unknown> {
+export interface ViewOptions {
+  /** `tier_slug` of apps and deployments. */
+  tier: string;
+  /**
+   * `in-progress` (default): GET shows pending_deployment only while one is in progress. `latest`: the most
+   * recent non-canceled deployment, as godo PR #601 describes GetApp/ListApps.
+   */
+  pendingDeployment: 'in-progress' | 'latest';
+}
+
+const DEFAULT_VIEW: ViewOptions = { tier: 'basic', pendingDeployment: 'in-progress' };
+
+export function deploymentView(
+  d: DeploymentState,
+  opts: ViewOptions = DEFAULT_VIEW
+): Record<string, unknown> {
   const comps = componentsOf(d.spec);
   const list = (kind: string) =>
     comps
@@ -50,16 +77,16 @@ export function deploymentView(d: DeploymentState): Record<string, unknown> {
       steps,
       summary_steps: steps.map(s => ({ ...s, steps: undefined }))
     },
-    tier_slug: 'basic',
+    tier_slug: opts.tier,
     // godo fields the OpenAPI schema omits (gap 5 in the reference)
-    cause_details: { type: CAUSE_DETAILS_TYPE[d.causeType], digitalocean_user_action: { name: d.userAction } }
+    cause_details: causeDetails(d)
   };
   if (d.clonedFrom) view.cloned_from = d.clonedFrom;
   if (d.previousDeploymentId) view.previous_deployment_id = d.previousDeploymentId;
   return JSON.parse(JSON.stringify(view)) as Record<string, unknown>;
 }
 
-export function appView(app: AppState): Record<string, unknown> {
+export function appView(app: AppState, opts: ViewOptions = DEFAULT_VIEW): Record<string, unknown> {
   const active = app.activeId ? app.deployments.find(d => d.id === app.activeId) : undefined;
   const inProgress = app.deployments.find(d => !TERMINAL_PHASES.includes(d.phase));
   const pinned = app.pinnedId ? app.deployments.find(d => d.id === app.pinnedId) : undefined;
@@ -72,7 +99,7 @@ export function appView(app: AppState): Record<string, unknown> {
     created_at: app.createdAt,
     updated_at: app.updatedAt,
     region: { slug: region, ...(REGIONS[region] ?? REGIONS.nyc) },
-    tier_slug: 'basic',
+    tier_slug: opts.tier,
     project_id: app.projectId
   };
   // Like App Platform, an app has a live URL only once a deployment went live.
@@ -80,14 +107,14 @@ export function appView(app: AppState): Record<string, unknown> {
     view.live_url = app.proxy.url;
     view.live_url_base = app.proxy.url;
     view.live_domain = `127.0.0.1:${app.proxy.port}`;
-    view.active_deployment = deploymentView(active);
+    view.active_deployment = deploymentView(active, opts);
   }
   if (app.deployments[0]) view.last_deployment_created_at = app.deployments[0].createdAt;
   if (app.lastDeploymentActiveAt) view.last_deployment_active_at = app.lastDeploymentActiveAt;
-  if (inProgress) {
-    view.in_progress_deployment = deploymentView(inProgress);
-    view.pending_deployment = deploymentView(inProgress);
-  }
-  if (pinned) view.pinned_deployment = deploymentView(pinned);
+  if (inProgress) view.in_progress_deployment = deploymentView(inProgress, opts);
+  const pending =
+    opts.pendingDeployment === 'latest' ? app.deployments.find(d => d.phase !== 'CANCELED') : inProgress;
+  if (pending) view.pending_deployment = deploymentView(pending, opts);
+  if (pinned) view.pinned_deployment = deploymentView(pinned, opts);
   return view;
 }
