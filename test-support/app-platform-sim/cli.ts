@@ -8,7 +8,8 @@ import { startAppPlatformSimulator, type AppSpec, type SimulatorOptions } from '
 
 const USAGE = `usage: cli.ts --json <file> [--token T] [--port N] [--example-app-dir DIR] [--python PATH]
   [--app-env KEY=VALUE]... [--registry-host HOST --registry-username U --registry-password P]
-  [--phase-delay-ms N] [--rate-limit-per-minute N] [--seed <app spec .yaml|.json>]...`;
+  [--phase-delay-ms N] [--rate-limit-per-minute N] [--tier SLUG] [--log-urls both|live-or-historic]
+  [--pending-deployment in-progress|latest] [--seed <app spec .yaml|.json>]...`;
 
 function fail(message: string): never {
   process.stderr.write(`app-platform-sim: ${message}\n${USAGE}\n`);
@@ -37,6 +38,9 @@ function parseCli() {
       'registry-password': { type: 'string' },
       'phase-delay-ms': { type: 'string' },
       'rate-limit-per-minute': { type: 'string' },
+      tier: { type: 'string' },
+      'log-urls': { type: 'string' },
+      'pending-deployment': { type: 'string' },
       seed: { type: 'string', multiple: true },
       help: { type: 'boolean' }
     }
@@ -59,7 +63,23 @@ for (const pair of values['app-env'] ?? []) {
   if (eq <= 0) fail(`--app-env must be KEY=VALUE, got "${pair}"`);
   appEnv[pair.slice(0, eq)] = pair.slice(eq + 1);
 }
+const oneOf = <T extends string>(
+  name: string,
+  v: string | undefined,
+  allowed: readonly T[]
+): T | undefined => {
+  if (v === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(v))
+    fail(`--${name} must be one of ${allowed.join(', ')}, got "${v}"`);
+  return v as T;
+};
 const opts: SimulatorOptions = {
+  tier: values.tier,
+  logUrls: oneOf('log-urls', values['log-urls'], ['both', 'live-or-historic'] as const),
+  pendingDeployment: oneOf('pending-deployment', values['pending-deployment'], [
+    'in-progress',
+    'latest'
+  ] as const),
   token: values.token,
   port: int('port', values.port),
   exampleAppDir: values['example-app-dir'],

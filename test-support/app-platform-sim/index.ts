@@ -190,6 +190,8 @@ export async function startAppPlatformSimulator(opts: SimulatorOptions = {}): Pr
           (b.hourlyLimitNext as { resetInSeconds?: number }).resetInSeconds
         );
       if (typeof b.redirectLogArchives === 'boolean') faults.redirectLogArchives(b.redirectLogArchives);
+      const hold = b.holdDeploymentAtStep as { step?: unknown; ms?: unknown } | undefined;
+      if (hold && typeof hold.step === 'string') faults.holdDeploymentAtStep(hold.step, Number(hold.ms));
       if (typeof b.platformDeploymentAfterNextActive === 'string')
         faults.platformDeploymentAfterNextActive(b.platformDeploymentAfterNextActive as PlatformCauseType);
       return { ok: true };
