@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -255,10 +255,14 @@ describe('migrate', () => {
       recursive: true
     });
     if (envPy) writeFileSync(join(dir, 'env', 'env.py'), envPy);
-    writeFileSync(
-      join(dir, 'alembic.ini'),
-      '[alembic]\nscript_location = %(here)s/env\nversion_locations = %(here)s/versions\n'
-    );
+    // The fixtures' env.py configures logging from alembic.ini (fileConfig): keep its logging sections.
+    const ini = readFileSync(
+      join(repoRoot, '__tests__', 'migrate', 'fixtures', 'requirements', 'alembic.ini'),
+      'utf8'
+    )
+      .replace(/^script_location = .*$/m, 'script_location = %(here)s/env')
+      .replace(/^version_locations = .*$/m, 'version_locations = %(here)s/versions');
+    writeFileSync(join(dir, 'alembic.ini'), ini);
     return dir;
   }
 
