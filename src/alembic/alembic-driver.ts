@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
-import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { cancellation } from '../kit/cancellation.js';
-import { dieWithParent } from './die-with-parent.js';
+import { dieWithParent } from '../kit/die-with-parent.js';
+import { findProgram } from '../kit/program-path.js';
 import type { ProcessResult } from './process.js';
 
 /**
@@ -44,7 +45,7 @@ export function driverLaunch(
     return { python: [program], alembicArgs: rest.slice(2), sysPath0: cwd };
   }
   if (basename(program) !== 'alembic') return undefined;
-  const script = onPath(program, cwd, env.PATH ?? '');
+  const script = findProgram(program, cwd, env.PATH ?? '');
   if (!script) return undefined;
   const shebang = firstLine(script);
   const m = /^#!\s*(\S+)(?:\s+(\S+))?\s*$/.exec(shebang ?? '');
@@ -55,16 +56,6 @@ export function driverLaunch(
     return undefined;
   // Python puts the real script's directory first on sys.path.
   return { python: words, alembicArgs: rest, sysPath0: dirname(realpathSync(script)) };
-}
-
-function onPath(program: string, cwd: string, path: string): string | undefined {
-  const candidates = program.includes('/')
-    ? [isAbsolute(program) ? program : resolve(cwd, program)]
-    : path
-        .split(delimiter)
-        .filter(Boolean)
-        .map(d => join(d, program));
-  return candidates.find(c => existsSync(c) && statSync(c).isFile());
 }
 
 function firstLine(file: string): string | undefined {
@@ -112,8 +103,7 @@ export class AlembicDriver {
           '-c',
           this.config
         ],
-        this.cwd,
-        this.env.PATH
+        { cwd: this.cwd, path: this.env.PATH, signal: 'KILL' }
       );
       const child = spawn(program!, args, {
         cwd: this.cwd,

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { cancellation } from '../kit/cancellation.js';
-import { dieWithParent } from './die-with-parent.js';
+import { dieWithParent } from '../kit/die-with-parent.js';
 
 /** Runs a program to completion, collecting its output; optional line callbacks see output as it arrives. */
 export interface ProcessOptions {
@@ -34,7 +34,11 @@ export function runProcess(argv: string[], opts: ProcessOptions = {}): Promise<P
   if (!program) return Promise.reject(new Error('empty command'));
   return new Promise((resolve, reject) => {
     // Killed by the kernel should node die (SIGKILL): no Alembic or pip left running after the action.
-    const [exe, ...rest] = dieWithParent(argv, opts.cwd, (opts.env ?? process.env).PATH);
+    const [exe, ...rest] = dieWithParent(argv, {
+      cwd: opts.cwd,
+      path: (opts.env ?? process.env).PATH,
+      signal: 'KILL'
+    });
     const child = spawn(exe!, rest, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
     // SIGINT: Python raises KeyboardInterrupt, so Alembic rolls its transaction back before exiting.
     cancellation.trackChild(child, { label: program, signal: 'SIGINT' });

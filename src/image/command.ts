@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { cancellation } from '../kit/cancellation.js';
+import { dieWithParent } from '../kit/die-with-parent.js';
 
 /** One external command (buildah, docker), run without a shell so nothing is re-parsed. */
 export interface CommandOptions {
@@ -37,34 +36,17 @@ export class CommandNotFoundError extends Error {
   }
 }
 
-/** The path of `name` on PATH, if it is an executable file there. */
-export function onPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
 export const spawnCommand: RunCommand = (command, args, opts = {}) =>
   new Promise((resolve, reject) => {
     const env = opts.env ?? process.env;
-    // setpriv execs the command (same pid, so signals reach it); only when both exist, so a missing command is
-    // still reported as not installed.
-    const setpriv = opts.dieWithParent && onPath(command, env) ? onPath('setpriv', env) : undefined;
-    const child = spawn(
-      setpriv ?? command,
-      setpriv ? ['--pdeathsig', 'TERM', '--', command, ...args] : args,
-      {
-        cwd: opts.cwd,
-        env,
-        stdio: ['pipe', 'pipe', 'pipe']
-      }
-    );
+    const argv = opts.dieWithParent
+      ? dieWithParent([command, ...args], { cwd: opts.cwd, path: env.PATH, signal: 'TERM' })
+      : [command, ...args];
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd: opts.cwd,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe']
+    });
     cancellation.trackChild(child, { label: command });
     const out: string[] = [];
     const err: string[] = [];
