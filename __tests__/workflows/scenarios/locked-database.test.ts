@@ -193,4 +193,4 @@ describe('README callers against a locked database (trusted-source: runner-ip)',
 
 /** What a refused connection must say: which database, that it refused, and what to do. */
 const CLEAR_REFUSAL =
-  /^::error::Cannot connect to PostgreSQL .*127\.0\.0\.1.*(ECONNRESET|reset by peer|refused)/;
+  /^::error::Cannot connect to PostgreSQL .*127\.0\.0\.1.*(ECONNRESET|reset by peer|refused|closed the connection)/;
