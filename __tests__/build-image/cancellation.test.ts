@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAction, type ActionResult } from '../../test-support/action-process.js';
 import { sharedRegistry, type RegistryServer } from '../../test-support/shared.js';
+import { otherBuildahProcesses } from '../../src/image/working-containers.js';
 import { buildahStorage, type BuildahStorage } from './buildah-storage.js';
 import { headDigest } from './registry-http.js';
 
@@ -128,6 +129,11 @@ describe('build-image cancelled mid-build', () => {
     await action.waitFor(/^STEP 3\/\d+: RUN /);
     action.child.kill('SIGKILL');
     await action.done;
+    // Its buildah got SIGTERM from the kernel (pdeathsig) and ends on its own: it must not build on. A later job
+    // starts only once it has gone (on a loaded machine that takes a moment), as it would on a runner.
+    for (let i = 0; i < 300 && otherBuildahProcesses(storage.env).length > 0; i++)
+      await new Promise(r => setTimeout(r, 100));
+    expect(otherBuildahProcesses(storage.env)).toEqual([]);
     // The killed run's auth file is still there: only a later run can remove it.
     expect(leftIn(temp).some(p => p.endsWith('auth.json'))).toBe(true);
 
