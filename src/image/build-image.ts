@@ -1,4 +1,4 @@
-import { registerBasicAuthSecret } from '../kit/basic-auth-secret.js';
+import { registerCredentials } from '../kit/secrets.js';
 import { cancellation } from '../kit/cancellation.js';
 import { errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
@@ -78,7 +78,7 @@ export interface BuildImageResult {
 export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps): Promise<BuildImageResult> {
   const { log } = deps;
   // The form the credentials take in the Authorization header and in auth.json: a server echoing either is masked.
-  if (opts.credentials) registerBasicAuthSecret(opts.credentials.username, opts.credentials.password);
+  if (opts.credentials) registerCredentials(opts.credentials.username, opts.credentials.password);
   const now = deps.now ?? Date.now;
   const { shaTag, tags, version } = computeTags(opts.github, opts.extraTags);
   const labels = ociLabels(opts.github, { version, created: new Date(now()) });
