@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/kit/actions-io.ts', 'src/kit/action-state.ts', 'src/kit/summary.ts', 'src/kit/run.ts'],
+    ignores: ['src/kit/actions-io.ts', 'src/kit/action-state.ts', 'src/kit/summary.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -12,12 +12,8 @@ import {
   buildahPushArgs,
   countBuildahCache
 } from '../../src/image/buildah.js';
-import {
-  CommandNotFoundError,
-  type CommandOptions,
-  type CommandResult,
-  type RunCommand
-} from '../../src/image/command.js';
+import { ProgramNotFoundError } from '../../src/kit/child-process.js';
+import { type CommandOptions, type CommandResult, type RunCommand } from '../../src/image/command.js';
 import {
   BUILDX_BUILDER_NAME,
   DockerBuilder,
@@ -309,7 +305,7 @@ describe('builder selection', () => {
   it('auto picks buildah when the daemon does not answer or docker is not installed', async () => {
     const down = fakeRun(() => ({ exitCode: 1, lines: ['Cannot connect to the Docker daemon'] }));
     expect((await selectBuilder('auto', { run: down.run, log: createMemoryLogger() })).name).toBe('buildah');
-    const missing = fakeRun(() => new CommandNotFoundError('docker'));
+    const missing = fakeRun(() => new ProgramNotFoundError('docker', 'ENOENT'));
     expect((await selectBuilder('auto', { run: missing.run, log: createMemoryLogger() })).name).toBe(
       'buildah'
     );

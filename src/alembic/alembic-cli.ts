@@ -1,7 +1,7 @@
 import { redact } from '../kit/secrets.js';
-import { childEnvironment } from './child-environment.js';
+import { childEnvironment } from '../kit/child-environment.js';
+import { ProgramNotFoundError, runChild, type ProgramOutput, type RunResult } from '../kit/child-process.js';
 import { AlembicDriver, driverLaunch } from './alembic-driver.js';
-import { runProcess, SpawnError, type ProcessResult } from './process.js';
 import { parseHistory, parseRevisionList, type Revision } from './revisions.js';
 
 /**
@@ -22,7 +22,7 @@ export interface AlembicCliOptions {
 export class AlembicError extends Error {
   constructor(
     readonly args: string[],
-    readonly result: ProcessResult | undefined,
+    readonly result: ProgramOutput | undefined,
     message: string
   ) {
     super(message);
@@ -52,7 +52,7 @@ export class AlembicCli {
   }
 
   /** `alembic upgrade <range> --sql`: the offline SQL on stdout; throws AlembicError (with the result) on failure. */
-  async offlineSql(range: string): Promise<ProcessResult> {
+  async offlineSql(range: string): Promise<ProgramOutput> {
     const args = ['upgrade', range, '--sql'];
     const driver = await this.viaDriver();
     if (!driver) return this.run(args);
@@ -69,7 +69,7 @@ export class AlembicCli {
     target: string,
     applicationName: string,
     onStderrLine: (line: string) => void
-  ): Promise<ProcessResult> {
+  ): Promise<ProgramOutput> {
     const driver = await this.viaDriver();
     if (!driver) return this.run(['upgrade', target], onStderrLine, { PGAPPNAME: applicationName });
     return this.checked(
@@ -112,17 +112,21 @@ export class AlembicCli {
     args: string[],
     onStderrLine?: (line: string) => void,
     extraEnv: Record<string, string> = {}
-  ): Promise<ProcessResult> {
+  ): Promise<ProgramOutput> {
     const argv = [...this.opts.command, '-c', this.opts.config, ...args];
-    let result: ProcessResult;
+    let result: RunResult;
     try {
-      result = await runProcess(argv, {
+      // SIGINT first: Python raises KeyboardInterrupt, so Alembic rolls its transaction back before exiting.
+      // KILL by the kernel should node die: no Alembic left migrating once the lock (node's connection) is gone.
+      result = await runChild(argv, {
         cwd: this.opts.cwd,
         env: { ...this.env(), ...extraEnv },
-        onStderrLine
+        onStderrLine,
+        cancelSignal: 'SIGINT',
+        dieWithParent: 'KILL'
       });
     } catch (error) {
-      if (error instanceof SpawnError)
+      if (error instanceof ProgramNotFoundError)
         throw new AlembicError(
           args,
           undefined,
@@ -134,7 +138,7 @@ export class AlembicCli {
   }
 
   /** The result when Alembic succeeded; else AlembicError: one line, the command and Alembic's own error. */
-  private checked<T extends ProcessResult>(args: string[], result: T): T {
+  private checked<T extends ProgramOutput>(args: string[], result: T): T {
     if (result.code !== 0) {
       const why =
         // Alembic prints `FAILED: <its CommandError>` on stdout (and logs it only where env.py set up logging).

@@ -1,19 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { cancellation } from '../kit/cancellation.js';
-import { dieWithParent } from '../kit/die-with-parent.js';
+import { spawnChild, type ProgramOutput } from '../kit/child-process.js';
 import { findProgram } from '../kit/program-path.js';
-import type { ProcessResult } from './process.js';
 
 /**
  * One long-lived Python process (alembic_driver.py, shipped beside the bundle) that answers the migrate action's
  * questions to Alembic through Alembic's own API: history, current revision, offline SQL. It runs under the
  * interpreter of the project's `alembic` command, so it sees the same Alembic, SQLAlchemy and app packages.
  */
-export interface DriverAnswer extends ProcessResult {
+export interface DriverAnswer extends ProgramOutput {
   result?: unknown;
 }
 
@@ -94,7 +92,8 @@ export class AlembicDriver {
   /** Starts the interpreter (once); false when it cannot run the driver (then use the command line). */
   start(): Promise<boolean> {
     this.ready ??= new Promise<boolean>(resolveReady => {
-      const [program, ...args] = dieWithParent(
+      // Python unwinds on SIGINT (rolls back what env.py began); the cancellation path waits for it.
+      const child = spawnChild(
         [
           ...this.launch.python,
           DRIVER_SCRIPT,
@@ -103,16 +102,16 @@ export class AlembicDriver {
           '-c',
           this.config
         ],
-        { cwd: this.cwd, path: this.env.PATH, signal: 'KILL' }
+        {
+          cwd: this.cwd,
+          env: this.env,
+          stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+          label: 'alembic (driver)',
+          cancelSignal: 'SIGINT',
+          dieWithParent: 'KILL'
+        }
       );
-      const child = spawn(program!, args, {
-        cwd: this.cwd,
-        env: this.env,
-        stdio: ['pipe', 'pipe', 'pipe', 'pipe']
-      });
       this.child = child;
-      // Python unwinds on SIGINT (rolls back what env.py began); the cancellation path waits for it.
-      cancellation.trackChild(child, { label: 'alembic (driver)', signal: 'SIGINT' });
       child.on('error', () => resolveReady(false));
       child.stdin!.on('error', () => undefined);
       // What env.py prints outside a request, or C-level writes: kept for a failure message.

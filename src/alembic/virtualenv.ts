@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import { InputError } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
-import { childEnvironment } from './child-environment.js';
-import { runProcess, type ProcessResult } from './process.js';
+import { childEnvironment } from '../kit/child-environment.js';
+import { runChild, type RunResult } from '../kit/child-process.js';
 
 /**
  * The app's Python requirements installed into a virtualenv before Alembic runs (env.py usually imports the
@@ -113,8 +113,10 @@ export async function prepareVirtualenv(opts: VirtualenvOptions): Promise<Virtua
 
 async function works(python: string, env?: NodeJS.ProcessEnv): Promise<boolean> {
   if (!existsSync(python)) return false;
-  const r = await runProcess([python, '-c', 'import sys'], {
-    env: childEnvironment(env ?? process.env)
+  const r = await runChild([python, '-c', 'import sys'], {
+    env: childEnvironment(env ?? process.env),
+    cancelSignal: 'SIGINT',
+    dieWithParent: 'KILL'
   }).catch(() => undefined);
   return r?.code === 0;
 }
@@ -124,11 +126,13 @@ async function mustRun(
   env: NodeJS.ProcessEnv | undefined,
   what: string,
   logger?: Logger
-): Promise<ProcessResult> {
+): Promise<RunResult> {
   const log = logger ? (line: string) => logger.info(line) : undefined;
   // pip runs the requirements' build code (setup.py): it gets no input and no runner token.
-  const r = await runProcess(argv, {
+  const r = await runChild(argv, {
     env: childEnvironment(env ?? process.env),
+    cancelSignal: 'SIGINT',
+    dieWithParent: 'KILL',
     onStdoutLine: log,
     onStderrLine: log
   });

@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cancellation } from '../kit/cancellation.js';
+import type { ChildProcess } from 'node:child_process';
+import { childEnvironment } from '../kit/child-environment.js';
+import { spawnChild, stderrTail } from '../kit/child-process.js';
 import { redact } from '../kit/secrets.js';
 
 export interface RunningProcess {
@@ -9,17 +10,21 @@ export interface RunningProcess {
   exited: boolean;
 }
 
-/** Spawns a PostgreSQL tool keeping the end of its stderr for the error message (redacted). */
+/**
+ * Starts a PostgreSQL tool (pg_dump, pg_restore) whose stdin/stdout the caller streams, through the kit's one spawn
+ * wrapper: it gets the action's environment less inputs and credentials, plus `env` (PGPASSWORD and the libpq
+ * settings); the end of its stderr is kept for the error message (redacted).
+ */
 export function startProcess(
   command: string,
   args: string[],
   opts: { env?: Record<string, string>; stdin?: 'pipe' | 'ignore'; stdout?: 'pipe' | 'ignore'; label: string }
 ): RunningProcess {
-  const child = spawn(command, args, {
-    env: { ...process.env, ...opts.env },
-    stdio: [opts.stdin ?? 'ignore', opts.stdout ?? 'pipe', 'pipe']
+  const child = spawnChild([command, ...args], {
+    env: childEnvironment(process.env, opts.env),
+    stdio: [opts.stdin ?? 'ignore', opts.stdout ?? 'pipe', 'pipe'],
+    label: opts.label
   });
-  cancellation.trackChild(child, { label: opts.label });
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (d: string) => {
@@ -35,7 +40,7 @@ export function startProcess(
       running.exited = true;
       if (code === 0) return resolve();
       const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      const tail = redact(stderr.trim().split('\n').slice(-5).join(' | '));
+      const tail = redact(stderrTail(stderr));
       reject(new Error(`${opts.label} ${why}${tail ? `: ${tail}` : ''}`));
     });
   });

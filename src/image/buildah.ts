@@ -13,6 +13,7 @@ import {
   type BuilderDeps
 } from './builder.js';
 import { cancellation } from '../kit/cancellation.js';
+import { childEnvironment } from '../kit/child-environment.js';
 import { lastErrorLine } from './command.js';
 import { listWorkingContainers, removeNewWorkingContainers } from './working-containers.js';
 
@@ -103,7 +104,7 @@ export class BuildahBuilder implements Builder {
    * dir (its `tmp`, made by createWorkDir), so removing that removes them too.
    */
   private env(req: BuildRequest): NodeJS.ProcessEnv {
-    return { ...(this.deps.env ?? process.env), TMPDIR: join(req.workDir, 'tmp') };
+    return childEnvironment(this.deps.env ?? process.env, { TMPDIR: join(req.workDir, 'tmp') });
   }
 
   async login(req: BuildRequest): Promise<void> {

@@ -12,6 +12,7 @@ import {
   type Builder,
   type BuilderDeps
 } from './builder.js';
+import { childEnvironment } from '../kit/child-environment.js';
 import { lastErrorLine, type RunCommand } from './command.js';
 
 /**
@@ -32,6 +33,16 @@ export const cacheScope = (req: BuildRequest): string => req.image.repository.re
 /** BuildKit reads the Actions cache service from these variables, which the runner gives JavaScript actions. */
 export function ghaCacheAvailable(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_RESULTS_URL || env.ACTIONS_CACHE_URL));
+}
+
+function ghaCacheVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const names = [
+    'ACTIONS_RUNTIME_TOKEN',
+    'ACTIONS_RESULTS_URL',
+    'ACTIONS_CACHE_URL',
+    'ACTIONS_CACHE_SERVICE_V2'
+  ];
+  return Object.fromEntries(names.filter(n => env[n] !== undefined).map(n => [n, env[n]]));
 }
 
 export function dockerLoginArgs(req: BuildRequest): string[] {
@@ -134,10 +145,13 @@ export class DockerBuilder implements Builder {
   async build(req: BuildRequest): Promise<BuildOutcome> {
     const { log } = this.deps;
     if (this.builder === undefined) this.builder = await this.prepareBuilder();
-    const ghaCache = this.builder !== '' && ghaCacheAvailable(this.deps.env ?? process.env);
+    const base = this.deps.env ?? process.env;
+    const ghaCache = this.builder !== '' && ghaCacheAvailable(base);
     const args = dockerBuildArgs(req, { builder: this.builder || undefined, ghaCache });
+    // Children get no ACTIONS_* credentials (childEnvironment), except the build that uses the cache service.
+    const env = ghaCache ? childEnvironment(base, ghaCacheVariables(base)) : this.deps.env;
     const built = await log.group(`docker buildx build ${imageRef(req.image, req.tags[0]!)}`, () =>
-      this.deps.run('docker', args, { env: this.deps.env, onLine: line => log.info(line) })
+      this.deps.run('docker', args, { env, onLine: line => log.info(line) })
     );
     if (built.exitCode !== 0)
       throw new BuildFailedError(

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { cancellation } from './cancellation.js';
-import { errorMessage } from './errors.js';
+import { InputError, RemoteError, errorMessage } from './errors.js';
 import { containsSecret, redact, setMaskHook } from './secrets.js';
 import { Summary } from './summary.js';
 
@@ -27,17 +27,31 @@ export function setOutputs(outputs: Outputs): void {
 }
 
 /**
- * Runs an action's main. `main` may call `setOutputs` as it goes, so that a failure after a partial result
- * still leaves outputs for later steps (docker/build-push-action style).
+ * What every action's logic returns: the glue sets the outputs, writes the summary sections, then fails the step
+ * with `failure` when it is set. A failure the domain understands (a drill mismatch, a deployment in ERROR, an
+ * unhealthy release) is returned here; only input errors and the unexpected are thrown.
+ */
+export interface ActionResult {
+  outputs?: Outputs;
+  /** Markdown sections for the job summary, rendered by the domain's `summary.ts`. */
+  summary?: readonly string[];
+  /** The step's one error line; the step fails when set. */
+  failure?: string;
+}
+
+/**
+ * Runs an action's main and ends every action the same way: outputs, summary, then the failure if any.
+ * `main` may also call `setOutputs` as it goes, so that a failure after a partial result still leaves outputs for
+ * later steps (docker/build-push-action style). A thrown error gets a summary too (`thrownSummary`).
  * On SIGINT/SIGTERM: children stopped, undo steps run (see cancellation.ts), `main` given the rest of the budget
  * to unwind, then a "cancelled" summary and failure line, exit 1.
  */
-export async function runAction(main: () => Promise<void>): Promise<void> {
+export async function runAction(main: () => Promise<ActionResult | void>): Promise<void> {
   setMaskHook(core.setSecret);
   const unlisten = cancellation.listen();
   const settled = main().then(
-    () => ({ error: undefined as unknown, failed: false }),
-    (error: unknown) => ({ error, failed: true })
+    result => ({ result: result ?? undefined, error: undefined as unknown, failed: false }),
+    (error: unknown) => ({ result: undefined, error, failed: true })
   );
   const first = await Promise.race([settled, cancellation.stopped().then(() => undefined)]);
   if (cancellation.cancelled) {
@@ -50,12 +64,31 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
     process.exit(1);
   }
   unlisten();
-  if (first?.failed) {
+  if (!first) return;
+  if (first.failed) {
     const message = errorMessage(first.error);
-    // Whatever the action's own summary said so far, the step's summary also says why it failed.
-    new Summary().heading('Failed').add(message).write();
+    new Summary().add(thrownSummary(first.error, message)).write();
     core.setFailed(redact(message));
+    return;
   }
+  const result = first.result;
+  if (!result) return;
+  if (result.outputs) setOutputs(result.outputs);
+  const summary = new Summary();
+  for (const section of result.summary ?? []) summary.add(section);
+  summary.write();
+  if (result.failure) core.setFailed(redact(result.failure));
+}
+
+/**
+ * The summary of a step that threw: whatever the action's own summary said so far, it also says why it failed —
+ * which input to fix, or which call the server refused (with its request id), or the unexpected error's line.
+ */
+export function thrownSummary(error: unknown, message = errorMessage(error)): string {
+  if (error instanceof InputError)
+    return `## Failed: input \`${error.input}\`\n\n${message}\n\nFix the input \`${error.input}\` and re-run.`;
+  if (error instanceof RemoteError) return `## Failed: ${error.call}\n\n${message}`;
+  return `## Failed\n\n${message}`;
 }
 
 function cancelledLine(): string {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { childEnvironment } from '../kit/child-environment.js';
 import { access, readdir, realpath } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
@@ -35,7 +36,7 @@ export function parsePgVersion(text: string): { version: string; major: number }
 }
 
 export async function binaryVersion(path: string): Promise<PgBinary> {
-  const { stdout } = await execFileAsync(path, ['--version'], { timeout: 10_000 });
+  const { stdout } = await execFileAsync(path, ['--version'], { timeout: 10_000, env: childEnvironment() });
   const parsed = parsePgVersion(stdout);
   if (!parsed) throw new Error(`${path} --version printed something unexpected: ${stdout.trim()}`);
   return { path, ...parsed };
