@@ -12,15 +12,17 @@ let strict: Simulator;
 let starter: Simulator;
 
 beforeAll(async () => {
-  h = await startHarness({ v1: {}, v2: {} }, { phaseDelayMs: 50 });
-  // Both documented behaviours the default keeps off for older tests: live-or-historic log URLs and
+  // h keeps the simulator's old habits, opted into (both log URLs, pending_deployment only while in progress);
+  // strict runs on the defaults, which are the documented behaviours: live-or-historic log URLs and
   // pending_deployment as the latest non-canceled deployment.
+  h = await startHarness(
+    { v1: {}, v2: {} },
+    { phaseDelayMs: 50, logUrls: 'both', pendingDeployment: 'in-progress' }
+  );
   strict = await startAppPlatformSimulator({
     appEnv: { DATABASE_URL: h.databaseUrl },
     phaseDelayMs: 50,
     stopGraceMs: 5000,
-    logUrls: 'live-or-historic',
-    pendingDeployment: 'latest',
     rateLimit: { perMinute: 100_000, perHour: 1_000_000 }
   });
   starter = await startAppPlatformSimulator({
@@ -215,9 +217,13 @@ describe('pending_deployment on GET (godo PR #601)', () => {
     expect(got.in_progress_deployment).toBeUndefined();
   });
 
-  test('default (in-progress): none once nothing is in progress', async () => {
-    const app = await h.sim.seedApp(appSpec('pending-default', h.images.v1!.source));
+  test('opt-in old habit (in-progress): none once nothing is in progress', async () => {
+    const app = await h.sim.seedApp(appSpec('pending-old-habit', h.images.v1!.source));
     expect(app.pending_deployment).toBeUndefined();
+    // and its log URLs opt-in (both): live_url and historic_urls together for the ACTIVE deployment
+    const dep = (app.active_deployment as { id: string }).id;
+    const logs = await api(h.sim, 'GET', `/v2/apps/${app.id as string}/deployments/${dep}/logs?type=DEPLOY`);
+    expect(Object.keys(logs.body).sort()).toEqual(['historic_urls', 'live_url']);
   });
 });
 

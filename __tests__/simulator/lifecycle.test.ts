@@ -96,7 +96,9 @@ describe('a new app', () => {
 
     const got = await api(h.sim, 'GET', `/v2/apps/${appId}`);
     expect(got.body.app.active_deployment.id).toBe(firstDep);
-    expect(got.body.app.pending_deployment).toBeUndefined();
+    // godo PR #601: on GET, pending_deployment is the most recent non-canceled deployment, also once ACTIVE.
+    expect(got.body.app.pending_deployment).toMatchObject({ id: firstDep, phase: 'ACTIVE' });
+    expect(got.body.app.in_progress_deployment).toBeUndefined();
     expect(got.body.app.live_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await health(got.body.app.live_url)).toEqual({ status: 200, version: 'v1' });
   });
@@ -162,35 +164,40 @@ describe('updating the image', () => {
     expect(apps.body.meta.total).toBe(1);
   });
 
-  test('logs: historic_urls serve BUILD and DEPLOY text without the token; unknown component 404; live_url follows', async () => {
-    const build = await api(h.sim, 'GET', `/v2/apps/${appId}/deployments/${secondDep}/logs?type=BUILD`);
-    expect(build.status).toBe(200);
-    const buildText = await (await fetch(build.body.historic_urls[0])).text();
-    expect(buildText).toContain(`Pulled acme/signupflow@${h.images.v2!.digest}`);
+  test('logs: an ACTIVE deployment answers live_url alone, a superseded one historic_urls alone; unknown component 404', async () => {
+    // OpenAPI apps_get_logs: "either real-time logs of an in-progress or active deployment or archived logs of
+    // a past deployment"; godo's and doctl's fixtures answer live_url alone.
     const deploy = await api(
       h.sim,
       'GET',
       `/v2/apps/${appId}/deployments/${secondDep}/components/web/logs?type=DEPLOY`
     );
-    const deployText = await (await fetch(deploy.body.historic_urls[0])).text();
+    expect(deploy.status).toBe(200);
+    expect(Object.keys(deploy.body)).toEqual(['live_url']);
+    // live_url is a websocket of {"data": line} messages; for an ACTIVE deployment's DEPLOY logs it sends what
+    // exists and closes (the stage is over); a plain GET of the same URL streams the text instead
+    expect(deploy.body.live_url).toMatch(/^ws:\/\//);
+    const deployText = await (await fetch(deploy.body.live_url.replace(/^ws/, 'http'))).text();
     expect(deployText).toMatch(/^web \S+ Starting container \(version v2\)/m);
     expect(deployText).toContain('Uvicorn running on');
+    const messages = await followWebsocket(deploy.body.live_url);
+    expect(messages.length).toBe(deployText.trim().split('\n').length);
+    expect(messages[messages.length - 1]).toEqual({
+      data: expect.stringMatching(/^web \S+ Component is ready$/)
+    });
     const missing = await api(
       h.sim,
       'GET',
       `/v2/apps/${appId}/deployments/${secondDep}/components/nope/logs?type=DEPLOY`
     );
     expect(missing.status).toBe(404);
-    // live_url is a websocket of {"data": line} messages; for an ACTIVE deployment's DEPLOY logs it sends what
-    // exists and closes (the stage is over)
-    expect(deploy.body.live_url).toMatch(/^ws:\/\//);
-    const messages = await followWebsocket(deploy.body.live_url);
-    expect(messages.length).toBe(deployText.trim().split('\n').length);
-    expect(messages[messages.length - 1]).toEqual({
-      data: expect.stringMatching(/^web \S+ Component is ready$/)
-    });
-    // a plain GET of the same URL streams the text instead
-    expect(await (await fetch(deploy.body.live_url.replace(/^ws/, 'http'))).text()).toBe(deployText);
+
+    // The superseded v1 deployment: archives only, served without the token.
+    const build = await api(h.sim, 'GET', `/v2/apps/${appId}/deployments/${firstDep}/logs?type=BUILD`);
+    expect(build.status).toBe(200);
+    expect(Object.keys(build.body)).toEqual(['historic_urls']);
+    const buildText = await (await fetch(build.body.historic_urls[0])).text();
+    expect(buildText).toContain(`Pulled acme/signupflow@${h.images.v1!.digest}`);
   });
 
   test('following a deployment in progress: the websocket delivers lines as they come and closes once it is live', async () => {
@@ -330,6 +337,8 @@ describe('failing releases leave the previous deployment serving', () => {
       expect(again.body.id).toBe('bad_request');
       const after = (await api(h.sim, 'GET', `/v2/apps/${appId}`)).body.app;
       expect(after.in_progress_deployment).toBeUndefined();
+      // the canceled deployment is never pending_deployment (godo PR #601: "most recent non-cancelled")
+      expect(after.pending_deployment.id).not.toBe(depId);
       expect(await health(after.live_url)).toEqual({ status: 200, version: 'v2' });
     } finally {
       h.sim.faults.slowPhases(150);

@@ -36,9 +36,9 @@ export interface ApiContext {
   tier: string;
   views: ViewOptions;
   /**
-   * `both` (default, the simulator's old habit): live_url and historic_urls together. `live-or-historic`:
-   * live_url while in progress or ACTIVE, historic_urls once over (OpenAPI: "either real-time … or
-   * archived"; the godo and doctl fixtures carry live_url alone).
+   * `live-or-historic` (default, as DigitalOcean documents it): live_url while in progress or ACTIVE,
+   * historic_urls once over (OpenAPI apps_get_logs: "either real-time … or archived"; godo apps_test.go and
+   * doctl integration/apps_test.go answer live_url alone). `both`: the simulator's old habit, both together.
    */
   logUrls: 'both' | 'live-or-historic';
   baseUrl: () => string;

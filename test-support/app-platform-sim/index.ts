@@ -49,9 +49,16 @@ export interface SimulatorOptions {
   revisionLimit?: number;
   /** The apps' pricing tier (`tier_slug`, default `basic`); `starter` allows no rollback (limit 0). */
   tier?: string;
-  /** pending_deployment on GET: while in progress (default), or the latest non-canceled one (godo PR #601). */
+  /**
+   * pending_deployment on GET: the latest non-canceled deployment, also after ACTIVE (default; godo PR #601:
+   * "For GetApp and ListApps it will be set to the most recent non-cancelled deployment"), or `in-progress`
+   * (the simulator's old habit: only while one is in progress).
+   */
   pendingDeployment?: 'in-progress' | 'latest';
-  /** Log URLs: `both` (default) or, as documented, `live-or-historic` (live_url while live, else historic_urls). */
+  /**
+   * Log URLs: `live-or-historic` (default; OpenAPI apps_get_logs, godo/doctl fixtures: live_url while in
+   * progress or ACTIVE, else historic_urls) or `both` (the old habit: both while live).
+   */
   logUrls?: 'both' | 'live-or-historic';
   /** PostgreSQL URL whose user may CREATE DATABASE: each dev database component gets its own database there. */
   devDatabaseServer?: string;
@@ -122,7 +129,7 @@ export async function startAppPlatformSimulator(opts: SimulatorOptions = {}): Pr
     redirectLogArchives: false
   };
   const tier = opts.tier ?? 'basic';
-  const views = { tier, pendingDeployment: opts.pendingDeployment ?? 'in-progress' } as const;
+  const views = { tier, pendingDeployment: opts.pendingDeployment ?? 'latest' } as const;
   const requests: RecordedRequest[] = [];
   let url = '';
 
@@ -225,7 +232,7 @@ export async function startAppPlatformSimulator(opts: SimulatorOptions = {}): Pr
     revisionLimit: opts.revisionLimit ?? revisionLimitOf(tier),
     tier,
     views,
-    logUrls: opts.logUrls ?? 'both',
+    logUrls: opts.logUrls ?? 'live-or-historic',
     baseUrl: () => url,
     control
   });

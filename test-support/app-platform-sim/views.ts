@@ -39,13 +39,14 @@ export interface ViewOptions {
   /** `tier_slug` of apps and deployments. */
   tier: string;
   /**
-   * `in-progress` (default): GET shows pending_deployment only while one is in progress. `latest`: the most
-   * recent non-canceled deployment, as godo PR #601 describes GetApp/ListApps.
+   * `latest` (default): the most recent non-canceled deployment, as godo PR #601 describes GetApp/ListApps
+   * ("set to the most recent non-cancelled deployment if one exists"). `in-progress`: the simulator's old
+   * habit, pending_deployment only while one is in progress.
    */
   pendingDeployment: 'in-progress' | 'latest';
 }
 
-const DEFAULT_VIEW: ViewOptions = { tier: 'basic', pendingDeployment: 'in-progress' };
+const DEFAULT_VIEW: ViewOptions = { tier: 'basic', pendingDeployment: 'latest' };
 
 export function deploymentView(
   d: DeploymentState,
