@@ -4,17 +4,29 @@
 // the `::add-mask::` commands the runner consumes, the step summary, the outputs — is scanned for every form of
 // every secret: plain, each percent-encoding (Python quote/quote_plus, encodeURIComponent, lower-case hex),
 // base64 and base64 Basic `user:password`, SQLAlchemy's URL forms, JSON-escaped.
+// build-image pushes to a registry whose password has those characters, through a front that echoes the
+// Authorization header in its refusal (the base64 Basic form a server may print back).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { sharedPostgres, sharedS3, type PostgresServer, type S3Server } from '../../test-support/shared.js';
+import {
+  sharedPostgres,
+  sharedRegistry,
+  sharedS3,
+  type PostgresServer,
+  type S3Server
+} from '../../test-support/shared.js';
 import { runAction, type ActionResult } from '../../test-support/action-process.js';
-import { startAppPlatformSimulator, type Simulator } from '../../test-support/app-platform-sim/index.js';
+import type { Simulator } from '../../test-support/app-platform-sim/index.js';
+import { startRegistry, type RegistryServer } from '../../test-support/registry.js';
+import type { PushedImage } from '../../test-support/image-builder.js';
+import { startSimulatorWithImages } from '../../test-support/signupflow-app.js';
+import { buildahStorage, type BuildahStorage } from '../build-image/buildah-storage.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../test-support/webhook-receiver.js';
 import { repoRoot } from '../../bin/run-bundle.js';
 
@@ -28,8 +40,13 @@ const SECRETS = {
   token: `dop_v1_${tag}!*'()~+%:@/`, // a header value: no space, no non-ASCII
   probePassword: special('Probe'),
   probeToken: special('QueryToken'),
-  webhookToken: `Hook${tag}AbCdEfGhIjKlMnOp`
+  webhookToken: `Hook${tag}AbCdEfGhIjKlMnOp`,
+  registryPassword: special('RegPw'),
+  wrongRegistryPassword: special('RegWrong'),
+  specSecret: special('SpecSecret'),
+  specGeneral: special('SpecGeneral')
 };
+const REGISTRY_USER = 'leak-pusher';
 const DB = `leak_src_${tag}`;
 const work = mkdtempSync(join(tmpdir(), 'leak-scan-'));
 let pgServer: PostgresServer;
@@ -41,11 +58,19 @@ let healthUrl = '';
 let healthStatus = 200;
 let dbUrlLower = '';
 let dbUrlPython = '';
+let registry: RegistryServer;
+let echoFront: Server;
+let echoFrontHost = '';
+let storage: BuildahStorage;
+let image: PushedImage;
 
 afterAll(async () => {
   await sim?.stop();
   await receiver?.stop();
   await new Promise(r => (health ? health.close(r) : r(undefined)));
+  await new Promise(r => (echoFront ? echoFront.close(r) : r(undefined)));
+  await registry?.stop();
+  storage?.cleanup();
   if (pgServer) {
     for (const db of [DB, `leak_restore_${tag}`, `leak_migrate_${tag}`, `leak_migrate_fail_${tag}`])
       await pgServer.dropDatabase(db).catch(() => undefined);
@@ -111,6 +136,8 @@ function allForms(): Array<[string, string]> {
     };
     if (name === 'dbPassword') forms['base64 Basic'] = Buffer.from(`${DB_USER}:${secret}`).toString('base64');
     if (name === 'probePassword') forms['base64 Basic'] = Buffer.from(`prober:${secret}`).toString('base64');
+    if (name === 'registryPassword' || name === 'wrongRegistryPassword')
+      forms['base64 Basic'] = Buffer.from(`${REGISTRY_USER}:${secret}`).toString('base64');
     for (const [how, form] of Object.entries(forms)) out.push([`${name} (${how})`, form]);
   }
   out.push(['s3 secret key', s3.secretAccessKey]);
@@ -145,7 +172,19 @@ beforeAll(async () => {
     dbUrlLower,
     "CREATE TABLE volunteers (id serial PRIMARY KEY, name text); INSERT INTO volunteers (name) VALUES ('a'), ('b')"
   );
-  sim = await startAppPlatformSimulator({ token: SECRETS.token });
+  // The simulator with the example app's image in the shared registry, so a deploy can succeed.
+  const withImages = await startSimulatorWithImages(
+    { pg: pgServer, registry: await sharedRegistry() },
+    { v1: {} },
+    { token: SECRETS.token }
+  );
+  sim = withImages.sim;
+  image = withImages.images.v1!;
+  registry = await startRegistry({ username: REGISTRY_USER, password: SECRETS.registryPassword });
+  echoFront = echoingRegistryFront(registry);
+  await new Promise<void>(r => echoFront.listen(0, '127.0.0.1', r));
+  echoFrontHost = `127.0.0.1:${(echoFront.address() as { port: number }).port}`;
+  storage = buildahStorage();
   receiver = await startWebhookReceiver();
   health = createServer((_req, res) => {
     res.writeHead(healthStatus, { 'content-type': 'application/json' });
@@ -154,7 +193,49 @@ beforeAll(async () => {
   await new Promise<void>(r => health.listen(0, '127.0.0.1', r));
   const port = (health.address() as { port: number }).port;
   healthUrl = `http://prober:${encodeURIComponent(SECRETS.probePassword)}@127.0.0.1:${port}/health?token=${encodeURIComponent(SECRETS.probeToken)}`;
-}, 180_000);
+}, 300_000);
+
+/**
+ * A registry in front of `target` that refuses every blob upload with 403, echoing the request's Authorization
+ * header in the error message (as a misconfigured proxy or a verbose registry may); everything else, the login
+ * check included, goes through.
+ */
+function echoingRegistryFront(target: RegistryServer): Server {
+  const [host, port] = target.host.split(':') as [string, string];
+  return createServer((req, res) => {
+    if (req.method === 'POST' && /\/blobs\/uploads\/?$/.test(req.url?.split('?')[0] ?? '')) {
+      req.resume();
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          errors: [
+            {
+              code: 'DENIED',
+              message: `push refused for authorization ${req.headers.authorization ?? '(none)'}`,
+              detail: { authorization: req.headers.authorization }
+            }
+          ]
+        })
+      );
+      return;
+    }
+    const up = request(
+      {
+        host,
+        port: Number(port),
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: target.host }
+      },
+      upRes => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+      }
+    );
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+}
 
 const s3Inputs = (prefix: string) => ({
   'storage-url': `s3://${s3.bucket}/${prefix}`,
@@ -338,6 +419,115 @@ describe('deploy-app-platform', () => {
     expect(r.code).toBe(1);
     expect(leaks(r)).toEqual([]);
   }, 120_000);
+});
+
+describe('build-image', () => {
+  const buildWork = () => {
+    const dir = mkdtempSync(join(work, 'build-'));
+    mkdirSync(join(dir, 'app'));
+    writeFileSync(join(dir, 'app', 'hello.txt'), `hello ${tag}\n`);
+    writeFileSync(join(dir, 'app', 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
+    return dir;
+  };
+  const eventFile = join(work, 'event.json');
+  const build = (host: string, password: string, sha: string) => {
+    writeFileSync(eventFile, JSON.stringify({ repository: { default_branch: 'main' } }));
+    const dir = buildWork();
+    return runAction(
+      'build-image',
+      {
+        image: `${host}/leaks/app-${tag}`,
+        context: 'app',
+        file: 'app/Dockerfile',
+        'registry-username': REGISTRY_USER,
+        'registry-password': password,
+        'tls-verify': 'false',
+        builder: 'buildah'
+      },
+      {
+        CONTAINERS_STORAGE_CONF: storage.env.CONTAINERS_STORAGE_CONF,
+        GITHUB_WORKSPACE: dir,
+        GITHUB_REPOSITORY: 'Acme-Church/SignUpFlow',
+        GITHUB_SHA: sha,
+        GITHUB_REF: 'refs/heads/main',
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_EVENT_PATH: eventFile
+      }
+    );
+  };
+
+  test('builds and pushes with a password full of special characters: neither it nor its Basic form shows', async () => {
+    const r = await build(registry.host, SECRETS.registryPassword, `${tag}${'0'.repeat(32)}`);
+    expect(r.code).toBe(0);
+    expect(r.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(leaks(r)).toEqual([]);
+  }, 300_000);
+
+  test('a wrong password (login refused): neither password nor its Basic form shows', async () => {
+    const r = await build(registry.host, SECRETS.wrongRegistryPassword, `${tag}${'1'.repeat(32)}`);
+    expect(r.code).toBe(1);
+    expect(visible(r)).toMatch(/401/);
+    expect(leaks(r)).toEqual([]);
+  }, 300_000);
+
+  test('a push the registry refuses, echoing the Authorization header: the Basic form does not show', async () => {
+    const r = await build(echoFrontHost, SECRETS.registryPassword, `${tag}${'2'.repeat(32)}`);
+    expect(r.code).toBe(1);
+    // The refusal reached the log (masked), so the scan looked at the echo.
+    expect(visible(r)).toMatch(/push refused for authorization/);
+    expect(leaks(r)).toEqual([]);
+  }, 300_000);
+});
+
+describe('deploy-app-platform success', () => {
+  test('creates an app from a spec with substituted SECRET and GENERAL values, logs printed: nothing of them or the token shows', async () => {
+    const spec = join(work, 'app-ok.json');
+    // JSON is YAML: the placeholders sit in strings, substituted by the action.
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        name: `leak-ok-${tag}`,
+        region: 'nyc',
+        services: [
+          {
+            name: 'web',
+            image: image.source,
+            http_port: 8000,
+            instance_count: 1,
+            health_check: { http_path: '/health', period_seconds: 10 },
+            envs: [
+              { key: 'SECRET_KEY', value: '${SECRET_KEY}', type: 'SECRET', scope: 'RUN_TIME' },
+              { key: 'PARTNER_API_PASSWORD', value: '${PARTNER_API_PASSWORD}', scope: 'RUN_TIME' }
+            ]
+          }
+        ]
+      })
+    );
+    const r = await runAction(
+      'deploy-app-platform',
+      {
+        token: SECRETS.token,
+        'app-name': `leak-ok-${tag}`,
+        'app-spec': spec,
+        'api-url': sim.url,
+        'print-logs': 'always',
+        timeout: '3m',
+        'poll-interval': '200ms'
+      },
+      { SECRET_KEY: SECRETS.specSecret, PARTNER_API_PASSWORD: SECRETS.specGeneral }
+    );
+    expect(r.stdout + r.stderr).not.toMatch(/::error::/);
+    expect(r.code).toBe(0);
+    expect(r.outputs.phase).toBe('ACTIVE');
+    // The GENERAL value came back in the app as written: it really was substituted and deployed.
+    const app = sim.app(r.outputs['app-id']!) as {
+      spec: { services: { envs: { key: string; value: string }[] }[] };
+    };
+    expect(app.spec.services[0]!.envs.find(e => e.key === 'PARTNER_API_PASSWORD')!.value).toBe(
+      SECRETS.specGeneral
+    );
+    expect(leaks(r)).toEqual([]);
+  }, 300_000);
 });
 
 describe('health-gate', () => {
