@@ -196,14 +196,14 @@ beforeAll(async () => {
 }, 300_000);
 
 /**
- * A registry in front of `target` that refuses every blob upload with 403, echoing the request's Authorization
- * header in the error message (as a misconfigured proxy or a verbose registry may); everything else, the login
- * check included, goes through.
+ * A registry in front of `target` that refuses every write (blob upload, manifest PUT) with 403, echoing the
+ * request's Authorization header in the error message (as a misconfigured proxy or a verbose registry may);
+ * reads, the login check included, go through.
  */
 function echoingRegistryFront(target: RegistryServer): Server {
   const [host, port] = target.host.split(':') as [string, string];
   return createServer((req, res) => {
-    if (req.method === 'POST' && /\/blobs\/uploads\/?$/.test(req.url?.split('?')[0] ?? '')) {
+    if (!['GET', 'HEAD'].includes(req.method ?? '')) {
       req.resume();
       res.writeHead(403, { 'content-type': 'application/json' });
       res.end(
@@ -219,14 +219,9 @@ function echoingRegistryFront(target: RegistryServer): Server {
       );
       return;
     }
+    // The Host header stays the front's, so the registry's absolute Location URLs lead back here.
     const up = request(
-      {
-        host,
-        port: Number(port),
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: target.host }
-      },
+      { host, port: Number(port), method: req.method, path: req.url, headers: req.headers },
       upRes => {
         res.writeHead(upRes.statusCode ?? 502, upRes.headers);
         upRes.pipe(res);
