@@ -204,6 +204,87 @@ describe('dist/health-gate as a process', () => {
     });
   });
 
+  describe("the probe URL's credentials are masked as the kit masks every URL's", () => {
+    const withCredentials = (base: string, user: string, password?: string, query?: [string, string]) => {
+      const u = new URL(base);
+      u.username = user;
+      if (password !== undefined) u.password = password;
+      if (query) u.searchParams.set(...query);
+      return u.toString();
+    };
+    const notMasks = (run: { stdout: string }) =>
+      run.stdout
+        .trim()
+        .split('\n')
+        .filter(l => !l.startsWith('::add-mask::'));
+
+    it('user:password: the password in every form and base64 user:password; the user name alone stays readable', async () => {
+      const s = await serve(() => healthy('v2'));
+      const url = withCredentials(s.url, 'prober', 'pr0be-s3cret-pass');
+      const run = await runHealthGate({ ...quick, url, window: '0.2s', rollback: 'false' });
+      await explain(run, () => {
+        expect(run.code).toBe(0);
+        const masks = run.stdout.split('\n').filter(l => l.startsWith('::add-mask::'));
+        expect(masks).toContain('::add-mask::pr0be-s3cret-pass');
+        expect(masks).toContain(`::add-mask::${Buffer.from('prober:pr0be-s3cret-pass').toString('base64')}`);
+        // A user name is no secret (the kit registers none): masking 'prober' would garble every word holding it.
+        expect(masks).not.toContain('::add-mask::prober');
+        expect(run.summary).toContain(`http://prober:***@127.0.0.1`);
+        expect(run.summary).not.toContain('pr0be-s3cret-pass');
+      });
+    });
+
+    it('a token given as the user name alone is masked', async () => {
+      const s = await serve(() => healthy('v2'));
+      const url = withCredentials(s.url, 'tok3n-as-user-name');
+      const run = await runHealthGate({ ...quick, url, window: '0.2s', rollback: 'false' });
+      await explain(run, () => {
+        expect(run.code).toBe(0);
+        expect(run.stdout).toContain('::add-mask::tok3n-as-user-name');
+        expect(`${notMasks(run).join('\n')}${run.summary}`).not.toContain('tok3n-as-user-name');
+      });
+    });
+
+    it('a ?token= too short to mask is refused in one line naming the input, before any probe', async () => {
+      const s = await serve(() => healthy('v2'));
+      const url = withCredentials(s.url, '', undefined, ['token', 'abc']);
+      const run = await runHealthGate({ ...quick, url, window: '0.2s', rollback: 'false' });
+      await explain(run, () => {
+        expect(run.code).toBe(1);
+        expect(notMasks(run)).toEqual([
+          "::error::Input 'url' is a secret whose 'token' query parameter is 3 characters long: secrets shorter " +
+            'than 8 characters cannot be masked in logs without also masking ordinary text; use a longer one'
+        ]);
+        expect(s.hits).toBe(0);
+      });
+    });
+
+    it('a password too short to mask is refused in one line naming the input, before any probe', async () => {
+      const s = await serve(() => healthy('v2'));
+      const url = withCredentials(s.url, 'prober', 'pw');
+      const run = await runHealthGate({ ...quick, url, window: '0.2s', rollback: 'false' });
+      await explain(run, () => {
+        expect(run.code).toBe(1);
+        expect(notMasks(run)).toEqual([
+          "::error::Input 'url' is a secret whose password is 2 characters long: secrets shorter " +
+            'than 8 characters cannot be masked in logs without also masking ordinary text; use a longer one'
+        ]);
+        expect(s.hits).toBe(0);
+      });
+    });
+    it('a URL that does not parse is refused without printing it (it may hold credentials)', async () => {
+      const run = await runHealthGate({
+        ...quick,
+        url: 'http://prober:pr0be-s3cret-pass@exa mple.org/health?token=q-t0ken-9f8e7d6c5b',
+        rollback: 'false'
+      });
+      await explain(run, () => {
+        expect(run.code).toBe(1);
+        expect(notMasks(run)).toEqual(["::error::Input 'url' is not a valid URL"]);
+      });
+    });
+  });
+
   it('rejects a window too short for success-threshold, naming the input', async () => {
     const run = await runHealthGate({
       url: 'http://127.0.0.1:9/health',

@@ -14,9 +14,10 @@ const ROLLBACK_TIMEOUT_MS = 30 * 60_000;
 await runAction(async () => {
   const inputs = new Inputs();
   const token = inputs.secret('token');
-  const url = inputs.url('url', { protocols: ['http:', 'https:'], required: true });
+  // secretPassword: a URL that does not parse is refused without echoing it (it may hold credentials).
+  const url = inputs.url('url', { protocols: ['http:', 'https:'], required: true, secretPassword: true });
   // user:password@ and ?token= style values are secrets: masked before anything prints the URL.
-  registerProbeUrlSecrets(url);
+  registerProbeUrlSecrets('url', url);
   const expectedVersion = inputs.string('expected-version');
   const initialDelayMs = inputs.duration('initial-delay', '0s');
   const intervalMs = inputs.duration('interval', '10s', { min: 100 });
