@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { createMemoryLogger } from '../../src/kit/log.js';
 import { runGate, type GateSettings } from '../../src/health/gate.js';
-import { RollbackFailedError, type RollbackPort } from '../../src/health/rollback.js';
-import { summarySections } from '../../src/health/report.js';
+import type { RollbackPort } from '../../src/health/rollback-port.js';
+import { gateSummary } from '../../src/health/summary.js';
 import type { Clock, Probe } from '../../src/health/types.js';
 
 /** The gate's orchestration with scripted probes, a fake clock and a fake App Platform rollback port. */
@@ -126,18 +126,18 @@ describe('runGate', () => {
     expect(port.calls).toEqual(['resolve previous', 'rollback dep-previous']);
     expect(r).toMatchObject({ outage: true, rolledBack: true, rollback: { committed: false } });
     expect(r.rollback?.error).toContain('the restored version is unhealthy too');
-    const md = summarySections(r, { url: 'http://x/health' }).join('\n\n');
+    const md = gateSummary(r, { url: 'http://x/health' }).join('\n\n');
     expect(md).toContain('🚨 OUTAGE');
     expect(md).toContain('[!CAUTION]');
   });
 
   it('reports a rollback App Platform refuses as an outage with its reason', async () => {
     const port = fakePort({
-      rollback: async () => {
-        throw new Error(
+      rollback: async () => ({
+        warnings: [],
+        failure:
           'Rollback to deployment dep-previous refused (incompatible_result): the target deployment did not succeed'
-        );
-      }
+      })
     });
     const r = await runGate(settings, {
       probe: scripted('F F F'),
@@ -154,9 +154,11 @@ describe('runGate', () => {
 
   it('keeps the id of a rollback deployment that did not become ACTIVE', async () => {
     const port = fakePort({
-      rollback: async () => {
-        throw new RollbackFailedError('Rollback deployment dep-rb ended in phase ERROR', 'dep-rb');
-      }
+      rollback: async () => ({
+        rollbackDeploymentId: 'dep-rb',
+        warnings: [],
+        failure: 'Rollback deployment dep-rb ended in phase ERROR'
+      })
     });
     const r = await runGate(settings, {
       probe: scripted('F F F'),
@@ -246,7 +248,7 @@ describe('runGate', () => {
       certificateError: 'TLS check of h:443 failed: network error: ECONNRESET'
     });
     expect(probe.calls).toBe(7);
-    expect(summarySections(r, { url: 'https://h/health' }).join('\n')).toContain(
+    expect(gateSummary(r, { url: 'https://h/health' }).join('\n')).toContain(
       'not read: TLS check of h:443 failed'
     );
   });
@@ -259,7 +261,7 @@ describe('runGate', () => {
       clock: fakeClock(),
       logger: createMemoryLogger()
     });
-    const md = summarySections(r, { url: 'http://x/health', expectedVersion: 'v2' }).join('\n\n');
+    const md = gateSummary(r, { url: 'http://x/health', expectedVersion: 'v2' }).join('\n\n');
     expect(md).toContain('↩️ Health gate failed: release rolled back');
     expect(md).toContain('| **p95 latency** | 20 ms |');
     expect(md).toContain('3 consecutive failed probes (failure-threshold 3)');

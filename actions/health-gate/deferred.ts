@@ -4,5 +4,4 @@ export { DigitalOceanClient } from '../../src/digitalocean/client.js';
 export { checkCertificate } from '../../src/health/certificate.js';
 export { runGate } from '../../src/health/gate.js';
 export { createHttpProbe } from '../../src/health/probe.js';
-export { digitalOceanRollback } from '../../src/health/rollback.js';
-export { pinnedAppCommands } from '../../src/digitalocean/rollback.js';
+export { appPlatformRollback } from '../../src/health/rollback-port.js';

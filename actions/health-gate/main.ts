@@ -2,9 +2,9 @@ import { InputError, RemoteError } from '../../src/kit/errors.js';
 import { registerProbeUrlSecrets } from '../../src/health/url-secrets.js';
 import { Inputs } from '../../src/kit/inputs.js';
 import { createLogger } from '../../src/kit/log.js';
-import { Summary } from '../../src/kit/summary.js';
-import { runAction, setOutputs } from '../../src/kit/actions-io.js';
-import { failureMessage, outageLines, summarySections } from '../../src/health/report.js';
+import { runAction } from '../../src/kit/actions-io.js';
+import { gateFailure } from '../../src/health/failure.js';
+import { gateSummary } from '../../src/health/summary.js';
 import { systemClock } from '../../src/health/types.js';
 import { plannedProbes } from '../../src/health/window.js';
 
@@ -50,15 +50,10 @@ await runAction(async () => {
     throw new InputError('app-id', 'is required when rollback is true (the id of the App Platform app)');
 
   // Loaded after the inputs are valid: a bad input fails without paying for the HTTP stack.
-  const {
-    DigitalOceanClient,
-    checkCertificate,
-    runGate,
-    createHttpProbe,
-    digitalOceanRollback,
-    pinnedAppCommands
-  } = await import('./deferred.js');
+  const { DigitalOceanClient, checkCertificate, runGate, createHttpProbe, appPlatformRollback } =
+    await import('./deferred.js');
   const logger = createLogger();
+  const clock = systemClock;
   const release = createHttpProbe({ url, timeoutMs: requestTimeoutMs, expectedVersion });
   const restored = createHttpProbe({ url, timeoutMs: requestTimeoutMs });
   const client = rollback
@@ -84,10 +79,10 @@ await runAction(async () => {
       restoredProbe: restored.probe,
       checkCertificate:
         url.protocol === 'https:'
-          ? () => checkCertificate(url, { minDays: minCertificateDays, timeoutMs: requestTimeoutMs })
+          ? () => checkCertificate(url, { minDays: minCertificateDays, timeoutMs: requestTimeoutMs, clock })
           : undefined,
       rollback: client
-        ? digitalOceanRollback(client, {
+        ? appPlatformRollback(client, {
             appId: appId!,
             pollIntervalMs: intervalMs,
             timeoutMs: ROLLBACK_TIMEOUT_MS,
@@ -95,35 +90,26 @@ await runAction(async () => {
             logger
           })
         : undefined,
-      clock: systemClock,
+      clock,
       logger
     }
   ).finally(() => Promise.all([release.close(), restored.close()]));
 
   const w = report.window;
-  setOutputs({
-    healthy: report.healthy,
-    'rolled-back': report.rolledBack,
-    outage: report.outage,
-    'rollback-deployment-id': report.rollback?.rollbackDeploymentId ?? '',
-    checks: w?.probes.length ?? 0,
-    failures: w?.probes.filter(p => !p.ok).length ?? 0,
-    'p95-latency-ms': w?.p95LatencyMs ?? '',
-    'certificate-days-left': report.certificate?.daysLeft ?? ''
-  });
-  const summary = new Summary();
-  for (const section of summarySections(report, { url: url.toString(), expectedVersion, maxLatencyMs }))
-    summary.add(section);
-  summary.write();
-  for (const line of outageLines(report)) logger.error(line);
-  const rb = report.rollback;
-  if (rb?.rollbackDeploymentId && !rb.committed)
-    logger.error(
-      `App ${appId} stays pinned to rollback deployment ${rb.rollbackDeploymentId}; App Platform refuses new deployments until it is committed or reverted: ${pinnedAppCommands(appId!, apiUrl?.toString())}`
-    );
-
-  const failure = failureMessage(report);
-  if (failure) throw new Error(failure);
+  return {
+    outputs: {
+      healthy: report.healthy,
+      'rolled-back': report.rolledBack,
+      outage: report.outage,
+      'rollback-deployment-id': report.rollback?.rollbackDeploymentId ?? '',
+      checks: w?.probes.length ?? 0,
+      failures: w?.probes.filter(p => !p.ok).length ?? 0,
+      'p95-latency-ms': w?.p95LatencyMs ?? '',
+      'certificate-days-left': report.certificate?.daysLeft ?? ''
+    },
+    summary: gateSummary(report, { url: url.toString(), expectedVersion, maxLatencyMs }),
+    failure: gateFailure(report)
+  };
 });
 
 /** One GET of the app: a token the API refuses, or an app it cannot see, fails here naming the input. */

@@ -1,5 +1,6 @@
 import { cancellation, type UndoStep } from '../kit/cancellation.js';
 import { formatDuration } from '../kit/duration.js';
+import { errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import type { DigitalOceanClient } from './client.js';
 import { findPreviousRelease } from './rollback-target.js';
@@ -9,7 +10,9 @@ import { waitForDeployment, type WaitResult } from './waiter.js';
 
 /**
  * Manual rollback through App Platform's rollback API (validate → rollback → wait ACTIVE → commit), shared
- * by deploy-app-platform (`rollback-to`) and health-gate (automatic rollback).
+ * by deploy-app-platform (`rollback-to`) and health-gate (automatic rollback). `rollBack` returns one value
+ * for every outcome the API can give (refused, not ACTIVE, ACTIVE, committed); `performRollback` is the
+ * throwing form deploy.ts still uses.
  */
 
 const REFUSALS: Record<string, string> = {
@@ -50,21 +53,31 @@ export function pinnedAppCommands(appId: string, apiUrl = 'https://api.digitaloc
   );
 }
 
+/** The one line of a refused rollback: the condition code explained and the server's own message. */
+function refusalLine(
+  code: string | undefined,
+  serverMessage: string | undefined,
+  targetDeploymentId: string
+) {
+  return (
+    `Rollback to deployment ${targetDeploymentId} refused${code ? ` (${code})` : ''}: ${explainRollbackRefusal(code)}` +
+    (serverMessage ? ` - App Platform says: ${serverMessage}` : '')
+  );
+}
+
+/** performRollback: App Platform's validation refused the rollback. */
 export class RollbackRefusedError extends Error {
   constructor(
     readonly code: string | undefined,
     readonly serverMessage: string | undefined,
     readonly targetDeploymentId: string
   ) {
-    super(
-      `Rollback to deployment ${targetDeploymentId} refused${code ? ` (${code})` : ''}: ${explainRollbackRefusal(code)}` +
-        (serverMessage ? ` - App Platform says: ${serverMessage}` : '')
-    );
+    super(refusalLine(code, serverMessage, targetDeploymentId));
     this.name = 'RollbackRefusedError';
   }
 }
 
-/** The rollback deployment was created but did not become ACTIVE; `result` says which one and how far it got. */
+/** performRollback: the rollback deployment was created but did not become ACTIVE; `result` says how far it got. */
 export class RollbackDeploymentError extends Error {
   constructor(
     message: string,
@@ -120,7 +133,9 @@ export interface RollbackOptions {
   now?: () => number;
 }
 
+/** A rollback deployment was created: ACTIVE (maybe committed), or `failure` says why it did not get there. */
 export interface RollbackResult {
+  refused?: undefined;
   rollbackDeploymentId: string;
   targetDeploymentId: string;
   phase: string;
@@ -132,18 +147,57 @@ export interface RollbackResult {
    * (dismiss it once the caller has committed or chosen to leave the app pinned).
    */
   onCancel?: UndoStep;
+  /** Set when the rollback deployment did not become ACTIVE (the app stays pinned to it). */
+  failure?: string;
 }
 
+/** App Platform's validation refused the rollback: no rollback deployment exists. */
+export interface RollbackRefusal {
+  refused: true;
+  failure: string;
+  targetDeploymentId: string;
+  code?: string;
+  serverMessage?: string;
+}
+
+export type RollbackOutcome = RollbackResult | RollbackRefusal;
+
+/** deploy-app-platform's form of `rollBack`: a refusal throws RollbackRefusedError, a deployment that did not
+ * become ACTIVE throws RollbackDeploymentError carrying the result. */
 export async function performRollback(
   client: DigitalOceanClient,
   appId: string,
   targetDeploymentId: string,
   opts: RollbackOptions
 ): Promise<RollbackResult> {
+  const r = await rollBack(client, appId, targetDeploymentId, opts);
+  if (r.refused) throw new RollbackRefusedError(r.code, r.serverMessage, targetDeploymentId);
+  if (r.failure !== undefined) throw new RollbackDeploymentError(r.failure, r);
+  return r;
+}
+
+/**
+ * validate → rollback → wait ACTIVE → (beforeCommit, commit). API and network errors throw; every outcome App
+ * Platform decides is returned: refused, not ACTIVE (`failure`, the app pinned), ACTIVE, committed.
+ */
+export async function rollBack(
+  client: DigitalOceanClient,
+  appId: string,
+  targetDeploymentId: string,
+  opts: RollbackOptions
+): Promise<RollbackOutcome> {
   const log = opts.logger;
   const validation = await client.validateRollback(appId, targetDeploymentId);
-  if (!validation.valid)
-    throw new RollbackRefusedError(validation.error?.code, validation.error?.message, targetDeploymentId);
+  if (!validation.valid) {
+    const { code, message: serverMessage } = validation.error ?? {};
+    return {
+      refused: true,
+      failure: refusalLine(code, serverMessage, targetDeploymentId),
+      targetDeploymentId,
+      code,
+      serverMessage
+    };
+  }
   const warnings = validation.warnings ?? [];
   for (const w of warnings)
     log.warning(
@@ -164,7 +218,7 @@ export async function performRollback(
         await client.commitRollback(appId);
       } catch (error) {
         cancellation.leave(
-          `app ${appId} stays pinned to rollback deployment ${deployment.id} (commit failed: ${(error as Error).message}): ${pinnedAppCommands(appId, opts.apiUrl)}`
+          `app ${appId} stays pinned to rollback deployment ${deployment.id} (commit failed: ${errorMessage(error)}): ${pinnedAppCommands(appId, opts.apiUrl)}`
         );
       }
     }
@@ -191,10 +245,11 @@ export async function performRollback(
     const step = wait.failingStep
       ? ` at "${wait.failingStep.step}"${wait.failingStep.message ? `: ${wait.failingStep.message}` : ''}`
       : '';
-    throw new RollbackDeploymentError(
-      `Rollback deployment ${deployment.id} ${why}${step}. The app stays pinned to it: ${pinnedAppCommands(appId, opts.apiUrl)}`,
-      { ...base, committed: false }
-    );
+    return {
+      ...base,
+      committed: false,
+      failure: `Rollback deployment ${deployment.id} ${why}${step}. The app stays pinned to it: ${pinnedAppCommands(appId, opts.apiUrl)}`
+    };
   }
   try {
     await opts.beforeCommit?.();

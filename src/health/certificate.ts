@@ -1,6 +1,7 @@
 import { connect, checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { isIP } from 'node:net';
 import { networkReason } from './probe.js';
+import { systemClock, type Clock } from './types.js';
 
 const DAY_MS = 86_400_000;
 
@@ -21,7 +22,8 @@ export interface CertificateCheckOptions {
   timeoutMs: number;
   /** Trust anchors instead of the system store: tests only (the action uses the system store). */
   ca?: string | string[];
-  now?: () => number;
+  /** The gate's clock (days left are counted from its now). */
+  clock?: Pick<Clock, 'now'>;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface CertificateCheckOptions {
 export async function checkCertificate(url: URL, o: CertificateCheckOptions): Promise<CertificateReport> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 443);
-  const now = o.now ?? Date.now;
+  const clock = o.clock ?? systemClock;
   const { cert, authorizationError } = await handshake(host, port, o);
   const report: CertificateReport = { host, port, problems: [] };
   if (!cert || !cert.valid_to) {
@@ -43,7 +45,7 @@ export async function checkCertificate(url: URL, o: CertificateCheckOptions): Pr
   report.subject = nameOf(cert.subject) ?? cert.subjectaltname;
   report.issuer = nameOf(cert.issuer);
   report.validTo = new Date(cert.valid_to).toISOString();
-  report.daysLeft = Math.floor((Date.parse(cert.valid_to) - now()) / DAY_MS);
+  report.daysLeft = Math.floor((Date.parse(cert.valid_to) - clock.now()) / DAY_MS);
 
   if (authorizationError)
     report.problems.push(`certificate chain does not verify: ${explainChainError(authorizationError)}`);

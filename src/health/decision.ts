@@ -59,7 +59,7 @@ export function decideEarly(probes: readonly ProbeResult[], t: Thresholds, windo
 }
 
 /** How many probes at the end of the list have `ok === wanted`. */
-export function trailing(probes: readonly ProbeResult[], wanted: boolean): number {
+function trailing(probes: readonly ProbeResult[], wanted: boolean): number {
   let n = 0;
   for (let i = probes.length - 1; i >= 0 && probes[i]!.ok === wanted; i--) n++;
   return n;

@@ -4,8 +4,8 @@ import type { Logger } from '../kit/log.js';
 import type { CertificateReport } from './certificate.js';
 import { sharedCheckFault } from './check-fault.js';
 import { decideEarly } from './decision.js';
-import { formatProbeLine } from './report.js';
-import type { RollbackPort } from './rollback.js';
+import { formatProbeLine } from './probe-line.js';
+import type { RollbackAttempt, RollbackPort } from './rollback-port.js';
 import type { Clock, Probe, Thresholds } from './types.js';
 import { runProbeWindow, type FinalDecision, type WindowResult } from './window.js';
 
@@ -133,12 +133,20 @@ export async function runGate(s: GateSettings, deps: GateDeps): Promise<GateRepo
   // which the runner does not cancel, gates the release again and rolls it back with time to finish.
   cancellation.throwIfCancelled();
   const rollback = await rollBack(s, deps, deps.rollback);
-  deps.rollback.settle?.();
+  deps.rollback.settle?.(rollback.committed ? undefined : rollback.rollbackDeploymentId);
   const likelyCheckFault =
     rollback.activeAt !== undefined ? sharedCheckFault(window, rollback.restored) : undefined;
   // Committing may fail while the healthy restored version serves: that is no outage, only a pinned app.
   const outage =
     !likelyCheckFault && (rollback.activeAt === undefined || rollback.restored?.decision.state !== 'pass');
+  if (outage) {
+    logger.error(
+      'OUTAGE: the release is unhealthy and the automatic rollback did not restore a healthy version.'
+    );
+    logger.error(
+      'OUTAGE: a human is needed now: check the app in the DigitalOcean control panel and its runtime logs.'
+    );
+  }
   return finish({
     ...base,
     healthy: false,
@@ -153,20 +161,21 @@ async function rollBack(s: GateSettings, deps: GateDeps, port: RollbackPort): Pr
   const { clock, logger } = deps;
   const report: RollbackReport = { warnings: [], startedAt: clock.now(), committed: false, endedAt: 0 };
   const done = (error?: string) => ({ ...report, error, endedAt: clock.now() });
+  let attempt: RollbackAttempt;
   try {
     const target = await port.resolveTarget(s.rollbackTo);
     report.targetDeploymentId = target.deploymentId;
     logger.info(
       `Rolling back to deployment ${target.deploymentId} (active was ${target.activeDeploymentId ?? 'unknown'})`
     );
-    const r = await port.rollback(target.deploymentId);
-    report.rollbackDeploymentId = r.rollbackDeploymentId;
-    report.warnings = r.warnings;
-    report.activeAt = clock.now();
+    attempt = await port.rollback(target.deploymentId);
   } catch (error) {
-    report.rollbackDeploymentId ??= (error as { rollbackDeploymentId?: string }).rollbackDeploymentId;
     return done(`the rollback failed: ${errorMessage(error)}`);
   }
+  report.rollbackDeploymentId = attempt.rollbackDeploymentId;
+  report.warnings = attempt.warnings;
+  if (attempt.failure !== undefined) return done(`the rollback failed: ${attempt.failure}`);
+  report.activeAt = clock.now();
 
   // Probe the restored version briefly before making the rollback permanent: at most
   // success-threshold + failure-threshold - 1 probes decide it either way.

@@ -1,49 +1,12 @@
 import { formatDuration } from '../kit/duration.js';
 import { facts, mermaidTimeline, table } from '../kit/markdown.js';
 import type { GateReport } from './gate.js';
+import { clockTime } from './probe-line.js';
 import type { ProbeResult } from './types.js';
 
-/** Log lines and the job summary of the gate: what was probed, what was decided and why. */
+/** The gate's job summary, pure: what was probed, what was decided and why, the rollback on one time axis. */
 
-const clockTime = (ms: number) => new Date(ms).toISOString().slice(11, 23) + 'Z';
-
-/** `probe #3  18:41:02.120Z  HTTP 503  45 ms  FAIL  HTTP 503; check database: error` */
-export function formatProbeLine(p: ProbeResult): string {
-  const status = p.status !== undefined ? `HTTP ${p.status}` : p.kind === 'timeout' ? 'timeout' : 'no answer';
-  const latency = p.latencyMs !== undefined ? `${p.latencyMs} ms` : '-';
-  const verdict = p.ok ? `ok${p.version ? `  version ${p.version}` : ''}` : `FAIL  ${p.reason ?? ''}`;
-  return `probe #${p.seq}  ${clockTime(p.startedAt)}  ${status}  ${latency}  ${verdict}`;
-}
-
-/** The ::error:: lines of an outage, printed before the step fails with the rollback's error. */
-export function outageLines(r: GateReport): string[] {
-  if (!r.outage) return [];
-  return [
-    'OUTAGE: the release is unhealthy and the automatic rollback did not restore a healthy version.',
-    'OUTAGE: a human is needed now: check the app in the DigitalOcean control panel and its runtime logs.'
-  ];
-}
-
-/** The one line the step fails with, or undefined when the gate passed. */
-export function failureMessage(r: GateReport): string | undefined {
-  if (r.healthy) return undefined;
-  if (r.likelyCheckFault)
-    return (
-      `The health URL or the check is the likely fault, not the release: the release and the version restored by ` +
-      `rollback deployment ${r.rollback?.rollbackDeploymentId} both fail the same way (${r.likelyCheckFault}). ` +
-      `Check the url input (path, host, auth) and the app's health endpoint`
-    );
-  if (r.outage) return `OUTAGE: ${r.rollback?.error ?? 'the rollback did not complete'}`;
-  if (r.rolledBack)
-    return (
-      `The release failed the health gate (${r.decision.reason}) and was rolled back to deployment ` +
-      `${r.rollback?.targetDeploymentId} (rollback deployment ${r.rollback?.rollbackDeploymentId})` +
-      (r.rollback?.error ? `; ${r.rollback.error}` : '')
-    );
-  return `The release failed the health gate: ${r.decision.reason}`;
-}
-
-export function headline(r: GateReport): string {
+function headline(r: GateReport): string {
   if (r.healthy) return '✅ Health gate passed';
   if (r.likelyCheckFault)
     return `⚠️ Health gate failed the same way before and after the rollback (${r.likelyCheckFault}): check the URL`;
@@ -52,14 +15,14 @@ export function headline(r: GateReport): string {
   return '❌ Health gate failed';
 }
 
-export interface SummaryContext {
+export interface GateSummaryContext {
   url: string;
   expectedVersion?: string;
   maxLatencyMs?: number;
 }
 
-/** Markdown sections of the job summary. */
-export function summarySections(r: GateReport, c: SummaryContext): string[] {
+/** Markdown sections of the job summary (kit ActionResult.summary). */
+export function gateSummary(r: GateReport, c: GateSummaryContext): string[] {
   const sections: string[] = [`## ${headline(r)}`];
   if (r.outage)
     sections.push(
