@@ -200,3 +200,44 @@ describe('health-gate cancelled by the runner (SIGINT) after the rollback deploy
     expect(r.log).toMatch(/::error::Cancelled by SIGINT; undone: commit rollback deployment b6bdf840/);
   });
 });
+
+describe('the step summary says why the step failed', () => {
+  test('an unhealthy release rolled back: the headline, the failed decision and the rollback', async () => {
+    const p = platform();
+    const r = await runHealthGate(gateInputs(p.id));
+    expect(r.code).toBe(1);
+    expect(r.summary).toContain('## ↩️ Health gate failed: release rolled back');
+    expect(r.summary).toMatch(
+      /\| \*\*Why\*\* \| 2 consecutive failed probes \(failure-threshold 2\); last: HTTP 500/
+    );
+    expect(r.summary).toContain('| **Rolled back to** | dep-v1 |');
+    expect(r.summary).toContain(`| **Rollback deployment** | ${p.rollbackId} |`);
+  });
+
+  test('an input error: the input to fix and the one line', async () => {
+    const p = platform();
+    const r = await runHealthGate(gateInputs(p.id, { 'app-id': '' }));
+    expect(r.code).toBe(1);
+    expect(r.summary).toContain('## Failed: input `app-id`');
+    expect(r.summary).toContain(
+      "Input 'app-id' is required when rollback is true (the id of the App Platform app)"
+    );
+    expect(api.calls('GET', /^\/health/)).toHaveLength(0);
+  });
+
+  test('a token the API refuses: the input to fix and the server message', async () => {
+    const p = platform();
+    api.use({
+      method: 'GET',
+      path: `/v2/apps/${p.id}`,
+      replies: [json(fixture('openapi', 'error.401'), 401)]
+    });
+    const r = await runHealthGate(gateInputs(p.id));
+    expect(r.code).toBe(1);
+    expect(r.summary).toContain('## Failed: input `token`');
+    expect(r.summary).toMatch(
+      /Input 'token' was refused by the DigitalOcean API.*401.*Unable to authenticate you/
+    );
+    expect(r.summary).not.toContain(TOKEN);
+  });
+});
