@@ -2,8 +2,7 @@ import { InputError, RemoteError } from '../../src/kit/errors.js';
 import { registerProbeUrlSecrets } from '../../src/health/url-secrets.js';
 import { Inputs } from '../../src/kit/inputs.js';
 import { createLogger } from '../../src/kit/log.js';
-import { runAction, setOutputs, type Outputs } from '../../src/kit/actions-io.js';
-import { Summary } from '../../src/kit/summary.js';
+import { runAction } from '../../src/kit/actions-io.js';
 import { gateFailure } from '../../src/health/failure.js';
 import { gateSummary } from '../../src/health/summary.js';
 import { systemClock } from '../../src/health/types.js';
@@ -97,7 +96,7 @@ await runAction(async () => {
   ).finally(() => Promise.all([release.close(), restored.close()]));
 
   const w = report.window;
-  return end({
+  return {
     outputs: {
       healthy: report.healthy,
       'rolled-back': report.rolledBack,
@@ -110,17 +109,8 @@ await runAction(async () => {
     },
     summary: gateSummary(report, { url: url.toString(), expectedVersion, maxLatencyMs }),
     failure: gateFailure(report)
-  });
+  };
 });
-
-/** Until the kit's ActionResult lands: what runAction will do with the result (outputs, summary, failure). */
-function end(result: { outputs: Outputs; summary: readonly string[]; failure?: string }): void {
-  setOutputs(result.outputs);
-  const summary = new Summary();
-  for (const section of result.summary) summary.add(section);
-  summary.write();
-  if (result.failure) throw new Error(result.failure);
-}
 
 /** One GET of the app: a token the API refuses, or an app it cannot see, fails here naming the input. */
 async function checkRollbackAccess(
