@@ -1,3 +1,4 @@
+import { isRecord } from '../kit/json.js';
 import type { ProbeFailureKind } from './types.js';
 
 /**
@@ -58,9 +59,6 @@ export function sameVersion(actual: string | undefined, expected: string): boole
   const commitish = (s: string) => /^[0-9a-f]{7,40}$/.test(s);
   return commitish(a) && commitish(e) && (a.startsWith(e) || e.startsWith(a));
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const describeValue = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
