@@ -80,9 +80,12 @@ var waiter = __webpack_require__(9032);
 
 
 
+
 /**
  * Manual rollback through App Platform's rollback API (validate → rollback → wait ACTIVE → commit), shared
- * by deploy-app-platform (`rollback-to`) and health-gate (automatic rollback).
+ * by deploy-app-platform (`rollback-to`) and health-gate (automatic rollback). `rollBack` returns one value
+ * for every outcome the API can give (refused, not ACTIVE, ACTIVE, committed); `performRollback` is the
+ * throwing form deploy.ts still uses.
  */
 const REFUSALS = {
     incompatible_phase: 'the target deployment is not in a phase that can be rolled back to (it must have finished, e.g. ACTIVE or SUPERSEDED)',
@@ -108,20 +111,25 @@ function pinnedAppCommands(appId, apiUrl = 'https://api.digitalocean.com') {
     return (`keep the rolled-back version: deploy-app-platform with mode: rollback-commit and app-id: ${appId} (or ${curl('commit')}); ` +
         `go back to the release: mode: rollback-revert (or ${curl('revert')})`);
 }
+/** The one line of a refused rollback: the condition code explained and the server's own message. */
+function refusalLine(code, serverMessage, targetDeploymentId) {
+    return (`Rollback to deployment ${targetDeploymentId} refused${code ? ` (${code})` : ''}: ${explainRollbackRefusal(code)}` +
+        (serverMessage ? ` - App Platform says: ${serverMessage}` : ''));
+}
+/** performRollback: App Platform's validation refused the rollback. */
 class RollbackRefusedError extends Error {
     code;
     serverMessage;
     targetDeploymentId;
     constructor(code, serverMessage, targetDeploymentId) {
-        super(`Rollback to deployment ${targetDeploymentId} refused${code ? ` (${code})` : ''}: ${explainRollbackRefusal(code)}` +
-            (serverMessage ? ` - App Platform says: ${serverMessage}` : ''));
+        super(refusalLine(code, serverMessage, targetDeploymentId));
         this.code = code;
         this.serverMessage = serverMessage;
         this.targetDeploymentId = targetDeploymentId;
         this.name = 'RollbackRefusedError';
     }
 }
-/** The rollback deployment was created but did not become ACTIVE; `result` says which one and how far it got. */
+/** performRollback: the rollback deployment was created but did not become ACTIVE; `result` says how far it got. */
 class RollbackDeploymentError extends Error {
     result;
     constructor(message, result) {
@@ -147,11 +155,33 @@ async function resolveRollbackTarget(client, appId, target) {
             `(active: ${activeDeploymentId ?? 'none'}, ${found.scanned} deployments read)`);
     return { deploymentId: found.deployment.id, deployment: found.deployment, activeDeploymentId };
 }
+/** deploy-app-platform's form of `rollBack`: a refusal throws RollbackRefusedError, a deployment that did not
+ * become ACTIVE throws RollbackDeploymentError carrying the result. */
 async function performRollback(client, appId, targetDeploymentId, opts) {
+    const r = await rollBack(client, appId, targetDeploymentId, opts);
+    if (r.refused)
+        throw new RollbackRefusedError(r.code, r.serverMessage, targetDeploymentId);
+    if (r.failure !== undefined)
+        throw new RollbackDeploymentError(r.failure, r);
+    return r;
+}
+/**
+ * validate → rollback → wait ACTIVE → (beforeCommit, commit). API and network errors throw; every outcome App
+ * Platform decides is returned: refused, not ACTIVE (`failure`, the app pinned), ACTIVE, committed.
+ */
+async function rollBack(client, appId, targetDeploymentId, opts) {
     const log = opts.logger;
     const validation = await client.validateRollback(appId, targetDeploymentId);
-    if (!validation.valid)
-        throw new RollbackRefusedError(validation.error?.code, validation.error?.message, targetDeploymentId);
+    if (!validation.valid) {
+        const { code, message: serverMessage } = validation.error ?? {};
+        return {
+            refused: true,
+            failure: refusalLine(code, serverMessage, targetDeploymentId),
+            targetDeploymentId,
+            code,
+            serverMessage
+        };
+    }
     const warnings = validation.warnings ?? [];
     for (const w of warnings)
         log.warning(`Rollback to ${targetDeploymentId}: ${explainRollbackRefusal(w.code)}${w.message ? ` (${w.message})` : ''}`);
@@ -165,7 +195,7 @@ async function performRollback(client, appId, targetDeploymentId, opts) {
             await client.commitRollback(appId);
         }
         catch (error) {
-            cancellation/* cancellation */.WN.leave(`app ${appId} stays pinned to rollback deployment ${deployment.id} (commit failed: ${error.message}): ${pinnedAppCommands(appId, opts.apiUrl)}`);
+            cancellation/* cancellation */.WN.leave(`app ${appId} stays pinned to rollback deployment ${deployment.id} (commit failed: ${(0,errors/* errorMessage */.gJ)(error)}): ${pinnedAppCommands(appId, opts.apiUrl)}`);
         }
     });
     let wait;
@@ -192,7 +222,11 @@ async function performRollback(client, appId, targetDeploymentId, opts) {
         const step = wait.failingStep
             ? ` at "${wait.failingStep.step}"${wait.failingStep.message ? `: ${wait.failingStep.message}` : ''}`
             : '';
-        throw new RollbackDeploymentError(`Rollback deployment ${deployment.id} ${why}${step}. The app stays pinned to it: ${pinnedAppCommands(appId, opts.apiUrl)}`, { ...base, committed: false });
+        return {
+            ...base,
+            committed: false,
+            failure: `Rollback deployment ${deployment.id} ${why}${step}. The app stays pinned to it: ${pinnedAppCommands(appId, opts.apiUrl)}`
+        };
     }
     try {
         await opts.beforeCommit?.();
