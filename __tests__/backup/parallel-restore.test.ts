@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { startPostgres } from '../../test-support/postgres.js';
 import { sharedPostgres, type PostgresServer } from '../../test-support/shared.js';
 import { digests, seed, sql } from './helpers.js';
 
@@ -15,7 +17,7 @@ const PASSPHRASE = `parallel-${randomBytes(8).toString('hex')}`;
 const dir = mkdtempSync(join(tmpdir(), 'parallel-restore-'));
 const storageUrl = `file://${dir}/store/nightly/app`;
 const slowStorageUrl = `file://${dir}/store/slow/app`;
-let pg: PostgresServer;
+let server: PostgresServer;
 let sourceUrl: string;
 let slowUrl: string;
 let dbCounter = 0;
@@ -65,7 +67,7 @@ const freshTemp = () => mkdtempSync(join(dir, 'runner-temp-'));
 async function freshDb(): Promise<string> {
   const name = `par_target_${process.pid}_${++dbCounter}`;
   databases.push(name);
-  return pg.createDatabase(name);
+  return server.createDatabase(name);
 }
 const tableCount = async (url: string) =>
   Number(
@@ -73,10 +75,10 @@ const tableCount = async (url: string) =>
   );
 /** An SQL string literal (the tests' own names only). */
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const databasesLike = async (prefix: string) =>
+const databasesLike = async (prefix: string, on = server.url) =>
   (
     await sql<{ d: string }>(
-      pg.url,
+      on,
       `SELECT datname AS d FROM pg_database WHERE datname LIKE ${lit(`${prefix}%`)}`
     )
   ).map(r => r.d);
@@ -89,10 +91,10 @@ function oneErrorLine(stdout: string): string {
 }
 
 /** Resolves once some backend of database `datname` runs a COPY (pg_restore is loading data). */
-async function copyRunningIn(datnamePrefix: string): Promise<string> {
+async function copyRunningIn(datnamePrefix: string, on = server.url): Promise<string> {
   for (let i = 0; i < 600; i++) {
     const rows = await sql<{ d: string }>(
-      pg.url,
+      on,
       `SELECT datname AS d FROM pg_stat_activity WHERE datname LIKE ${lit(`${datnamePrefix}%`)} AND query ILIKE 'COPY %' AND state = 'active'`
     );
     if (rows.length) return rows[0]!.d;
@@ -111,11 +113,11 @@ const restoreInputs = (target: string, jobs = '2', storage = storageUrl) => ({
 
 beforeAll(async () => {
   expect(existsSync(bundle)).toBe(true);
-  pg = await sharedPostgres();
-  sourceUrl = await pg.createDatabase(`par_source_${process.pid}`);
+  server = await sharedPostgres();
+  sourceUrl = await server.createDatabase(`par_source_${process.pid}`);
   await seed(sourceUrl, { volunteers: 800 });
   // A restore that takes seconds whatever the machine: each row's CHECK sleeps 2 ms during pg_restore's COPY.
-  slowUrl = await pg.createDatabase(`par_slow_${process.pid}`);
+  slowUrl = await server.createDatabase(`par_slow_${process.pid}`);
   await sql(
     slowUrl,
     `CREATE FUNCTION slow_ok(int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT pg_sleep(0.002) IS NOT NULL';
@@ -138,7 +140,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const name of [`par_source_${process.pid}`, `par_slow_${process.pid}`, ...databases])
-    await pg?.dropDatabase(name).catch(() => undefined);
+    await server?.dropDatabase(name).catch(() => undefined);
 });
 
 describe('restore and verify with jobs 2', () => {
@@ -164,7 +166,7 @@ describe('restore and verify with jobs 2', () => {
     const r = await runAction(
       {
         mode: 'verify',
-        'database-url': pg.url,
+        'database-url': server.url,
         'storage-url': storageUrl,
         passphrase: PASSPHRASE,
         jobs: '2',
@@ -220,7 +222,10 @@ describe('PostgreSQL terminates the restore midway', () => {
     const run = startAction(restoreInputs(target, '2', slowStorageUrl), temp);
     await copyRunningIn(name);
     expect(readdirSync(temp)).toHaveLength(1); // the private directory with the decrypted archive
-    await sql(pg.url, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ${lit(name)}`);
+    await sql(
+      server.url,
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ${lit(name)}`
+    );
     const r = await run.done;
     expect(r.code).toBe(1);
     const line = oneErrorLine(r.stdout);
@@ -242,7 +247,7 @@ describe('PostgreSQL terminates the restore midway', () => {
     const run = startAction(
       {
         mode: 'verify',
-        'database-url': pg.url,
+        'database-url': server.url,
         'storage-url': slowStorageUrl,
         passphrase: PASSPHRASE,
         jobs: '2'
@@ -251,7 +256,7 @@ describe('PostgreSQL terminates the restore midway', () => {
     );
     const scratch = await copyRunningIn('verify_');
     await sql(
-      pg.url,
+      server.url,
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ${lit(scratch)}`
     );
     const r = await run.done;
@@ -270,7 +275,7 @@ describe('cancelled (SIGINT, as GitHub cancels a job) mid-restore', () => {
       const run = startAction(
         {
           mode: 'verify',
-          'database-url': pg.url,
+          'database-url': server.url,
           'storage-url': slowStorageUrl,
           passphrase: PASSPHRASE,
           jobs
@@ -303,6 +308,80 @@ describe('cancelled (SIGINT, as GitHub cancels a job) mid-restore', () => {
     expect(r.summary).toContain('remove the temporary directory');
     expect(await tableCount(target)).toBe(0);
     expect(readdirSync(temp)).toEqual([]);
+  });
+});
+
+describe('SIGKILLed mid-restore (as the runner does 10 s after a cancel)', () => {
+  /** `20261202t143000z`: a creation time as the scratch database's name carries it. */
+  const compact = (ms: number) =>
+    new Date(ms)
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'z')
+      .replace(/[-:]/g, '')
+      .toLowerCase();
+
+  test('the scratch database stays; the next drill drops it once stale, and leaves every database that is not', async () => {
+    // A server of its own: other test files' drills must neither drop these databases nor be listed here.
+    const own = await startPostgres();
+    let holder: pg.Client | undefined;
+    try {
+      const verifyOn = (storage: string) => ({
+        mode: 'verify',
+        'database-url': own.url,
+        'storage-url': storage,
+        passphrase: PASSPHRASE,
+        jobs: '1'
+      });
+      const killed = startAction(verifyOn(slowStorageUrl), freshTemp());
+      const scratch = await copyRunningIn('verify_', own.url);
+      killed.child.kill('SIGKILL');
+      expect((await killed.done).code).toBeNull();
+      // pg_restore reads the end of its stdin and exits; once its session is gone nothing uses the database.
+      for (let i = 0; i < 600; i++) {
+        const rows = await sql(own.url, `SELECT 1 FROM pg_stat_activity WHERE datname = ${lit(scratch)}`);
+        if (!rows.length) break;
+        await new Promise(r => setTimeout(r, 50));
+      }
+      // Nothing ran the undo steps: the scratch database stays, with what pg_restore had loaded.
+      expect(await databasesLike('verify_', own.url)).toEqual([scratch]);
+      // Its name says when the drill created it (seconds, UTC), and fits PostgreSQL's 63 bytes.
+      const m = /^(verify_\d{8}t\d{6}\.\d{3}z-[0-9a-f]{6})_(\d{8}t\d{6}z)_([0-9a-f]{6})$/.exec(scratch);
+      expect(m).not.toBeNull();
+      expect(Buffer.byteLength(scratch)).toBeLessThanOrEqual(63);
+      const [, prefix, , hex] = m!;
+      const twoHoursAgo = compact(Date.now() - 2 * 3600_000);
+      // As if the kill had been two hours ago: the same database, its name's creation time moved back.
+      const stale = `${prefix}_${twoHoursAgo}_${hex}`;
+      await sql(own.url, `ALTER DATABASE "${scratch}" RENAME TO "${stale}"`);
+      // What must stay: a drill that has just created its database (no session yet), an old drill still
+      // connected, a name without a creation time (an older version's: its age is unknown), names not of the pattern.
+      const fresh = `${prefix}_${compact(Date.now())}_aaaaaa`;
+      const connected = `${prefix}_${twoHoursAgo}_bbbbbb`;
+      const keep = [fresh, connected, `${prefix}_cccccc`, 'verify_reports', `${stale}_copy`, `x${stale}`];
+      for (const name of keep) await own.createDatabase(name);
+      holder = new pg.Client({ connectionString: own.urlFor(connected) });
+      await holder.connect();
+
+      const next = await runAction(verifyOn(storageUrl), freshTemp());
+      expect(next.stdout).not.toContain('::error::');
+      expect(next.code).toBe(0);
+      const dropped = next.stdout.split('\n').filter(l => l.includes('dropped stale scratch database'));
+      expect(dropped).toHaveLength(1);
+      expect(dropped[0]).toContain(`verify: dropped stale scratch database ${stale} (created `);
+      expect(next.stdout).toContain(
+        `kept stale-looking scratch database ${connected}: someone is connected to it`
+      );
+      expect(next.summary).toMatch(
+        new RegExp(`Stale scratch databases dropped.*${stale.replace(/\./g, '\\.')}`)
+      );
+      expect((await databasesLike('verify_', own.url)).sort()).toEqual(
+        keep.filter(n => n.startsWith('verify_')).sort()
+      );
+      expect(await databasesLike('x', own.url)).toEqual([`x${stale}`]);
+    } finally {
+      await holder?.end().catch(() => undefined);
+      await own.stop();
+    }
   });
 });
 

@@ -5,4 +5,5 @@ export { createDecryptor, createEncryptor } from '../../src/backup/crypto.js';
 export { runBackup } from '../../src/backup/backup.js';
 export { listTables, pruneBackups, pruneTable } from '../../src/backup/prune.js';
 export { pickBackup, readCatalog } from '../../src/backup/catalog.js';
-export { restoreBackup, verifyBackup } from '../../src/backup/restore.js';
+export { restoreBackup } from '../../src/backup/restore.js';
+export { verifyBackup } from '../../src/backup/verify.js';

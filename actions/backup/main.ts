@@ -230,6 +230,10 @@ await runAction(async () => {
               `${backup.manifest.objectKey} (${formatBytes(backup.manifest.sizeBytes)}, taken ${backup.manifest.startedAt})`
             ],
             ['Scratch database', `${r.scratchDatabase} on ${describeDatabase(url)} (dropped)`],
+            [
+              'Stale scratch databases dropped',
+              r.staleDropped.length ? `${r.staleDropped.join(', ')} (left by killed drills)` : undefined
+            ],
             ['Restore time (RTO)', describeRto(r)],
             ['Tables', `${r.tables.length} in the archive`],
             ['verify-query', query ? `${r.queryResult}` : undefined]

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -7,17 +6,11 @@ import { pipeline } from 'node:stream/promises';
 import { cancellation } from '../kit/cancellation.js';
 import type { Logger } from '../kit/log.js';
 import { formatDuration } from '../kit/duration.js';
+import { errorMessage } from '../kit/errors.js';
 import { ProgressLogger } from '../kit/progress.js';
 import { findPgBinary, parsePgVersion, type PgBinary } from '../postgres/binaries.js';
-import {
-  createDatabase,
-  dropDatabase,
-  serverVersion,
-  userTables,
-  withClient,
-  quoteIdent
-} from '../postgres/server.js';
-import { describeDatabase, libpqConnection, withDatabase } from '../postgres/url.js';
+import { serverVersion, userTables } from '../postgres/server.js';
+import { describeDatabase, libpqConnection } from '../postgres/url.js';
 import type { CompleteBackup } from './catalog.js';
 import type { Decryptor } from './crypto.js';
 import { archiveName } from './id.js';
@@ -155,12 +148,12 @@ async function readToc(o: RestoreOptions, pgRestore: PgBinary): Promise<string> 
     const to = m.encryption.keyFingerprints.length
       ? ` (encrypted to ${m.encryption.keyFingerprints.join(', ')})`
       : '';
-    throw new Error(`decrypting ${where} failed: ${(error as Error).message}${to}`);
+    throw new Error(`decrypting ${where} failed: ${errorMessage(error)}${to}`);
   }
   try {
     await lister.done;
   } catch (error) {
-    throw new Error(`${where} decrypts, but not to a pg_dump archive: ${(error as Error).message}`);
+    throw new Error(`${where} decrypts, but not to a pg_dump archive: ${errorMessage(error)}`);
   }
   return toc;
 }
@@ -219,7 +212,7 @@ async function streamRestore(
   progress.print('(restored)');
 }
 
-async function pgRestoreFor(targetUrl: string, m: Manifest): Promise<PgBinary> {
+export async function pgRestoreFor(targetUrl: string, m: Manifest): Promise<PgBinary> {
   const target = await serverVersion(targetUrl);
   const dumper = parsePgVersion(`(PostgreSQL) ${m.pgDumpVersion}`)?.major ?? 0;
   // pg_restore must read the dumper's archive format and speak to the target server.
@@ -248,7 +241,7 @@ export interface RestoreResult {
  * scratch database there: nothing is created for an archive that fails) and restores into `targetUrl`:
  * with jobs > 1 from a temporary file by pg_restore --jobs, else streamed into one pg_restore.
  */
-async function proveAndRestore(
+export async function proveAndRestore(
   o: RestoreOptions,
   pgRestore: PgBinary,
   targetUrl: string,
@@ -351,131 +344,6 @@ async function undoingPartialRestore(targetUrl: string, restore: () => Promise<v
     const after = left.length
       ? `; dropping what it had created failed, left in ${where}: ${left.join('; ')}`
       : `; what it had created in ${where} was dropped (pg_restore --jobs cannot run in one transaction)`;
-    throw new Error(`${(error as Error).message}${after}`);
-  }
-}
-
-export interface TableCheck {
-  name: string;
-  expected?: number;
-  exact?: boolean;
-  actual?: number;
-  ok: boolean;
-  note: string;
-}
-
-export interface VerifyResult extends RestoreResult {
-  scratchDatabase: string;
-  checks: TableCheck[];
-  queryResult?: string;
-  failures: string[];
-}
-
-/** An estimate (reltuples) is accepted within 10 % + 1000 rows: enough to catch an empty or truncated table. */
-export function withinEstimate(expected: number, actual: number): boolean {
-  return Math.abs(actual - expected) <= expected * 0.1 + 1000;
-}
-
-/**
- * `mode: verify`, the monthly drill: restore into a scratch database created on the server of `serverUrl`
- * (dropped afterwards), check the TOC's tables exist and the manifest's row counts match, run the user's
- * query (must return true). Failures are collected and returned; the caller fails the step on any.
- */
-export async function verifyBackup(
-  o: RestoreOptions & { serverUrl: string; query?: string }
-): Promise<VerifyResult> {
-  const started = Date.now();
-  const scratch = `verify_${o.backup.id.toLowerCase()}_${randomBytes(3).toString('hex')}`;
-  const scratchUrl = withDatabase(o.serverUrl, scratch);
-  const pgRestore = await pgRestoreFor(o.serverUrl, o.backup.manifest);
-  o.logger.info(
-    `verify ${o.backup.id}: scratch database ${scratch} on ${describeDatabase(o.serverUrl)}, ${pgRestore.path} ${pgRestore.version}`
-  );
-  let created = false;
-  // Dropped on every exit path; on a cancellation by the one cancellation path, once pg_restore has exited.
-  const drop = cancellation.addUndo(`drop the scratch database ${scratch}`, () =>
-    created ? dropDatabase(o.serverUrl, scratch) : undefined
-  );
-  try {
-    const { toc, jobs, phases } = await proveAndRestore(
-      o,
-      pgRestore,
-      scratchUrl,
-      async () => {
-        created = true; // set first: a create that fails after the server made it is still dropped
-        await createDatabase(o.serverUrl, scratch);
-      },
-      []
-    );
-    const restoreMs = Date.now() - started;
-    const tables = tocTables(toc);
-    const failures: string[] = [];
-    const checks: TableCheck[] = [];
-    let queryResult: string | undefined;
-    await withClient(scratchUrl, async c => {
-      const present = new Set(
-        (
-          await c.query<{ t: string }>(
-            `SELECT n.nspname || '.' || c.relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')`
-          )
-        ).rows.map(r => r.t)
-      );
-      const expected = new Map(o.backup.manifest.source.tables.map(t => [t.name, t]));
-      for (const name of tables) {
-        if (!present.has(name)) {
-          checks.push({ name, ok: false, note: 'missing after restore' });
-          failures.push(`table ${name} from the archive is missing after restore`);
-          continue;
-        }
-        const want = expected.get(name);
-        const [schema, ...rest] = name.split('.');
-        const actual = Number(
-          (
-            await c.query<{ n: string }>(
-              `SELECT count(*) AS n FROM ${quoteIdent(schema!)}.${quoteIdent(rest.join('.'))}`
-            )
-          ).rows[0]!.n
-        );
-        if (!want) {
-          checks.push({ name, actual, ok: true, note: 'no count in manifest' });
-          continue;
-        }
-        const ok = want.exact ? actual === want.rows : withinEstimate(want.rows, actual);
-        checks.push({
-          name,
-          expected: want.rows,
-          exact: want.exact,
-          actual,
-          ok,
-          note: want.exact ? 'exact' : 'estimate'
-        });
-        if (!ok)
-          failures.push(
-            `table ${name} has ${actual} rows, the manifest says ${want.exact ? '' : '~'}${want.rows}`
-          );
-      }
-      if (o.query) {
-        try {
-          const r = await c.query({ text: o.query, rowMode: 'array' });
-          const first = (r.rows[0] as unknown[] | undefined)?.[0];
-          queryResult = String(first);
-          if (first !== true && first !== 't' && first !== 'true')
-            failures.push(`verify-query returned ${queryResult} (expected true)`);
-        } catch (error) {
-          queryResult = `error: ${(error as Error).message}`;
-          failures.push(`verify-query failed: ${(error as Error).message}`);
-        }
-      }
-    });
-    return { restoreMs, tables, jobs, phases, scratchDatabase: scratch, checks, queryResult, failures };
-  } finally {
-    if (cancellation.cancelled) await drop.run();
-    else {
-      drop.dismiss();
-      if (created)
-        await dropDatabase(o.serverUrl, scratch).catch(error =>
-          o.logger.warning(`could not drop scratch database ${scratch}: ${(error as Error).message}`)
-        );
-    }
+    throw new Error(`${errorMessage(error)}${after}`);
   }
 }
