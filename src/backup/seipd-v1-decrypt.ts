@@ -2,7 +2,16 @@ import { createDecipheriv, createHash, timingSafeEqual, type Decipher, type Hash
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createInflate, createInflateRaw, type Inflate, type InflateRaw } from 'node:zlib';
 import { PartialBodyReader, readPacketHeader, TAG } from './packet-framing.js';
-import { SEIPD_V1_CIPHERS } from './seipd-v1.js';
+import {
+  BLOCK_BYTES,
+  COMPRESSION_ZIP,
+  COMPRESSION_ZLIB,
+  MDC_HEADER,
+  MDC_PACKET_BYTES,
+  PREFIX_BYTES,
+  SEIPD_V1_CIPHERS,
+  SEIPD_VERSION
+} from './seipd-v1.js';
 
 /**
  * Streaming decryption of what SeipdV1EncryptStream writes (and openpgp.js or GnuPG write alike): a SEIPD v1
@@ -12,13 +21,13 @@ import { SEIPD_V1_CIPHERS } from './seipd-v1.js';
  * the plaintext until then (restore.ts).
  */
 
-const PREFIX_BYTES = 18;
 /**
  * Inflate output per callback: zlib's default 16 KiB means one JS callback (and buffer) per 16 KiB of a
  * database; 256 KiB took a sixth less CPU decrypting a 333 MiB archive (measured with process.cpuUsage).
  */
 const INFLATE_CHUNK_BYTES = 256 << 10;
-const MDC_PACKET_BYTES = 22;
+/** A literal data packet's body before its data, less the filename: format, filename length, date. */
+const LITERAL_HEAD_FIXED_BYTES = 1 + 1 + 4;
 
 export interface MessageHead {
   /** The key packets (PKESK/SKESK) before the encrypted data. */
@@ -129,8 +138,8 @@ class LiteralDataReader {
     let b = input;
     if (this.headBytes === undefined || this.head.length < this.headBytes) {
       this.head = Buffer.concat([this.head, b]);
-      if (this.head.length < 2) return;
-      this.headBytes = 2 + this.head[1]! + 4;
+      if (this.head.length < 2) return; // until the filename's length, the second octet (RFC 9580 §5.9)
+      this.headBytes = LITERAL_HEAD_FIXED_BYTES + this.head[1]!;
       if (this.head.length < this.headBytes) return;
       b = this.head.subarray(this.headBytes);
     }
@@ -157,7 +166,7 @@ export class SeipdV1DecryptStream extends Transform {
     const suite = SEIPD_V1_CIPHERS[o.algorithm];
     if (!suite) throw new Error(`unsupported cipher ${o.algorithm}`);
     this.skip = o.skip;
-    this.decipher = createDecipheriv(suite.node, o.sessionKey, Buffer.alloc(16));
+    this.decipher = createDecipheriv(suite.node, o.sessionKey, Buffer.alloc(BLOCK_BYTES));
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
@@ -209,7 +218,7 @@ export class SeipdV1DecryptStream extends Transform {
     const compressed: Buffer[] = [];
     for (let p of pieces) {
       if (!this.versionChecked && p.length > 0) {
-        if (p[0] !== 1) throw new Error(`SEIPD version ${p[0]} is not 1`);
+        if (p[0] !== SEIPD_VERSION) throw new Error(`SEIPD version ${p[0]} is not ${SEIPD_VERSION}`);
         this.versionChecked = true;
         p = p.subarray(1);
       }
@@ -226,7 +235,8 @@ export class SeipdV1DecryptStream extends Transform {
       p = p.subarray(n);
       if (this.prefix.length < PREFIX_BYTES) return;
       // The prefix repeats its last two octets: a wrong session key fails here, at the first block.
-      if (this.prefix[14] !== this.prefix[16] || this.prefix[15] !== this.prefix[17])
+      const last = BLOCK_BYTES - 2;
+      if (!this.prefix.subarray(last, BLOCK_BYTES).equals(this.prefix.subarray(BLOCK_BYTES, PREFIX_BYTES)))
         throw new Error('wrong key or passphrase (session key check failed)');
       this.mdc.update(this.prefix);
     }
@@ -273,10 +283,10 @@ export class SeipdV1DecryptStream extends Transform {
   }
 
   private startInflate(algorithm: number): void {
-    if (algorithm !== 1 && algorithm !== 2)
+    if (algorithm !== COMPRESSION_ZIP && algorithm !== COMPRESSION_ZLIB)
       throw new Error(`compression algorithm ${algorithm} is not supported (ZIP and ZLIB are)`);
     const options = { chunkSize: INFLATE_CHUNK_BYTES };
-    this.inflate = algorithm === 1 ? createInflateRaw(options) : createInflate(options);
+    this.inflate = algorithm === COMPRESSION_ZIP ? createInflateRaw(options) : createInflate(options);
     this.inflate.on('data', (d: Buffer) => {
       const out: Buffer[] = [];
       try {
@@ -299,10 +309,11 @@ export class SeipdV1DecryptStream extends Transform {
     if (this.inflateFailed) throw this.inflateFailed;
     if (!this.packetBody?.done || this.held.length !== MDC_PACKET_BYTES)
       throw new Error('the encrypted data is truncated');
-    if (this.held[0] !== 0xd3 || this.held[1] !== 0x14)
+    const header = this.held.subarray(0, MDC_HEADER.length);
+    if (!header.equals(MDC_HEADER))
       throw new Error('Modification detected: the integrity packet (MDC) is missing');
-    this.mdc.update(this.held.subarray(0, 2));
-    if (!timingSafeEqual(this.mdc.digest(), this.held.subarray(2)))
+    this.mdc.update(header);
+    if (!timingSafeEqual(this.mdc.digest(), this.held.subarray(MDC_HEADER.length)))
       throw new Error('Modification detected: the integrity code (MDC) does not match');
     if (!(this.inner.tag === TAG.literalData ? this.inner.done : this.literal.done))
       throw new Error('the literal data packet is truncated');

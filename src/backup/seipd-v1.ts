@@ -18,8 +18,21 @@ export const SEIPD_V1_CIPHERS: Record<string, { node: string; keyBytes: number }
   aes256: { node: 'aes-256-cfb', keyBytes: 32 }
 };
 
-const COMPRESSION_ZIP = 1; // raw deflate, RFC 1951
-const BLOCK_BYTES = 16;
+/** The SEIPD packet's version octet this writer (and the reader, seipd-v1-decrypt.ts) speaks. */
+export const SEIPD_VERSION = 1;
+/** Compressed data packet algorithms (RFC 9580 §9.4): ZIP is raw deflate (RFC 1951), ZLIB deflate in RFC 1950. */
+export const COMPRESSION_ZIP = 1;
+export const COMPRESSION_ZLIB = 2;
+/** The AES block: the CFB IV and the random prefix are one block. */
+export const BLOCK_BYTES = 16;
+/** The random prefix as written: one block, its last two octets repeated (the quick session key check). */
+export const PREFIX_BYTES = BLOCK_BYTES + 2;
+/** The MDC packet: its header (tag 19, a one-octet length) and the SHA-1 of all that precedes its value. */
+const SHA1_BYTES = 20;
+export const MDC_HEADER = Buffer.of(0xc0 | TAG.mdc, SHA1_BYTES);
+export const MDC_PACKET_BYTES = MDC_HEADER.length + SHA1_BYTES;
+/** Literal data format octet 'b': binary. */
+export const LITERAL_BINARY = 0x62;
 
 export interface SeipdV1Options {
   /** The PKESK/SKESK packets that carry the session key (openpgp.encryptSessionKey, binary). */
@@ -72,7 +85,7 @@ export class SeipdV1EncryptStream extends Transform {
     if (last) this.literalBody.end(literal);
     await this.literalData(literal, last, out);
     if (last) {
-      this.encrypt([Buffer.of(0xc0 | TAG.mdc, 20)], out);
+      this.encrypt([MDC_HEADER], out);
       // The MDC's own value is encrypted but not hashed.
       this.packetBody.write(this.cipher.update(this.mdc.digest()), out);
       this.packetBody.write(this.cipher.final(), out);
@@ -85,7 +98,7 @@ export class SeipdV1EncryptStream extends Transform {
   private start(literal: Buffer[], out: Buffer[]): void {
     this.started = true;
     out.push(Buffer.from(this.o.keyPackets), packetHeader(TAG.seipd));
-    this.packetBody.write(Buffer.of(1), out);
+    this.packetBody.write(Buffer.of(SEIPD_VERSION), out);
     const prefix = randomBytes(BLOCK_BYTES);
     this.encrypt([prefix, prefix.subarray(-2)], out);
     if (this.deflate) {
@@ -97,8 +110,8 @@ export class SeipdV1EncryptStream extends Transform {
     const date = Buffer.alloc(4);
     date.writeUInt32BE(Math.floor((this.o.date ?? new Date()).getTime() / 1000));
     literal.push(packetHeader(TAG.literalData));
-    // Literal data body: binary format 'b', the filename, the date, then the data.
-    this.literalBody.write(Buffer.concat([Buffer.of(0x62, name.length), name, date]), literal);
+    // Literal data body: the format, the filename's length and the filename, the date, then the data.
+    this.literalBody.write(Buffer.concat([Buffer.of(LITERAL_BINARY, name.length), name, date]), literal);
   }
 
   /** The literal data packet's bytes, deflated into the compressed data packet when compressing. */
