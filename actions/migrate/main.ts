@@ -6,6 +6,7 @@ import { InputError } from '../../src/kit/errors.js';
 import { Inputs } from '../../src/kit/inputs.js';
 import { createLogger } from '../../src/kit/log.js';
 import { Summary } from '../../src/kit/summary.js';
+import { alembicFor } from '../../src/alembic/alembic-cli.js';
 import { splitCommandLine } from '../../src/alembic/command-line.js';
 import type { VenvCache } from '../../src/alembic/virtualenv.js';
 import { openTrustedSource } from '../../src/digitalocean/trusted-source.js';
@@ -38,67 +39,73 @@ await runAction(async () => {
   const dryRun = inputs.boolean('dry-run', false);
   const lockTimeoutMs = inputs.duration('lock-timeout', '10m');
   const temp = process.env.RUNNER_TEMP || tmpdir();
-  // Loaded once the inputs are valid: a bad input fails without paying for pg and the Actions cache client.
-  const {
-    migrate,
-    migrationSummary,
-    baseInterpreter,
-    commandInVirtualenv,
-    prepareVirtualenv,
-    virtualenvEnv,
-    describeTarget,
-    openDirectConnection
-  } = await import('./deferred.js');
 
   // trusted-source: this runner on the database firewall until the post step (dist/trusted-source-post).
   await openTrustedSource(inputs, logger, databaseUrl);
 
-  // Our connection first: a wrong password or an unreachable database is one line before pip installs anything.
-  const connection = openDirectConnection(databaseUrl, { applicationName: applicationName() });
-  connection.catch(() => undefined); // settled by migrate(), or below
-  const extraEnv: Record<string, string> = {};
-  if (requirements) {
-    try {
-      await connection;
-      const venv = await prepareVirtualenv({
-        requirementsFile: resolve(workingDirectory, requirements),
-        python: baseInterpreter(alembic),
-        rootDir: join(temp, 'app-platform-pipeline-venvs'),
-        cache: await actionsCache(logger),
-        logger
-      });
-      alembic = commandInVirtualenv(alembic, venv);
-      Object.assign(extraEnv, virtualenvEnv(venv));
-    } catch (error) {
-      await connection.then(c => c.end()).catch(() => undefined);
-      throw error;
-    }
-  }
+  const run = { databaseUrl, workingDirectory, config, alembic, applicationName: applicationName() };
+  // Without requirements the Alembic command is final now: its Python start-up (most of a run) begins while node
+  // loads the rest and connects.
+  const early = requirements ? undefined : alembicFor(run).start();
+  try {
+    // Loaded once the inputs are valid: a bad input fails without paying for pg and the Actions cache client.
+    const {
+      migrate,
+      migrationSummary,
+      baseInterpreter,
+      commandInVirtualenv,
+      prepareVirtualenv,
+      virtualenvEnv,
+      describeTarget,
+      openDirectConnection
+    } = await import('./deferred.js');
 
-  const report = await migrate({
-    databaseUrl,
-    workingDirectory,
-    config,
-    target,
-    alembic,
-    allowDestructive,
-    dryRun,
-    lockTimeoutMs,
-    sqlFile: join(mkdtempSync(join(temp, 'migrate-')), 'pending.sql'),
-    logger,
-    applicationName: applicationName(),
-    connection,
-    extraEnv
-  });
-  setOutputs({
-    'from-revision': report.databaseRead ? report.from.join(',') : undefined,
-    'to-revision': report.databaseRead ? report.to.join(',') : undefined,
-    'applied-count': report.applied.length,
-    destructive: report.destructive,
-    'sql-file': report.sqlFile
-  });
-  new Summary().add(migrationSummary(report, describeTarget(databaseUrl).replace(/^at /, ''))).write();
-  if (report.failure) throw new Error(report.failure);
+    // Our connection first: a wrong password or an unreachable database is one line before pip installs anything.
+    const connection = openDirectConnection(databaseUrl, { applicationName: run.applicationName });
+    connection.catch(() => undefined); // settled by migrate(), or below
+    const extraEnv: Record<string, string> = {};
+    if (requirements) {
+      try {
+        await connection;
+        const venv = await prepareVirtualenv({
+          requirementsFile: resolve(workingDirectory, requirements),
+          python: baseInterpreter(alembic),
+          rootDir: join(temp, 'app-platform-pipeline-venvs'),
+          cache: await actionsCache(logger),
+          logger
+        });
+        run.alembic = commandInVirtualenv(alembic, venv);
+        Object.assign(extraEnv, virtualenvEnv(venv));
+      } catch (error) {
+        await connection.then(c => c.end()).catch(() => undefined);
+        throw error;
+      }
+    }
+
+    const report = await migrate({
+      ...run,
+      target,
+      allowDestructive,
+      dryRun,
+      lockTimeoutMs,
+      sqlFile: join(mkdtempSync(join(temp, 'migrate-')), 'pending.sql'),
+      logger,
+      connection,
+      cli: early,
+      extraEnv
+    });
+    setOutputs({
+      'from-revision': report.databaseRead ? report.from.join(',') : undefined,
+      'to-revision': report.databaseRead ? report.to.join(',') : undefined,
+      'applied-count': report.applied.length,
+      destructive: report.destructive,
+      'sql-file': report.sqlFile
+    });
+    new Summary().add(migrationSummary(report, describeTarget(databaseUrl).replace(/^at /, ''))).write();
+    if (report.failure) throw new Error(report.failure);
+  } finally {
+    await early?.close();
+  }
 });
 
 /** The Actions cache, or undefined (with a notice) where the cache service is not reachable. */

@@ -19,6 +19,26 @@ export interface AlembicCliOptions {
   extraEnv?: Record<string, string>;
 }
 
+/** The Alembic of a migrate run: its sessions named `applicationName` (PGAPPNAME), so a waiting run can name them. */
+export function alembicFor(run: {
+  alembic: string[];
+  workingDirectory: string;
+  config: string;
+  databaseUrl: string;
+  applicationName?: string;
+  env?: NodeJS.ProcessEnv;
+  extraEnv?: Record<string, string>;
+}): AlembicCli {
+  return new AlembicCli({
+    command: run.alembic,
+    cwd: run.workingDirectory,
+    config: run.config,
+    databaseUrl: run.databaseUrl,
+    env: run.env,
+    extraEnv: { ...(run.applicationName ? { PGAPPNAME: run.applicationName } : {}), ...run.extraEnv }
+  });
+}
+
 export class AlembicError extends Error {
   constructor(
     readonly args: string[],
@@ -76,6 +96,12 @@ export class AlembicCli {
       ['upgrade', target],
       await driver.ask({ command: 'upgrade', target, appname: applicationName }, onStderrLine)
     );
+  }
+
+  /** Starts the driver now (its Python start-up and imports take most of a run), without waiting for it. */
+  start(): this {
+    void this.viaDriver().catch(() => undefined);
+    return this;
   }
 
   /** Ends the driver process, if one runs. */

@@ -9,9 +9,10 @@ import {
   describeHolder,
   LockTimeoutError,
   openDirectConnection,
+  tryAdvisoryLock,
   type HeldLock
 } from '../postgres/advisory-lock.js';
-import { AlembicCli, AlembicError } from './alembic-cli.js';
+import { alembicFor, AlembicError, type AlembicCli } from './alembic-cli.js';
 import { splitOfflineSql } from './offline-sql.js';
 import { RevisionGraph, type Revision } from './revisions.js';
 import { classify, type Finding } from './sql-findings.js';
@@ -44,6 +45,11 @@ export interface MigrateOptions {
    * installs the requirements); migrate closes it. Otherwise migrate opens one.
    */
   connection?: Promise<pg.Client>;
+  /**
+   * Alembic as alembicFor(these options) makes it, when the caller started it already (its Python then starts while
+   * node loads the rest); migrate closes it. Otherwise migrate makes one.
+   */
+  cli?: AlembicCli;
   env?: NodeJS.ProcessEnv;
   extraEnv?: Record<string, string>;
   now?: () => number;
@@ -89,6 +95,7 @@ export const MIGRATION_LOCK_KEY = advisoryLockKey('app-platform-pipeline/migrate
 
 class Refusal extends Error {}
 
+
 export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
   const now = opts.now ?? Date.now;
   const started = now();
@@ -106,14 +113,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
     dryRun: opts.dryRun,
     durationMs: 0
   };
-  const cli = new AlembicCli({
-    command: opts.alembic,
-    cwd: opts.workingDirectory,
-    config: opts.config,
-    databaseUrl: opts.databaseUrl,
-    env: opts.env,
-    extraEnv: { ...(opts.applicationName ? { PGAPPNAME: opts.applicationName } : {}), ...opts.extraEnv }
-  });
+  const cli = opts.cli ?? alembicFor(opts);
   let client: Awaited<ReturnType<typeof openDirectConnection>> | undefined;
   let lock: HeldLock | undefined;
   let unlock: UndoStep | undefined;
@@ -124,7 +124,12 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
     // line), then Alembic's view of the database.
     const connecting =
       opts.connection ?? openDirectConnection(opts.databaseUrl, { applicationName: opts.applicationName });
-    const reading = connecting.then(() => currentRevisions(cli));
+    // A run that finds the migration lock free holds it from before it reads the revision: what it reads is then
+    // what it migrates from, with no second read once it has the lock. A dry run never takes it.
+    const reading = connecting.then(async c => {
+      if (!opts.dryRun) lock = await tryAdvisoryLock(c, MIGRATION_LOCK_KEY);
+      return currentRevisions(cli);
+    });
     // Settled later, in order; until then a rejection must not count as unhandled.
     connecting.catch(() => undefined);
     reading.catch(() => undefined);
@@ -164,7 +169,8 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
       return report;
     }
 
-    lock = await acquireAdvisoryLock(client, MIGRATION_LOCK_KEY, {
+    const readUnderLock = lock !== undefined;
+    lock ??= await acquireAdvisoryLock(client, MIGRATION_LOCK_KEY, {
       timeoutMs: opts.lockTimeoutMs,
       pollMs: opts.lockPollMs,
       label: 'the migration lock',
@@ -193,19 +199,22 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
     });
     if (interrupted) log.info(interrupted);
 
-    // Another pipeline may have migrated while we waited: start again from what the database says now.
-    const current = await currentRevisions(cli);
-    if (!sameRevisions(current, report.from)) {
-      log.info(
-        `The database moved from ${show(report.from)} to ${show(current)} while this run waited for the lock.`
-      );
-      report.from = current;
-      report.to = current;
-      await preview(cli, graph, report, opts);
-    }
-    if (report.pending.length === 0) {
-      if (lock.waitedMs > 0) log.info(`Nothing left to do: the database is at ${show(current)}.`);
-      return report;
+    // Read before this run held the lock: another pipeline may have migrated meanwhile (and an interrupted run's
+    // upgrade, alive until just now, may have committed): start again from what the database says now.
+    if (!readUnderLock || interrupted) {
+      const current = await currentRevisions(cli);
+      if (!sameRevisions(current, report.from)) {
+        log.info(
+          `The database moved from ${show(report.from)} to ${show(current)} while this run waited for the lock.`
+        );
+        report.from = current;
+        report.to = current;
+        await preview(cli, graph, report, opts);
+      }
+      if (report.pending.length === 0) {
+        if (lock.waitedMs > 0) log.info(`Nothing left to do: the database is at ${show(current)}.`);
+        return report;
+      }
     }
 
     await apply(cli, graph, report, opts, sessions);

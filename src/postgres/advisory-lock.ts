@@ -166,6 +166,26 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
+/** One attempt at the session advisory lock `key`: held, or undefined when another session holds it. */
+export async function tryAdvisoryLock(
+  client: pg.Client,
+  key: bigint,
+  waitedMs = 0
+): Promise<HeldLock | undefined> {
+  const { rows } = await client.query<{ locked: boolean }>(
+    'SELECT pg_try_advisory_lock($1::bigint) AS locked',
+    [key.toString()]
+  );
+  if (!rows[0]?.locked) return undefined;
+  return {
+    key,
+    waitedMs,
+    release: async () => {
+      await client.query('SELECT pg_advisory_unlock($1::bigint)', [key.toString()]);
+    }
+  };
+}
+
 /**
  * Takes the session advisory lock `key`, polling pg_try_advisory_lock until `timeoutMs` (a blocking
  * pg_advisory_lock could not be bounded without a statement_timeout that would also bound other work).
@@ -181,19 +201,8 @@ export async function acquireAdvisoryLock(
   const label = opts.label ?? `advisory lock ${key}`;
   const started = now();
   for (let attempt = 0; ; attempt++) {
-    const { rows } = await client.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock($1::bigint) AS locked',
-      [key.toString()]
-    );
-    if (rows[0]?.locked) {
-      return {
-        key,
-        waitedMs: now() - started,
-        release: async () => {
-          await client.query('SELECT pg_advisory_unlock($1::bigint)', [key.toString()]);
-        }
-      };
-    }
+    const held = await tryAdvisoryLock(client, key, now() - started);
+    if (held) return held;
     const elapsed = now() - started;
     if (attempt === 0 && opts.onWait) opts.onWait(await advisoryLockHolders(client, key));
     if (elapsed >= opts.timeoutMs) {
