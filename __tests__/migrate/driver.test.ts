@@ -84,6 +84,15 @@ describe('one Python process for the questions', () => {
     expect(viaCli.sql).toBe(viaDriver.sql);
   });
 
+  it('a run that finds the lock free reads the revision twice: under the lock before, and after the upgrade', async () => {
+    writeFileSync(starts, '');
+    const r = await runMigrate(await fresh(), fixture('linear'), { alembic: [install.shellAlembic] });
+    expect(r.report.failure).toBeUndefined();
+    expect(r.report.applied.map(a => a.revision)).toEqual(['0001', '0002', '0003']);
+    expect(startsLogged().filter(l => / current$/.test(l))).toHaveLength(2);
+    expect(r.report.lockWaitedMs).toBe(0);
+  });
+
   it('Alembic failures read as the command line reports them (unknown revision in the database)', async () => {
     const url = await fresh();
     const { queryRows } = await import('../../test-support/postgres.js');
