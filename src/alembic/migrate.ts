@@ -95,7 +95,6 @@ export const MIGRATION_LOCK_KEY = advisoryLockKey('app-platform-pipeline/migrate
 
 class Refusal extends Error {}
 
-
 export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
   const now = opts.now ?? Date.now;
   const started = now();
