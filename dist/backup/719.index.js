@@ -1110,6 +1110,19 @@ class LockTimeoutError extends Error {
         this.name = 'LockTimeoutError';
     }
 }
+/** One attempt at the session advisory lock `key`: held, or undefined when another session holds it. */
+async function tryAdvisoryLock(client, key, waitedMs = 0) {
+    const { rows } = await client.query('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key.toString()]);
+    if (!rows[0]?.locked)
+        return undefined;
+    return {
+        key,
+        waitedMs,
+        release: async () => {
+            await client.query('SELECT pg_advisory_unlock($1::bigint)', [key.toString()]);
+        }
+    };
+}
 /**
  * Takes the session advisory lock `key`, polling pg_try_advisory_lock until `timeoutMs` (a blocking
  * pg_advisory_lock could not be bounded without a statement_timeout that would also bound other work).
@@ -1121,16 +1134,9 @@ async function acquireAdvisoryLock(client, key, opts) {
     const label = opts.label ?? `advisory lock ${key}`;
     const started = now();
     for (let attempt = 0;; attempt++) {
-        const { rows } = await client.query('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key.toString()]);
-        if (rows[0]?.locked) {
-            return {
-                key,
-                waitedMs: now() - started,
-                release: async () => {
-                    await client.query('SELECT pg_advisory_unlock($1::bigint)', [key.toString()]);
-                }
-            };
-        }
+        const held = await tryAdvisoryLock(client, key, now() - started);
+        if (held)
+            return held;
         const elapsed = now() - started;
         if (attempt === 0 && opts.onWait)
             opts.onWait(await advisoryLockHolders(client, key));
