@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryLogger } from '../../src/kit/log.js';
 import { selectBuilder } from '../../src/image/build-image.js';
-import type { BuildRequest } from '../../src/image/builder.js';
+import type { BuildRequest, BuilderDeps } from '../../src/image/builder.js';
 import {
   BuildahBuilder,
   buildahBuildArgs,
@@ -317,4 +317,48 @@ describe('builder selection', () => {
     expect((await selectBuilder('buildah', { run, log: createMemoryLogger() })).name).toBe('buildah');
     expect(calls).toHaveLength(0);
   });
+});
+
+describe('registry login and logout, one path for both builders', () => {
+  const builders = {
+    buildah: (deps: BuilderDeps) => new BuildahBuilder(deps),
+    docker: (deps: BuilderDeps) => new DockerBuilder({ ...deps, env: {} })
+  };
+
+  it.each(['buildah', 'docker'] as const)(
+    '%s: a refused login names the builder, registry and user, with the password on stdin only',
+    async name => {
+      const { run, calls } = fakeRun(() => ({
+        exitCode: 1,
+        lines: ['Error: logging into "ghcr.io": invalid username/password']
+      }));
+      const err = await builders[name]({ run, log: createMemoryLogger() })
+        .login(request())
+        .catch((e: Error) => e);
+      expect(err).toMatchObject({
+        name: 'LoginFailedError',
+        message: `${name} login ghcr.io as 'octocat' failed: logging into "ghcr.io": invalid username/password`
+      });
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!.command).toBe(name);
+      expect(calls[0]!.args[0]).toBe('login');
+      expect(calls[0]!.opts?.input).toBe(PASSWORD);
+      expect(calls[0]!.args.join(' ')).not.toContain(PASSWORD);
+    }
+  );
+
+  it.each(['buildah', 'docker'] as const)(
+    '%s: a failed logout only warns; without credentials neither login nor logout runs anything',
+    async name => {
+      const log = createMemoryLogger();
+      const { run, calls } = fakeRun(() => ({ exitCode: 1, lines: ['Error: not logged into ghcr.io'] }));
+      const builder = builders[name]({ run, log });
+      await builder.logout(request());
+      expect(log.lines).toContain(`::warning::${name} logout ghcr.io: not logged into ghcr.io`);
+      calls.length = 0;
+      await builder.login(request({ credentials: undefined }));
+      await builder.logout(request({ credentials: undefined }));
+      expect(calls).toEqual([]);
+    }
+  );
 });

@@ -4,7 +4,7 @@ import { errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import { formatDuration } from '../kit/duration.js';
 import { BuildahBuilder } from './buildah.js';
-import { BuildFailedError, imageRef, type BuildRequest, type Builder } from './builder.js';
+import { BuildFailedError, imageRef, type BuildRequest, type Builder, type BuilderName } from './builder.js';
 import type { RunCommand } from './command.js';
 import { DockerBuilder, dockerAvailable } from './docker.js';
 import type { GitHubContext } from './github-context.js';
@@ -61,7 +61,7 @@ export interface BuildImageResult {
   /** The image's labels: read back from the registry when pushed, else the ones applied. */
   labels: Record<string, string>;
   platform: string;
-  builder: 'buildah' | 'docker' | 'none';
+  builder: BuilderName | 'none';
   /** true when sha-<commit> was already in the registry and nothing was built. */
   skipped: boolean;
   sizeBytes?: number;

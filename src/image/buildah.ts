@@ -2,7 +2,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BuildFailedError,
-  LoginFailedError,
   buildArgArgs,
   imageRef,
   labelArgs,
@@ -15,6 +14,7 @@ import {
 import { cancellation } from '../kit/cancellation.js';
 import { childEnvironment } from '../kit/child-environment.js';
 import { lastErrorLine } from './command.js';
+import { builderLogin, builderLogout } from './builder-login.js';
 import { listWorkingContainers, removeNewWorkingContainers } from './working-containers.js';
 
 /** The working containers there were before this run's build (see working-containers.ts), one id a line. */
@@ -107,16 +107,8 @@ export class BuildahBuilder implements Builder {
     return childEnvironment(this.deps.env ?? process.env, { TMPDIR: join(req.workDir, 'tmp') });
   }
 
-  async login(req: BuildRequest): Promise<void> {
-    if (!req.credentials) return;
-    const res = await this.deps.run('buildah', buildahLoginArgs(req), {
-      input: req.credentials.password,
-      env: this.env(req)
-    });
-    if (res.exitCode !== 0)
-      throw new LoginFailedError(
-        `buildah login ${req.image.registry} as '${req.credentials.username}' failed: ${lastErrorLine(res.lines) ?? `exit code ${res.exitCode}`}`
-      );
+  login(req: BuildRequest): Promise<void> {
+    return builderLogin('buildah', buildahLoginArgs, req, { ...this.deps, env: this.env(req) });
   }
 
   async build(req: BuildRequest): Promise<BuildOutcome> {
@@ -174,12 +166,7 @@ export class BuildahBuilder implements Builder {
     return { digest, pushedTags: [req.tags[0]!], ...cache };
   }
 
-  async logout(req: BuildRequest): Promise<void> {
-    if (!req.credentials) return;
-    const res = await this.deps.run('buildah', buildahLogoutArgs(req), { env: this.env(req) });
-    if (res.exitCode !== 0)
-      this.deps.log.warning(
-        `buildah logout ${req.image.registry}: ${lastErrorLine(res.lines) ?? `exit code ${res.exitCode}`}`
-      );
+  logout(req: BuildRequest): Promise<void> {
+    return builderLogout('buildah', buildahLogoutArgs, req, { ...this.deps, env: this.env(req) });
   }
 }

@@ -33,8 +33,10 @@ export interface BuildOutcome {
   steps: number;
 }
 
+export type BuilderName = 'buildah' | 'docker';
+
 export interface Builder {
-  readonly name: 'buildah' | 'docker';
+  readonly name: BuilderName;
   login(req: BuildRequest): Promise<void>;
   /** Builds, and when `req.push`, pushes. Throws BuildFailedError with the build output. */
   build(req: BuildRequest): Promise<BuildOutcome>;

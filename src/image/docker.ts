@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BuildFailedError,
-  LoginFailedError,
   buildArgArgs,
   imageRef,
   labelArgs,
@@ -13,6 +12,7 @@ import {
   type BuilderDeps
 } from './builder.js';
 import { childEnvironment } from '../kit/child-environment.js';
+import { builderLogin, builderLogout } from './builder-login.js';
 import { lastErrorLine, type RunCommand } from './command.js';
 
 /**
@@ -103,16 +103,8 @@ export class DockerBuilder implements Builder {
 
   constructor(private readonly deps: BuilderDeps) {}
 
-  async login(req: BuildRequest): Promise<void> {
-    if (!req.credentials) return;
-    const res = await this.deps.run('docker', dockerLoginArgs(req), {
-      input: req.credentials.password,
-      env: this.deps.env
-    });
-    if (res.exitCode !== 0)
-      throw new LoginFailedError(
-        `docker login ${req.image.registry} as '${req.credentials.username}' failed: ${lastErrorLine(res.lines) ?? `exit code ${res.exitCode}`}`
-      );
+  login(req: BuildRequest): Promise<void> {
+    return builderLogin('docker', dockerLoginArgs, req, this.deps);
   }
 
   /**
@@ -166,12 +158,7 @@ export class DockerBuilder implements Builder {
     return { digest, pushedTags: [...req.tags], ...cache };
   }
 
-  async logout(req: BuildRequest): Promise<void> {
-    if (!req.credentials) return;
-    const res = await this.deps.run('docker', dockerLogoutArgs(req), { env: this.deps.env });
-    if (res.exitCode !== 0)
-      this.deps.log.warning(
-        `docker logout ${req.image.registry}: ${lastErrorLine(res.lines) ?? `exit code ${res.exitCode}`}`
-      );
+  logout(req: BuildRequest): Promise<void> {
+    return builderLogout('docker', dockerLogoutArgs, req, this.deps);
   }
 }
