@@ -4,7 +4,13 @@ import { errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import { formatDuration } from '../kit/duration.js';
 import { BuildahBuilder } from './buildah.js';
-import { BuildFailedError, imageRef, type BuildRequest, type Builder, type BuilderName } from './builder.js';
+import {
+  BuildFailedError,
+  taggedName,
+  type BuildRequest,
+  type Builder,
+  type BuilderName
+} from './builder.js';
 import type { RunCommand } from './command.js';
 import { DockerBuilder, dockerAvailable } from './docker.js';
 import type { GitHubContext } from './github-context.js';
@@ -103,7 +109,7 @@ export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps):
         const reusable = existing && (await reusableImage(registry, image, existing, opts, log));
         if (existing && reusable) {
           log.info(
-            `${imageRef(image, shaTag)} is already in the registry (${existing.digest}): reusing it, nothing to build`
+            `${taggedName(image, shaTag)} is already in the registry (${existing.digest}): reusing it, nothing to build`
           );
           await tagManifest(
             registry,
@@ -187,10 +193,10 @@ export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps):
     if (!registry) return result;
 
     const pushed = await registry.getManifest(image.repository, shaTag);
-    if (!pushed) throw new Error(`${imageRef(image, shaTag)} is not in the registry after the push`);
+    if (!pushed) throw new Error(`${taggedName(image, shaTag)} is not in the registry after the push`);
     if (outcome.digest && outcome.digest !== pushed.digest)
       throw new Error(
-        `${builder.name} reports pushing ${outcome.digest} but the registry serves ${pushed.digest} for ${imageRef(image, shaTag)}`
+        `${builder.name} reports pushing ${outcome.digest} but the registry serves ${pushed.digest} for ${taggedName(image, shaTag)}`
       );
     const single = await singlePlatform(registry, image, pushed, opts.platform);
     await tagManifest(
@@ -245,8 +251,8 @@ async function tagManifest(
   for (const tag of tags) {
     const digest = await registry.putManifest(image.repository, tag, manifest.body, manifest.mediaType);
     if (digest !== manifest.digest)
-      throw new Error(`tagging ${imageRef(image, tag)} produced ${digest}, expected ${manifest.digest}`);
-    log.info(`tagged ${imageRef(image, tag)}`);
+      throw new Error(`tagging ${taggedName(image, tag)} produced ${digest}, expected ${manifest.digest}`);
+    log.info(`tagged ${taggedName(image, tag)}`);
   }
 }
 

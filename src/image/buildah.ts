@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import {
   BuildFailedError,
   buildArgArgs,
-  imageRef,
+  taggedName,
   labelArgs,
   targetArgs,
   type BuildOutcome,
@@ -52,13 +52,13 @@ export function buildahBuildArgs(req: BuildRequest): string[] {
   args.push('--platform', req.platform, '--layers', '--force-rm', '--file', req.file, ...targetArgs(req));
   // The registry cache needs push rights; without a push the local --layers cache is all there is.
   if (req.push) args.push('--cache-from', cacheRepository(req), '--cache-to', cacheRepository(req));
-  for (const tag of req.tags) args.push('--tag', imageRef(req.image, tag));
+  for (const tag of req.tags) args.push('--tag', taggedName(req.image, tag));
   args.push(...labelArgs(req.labels), ...buildArgArgs(req.buildArgs), req.context);
   return args;
 }
 
 export function buildahPushArgs(req: BuildRequest): string[] {
-  const ref = imageRef(req.image, req.tags[0]!);
+  const ref = taggedName(req.image, req.tags[0]!);
   const args = ['push', `--tls-verify=${req.tlsVerify}`];
   if (req.credentials) args.push('--authfile', authFile(req));
   args.push('--digestfile', digestFile(req), ref, `docker://${ref}`);
@@ -130,7 +130,7 @@ export class BuildahBuilder implements Builder {
             log.info(`removed ${removed.length} buildah working container(s) of this build`);
         })
       : undefined;
-    const built = await log.group(`buildah build ${imageRef(req.image, req.tags[0]!)}`, () =>
+    const built = await log.group(`buildah build ${taggedName(req.image, req.tags[0]!)}`, () =>
       this.deps.run('buildah', buildahBuildArgs(req), {
         env,
         onLine: line => log.info(line),
@@ -149,7 +149,7 @@ export class BuildahBuilder implements Builder {
     const cache = countBuildahCache(built.lines, req.labels);
     if (!req.push) return { pushedTags: [], ...cache };
 
-    const pushed = await log.group(`buildah push ${imageRef(req.image, req.tags[0]!)}`, () =>
+    const pushed = await log.group(`buildah push ${taggedName(req.image, req.tags[0]!)}`, () =>
       this.deps.run('buildah', buildahPushArgs(req), {
         env: this.env(req),
         onLine: line => log.info(line),
@@ -159,7 +159,7 @@ export class BuildahBuilder implements Builder {
     cancellation.throwIfCancelled();
     if (pushed.exitCode !== 0)
       throw new BuildFailedError(
-        `buildah push ${imageRef(req.image, req.tags[0]!)} failed (exit code ${pushed.exitCode}): ${lastErrorLine(pushed.lines) ?? 'no output'}`,
+        `buildah push ${taggedName(req.image, req.tags[0]!)} failed (exit code ${pushed.exitCode}): ${lastErrorLine(pushed.lines) ?? 'no output'}`,
         pushed.lines
       );
     const digest = readFileSync(digestFile(req), 'utf8').trim();

@@ -68,7 +68,8 @@ export class LoginFailedError extends Error {
   }
 }
 
-export const imageRef = (image: ImageName, tag: string): string => `${image.name}:${tag}`;
+/** `registry/repo:tag`: a name a builder tags and pushes (not a digest reference). */
+export const taggedName = (image: ImageName, tag: string): string => `${image.name}:${tag}`;
 
 export function labelArgs(labels: Record<string, string>): string[] {
   return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import {
   BuildFailedError,
   buildArgArgs,
-  imageRef,
+  taggedName,
   labelArgs,
   targetArgs,
   type BuildOutcome,
@@ -58,7 +58,7 @@ export function dockerBuildArgs(req: BuildRequest, opts: { builder?: string; gha
   const args = ['buildx', 'build'];
   if (opts.builder) args.push('--builder', opts.builder);
   args.push('--progress=plain', '--platform', req.platform, '--file', req.file, ...targetArgs(req));
-  for (const tag of req.tags) args.push('--tag', imageRef(req.image, tag));
+  for (const tag of req.tags) args.push('--tag', taggedName(req.image, tag));
   args.push(...labelArgs(req.labels), ...buildArgArgs(req.buildArgs));
   args.push('--provenance=false', '--sbom=false', '--metadata-file', metadataFile(req));
   if (req.push) {
@@ -142,7 +142,7 @@ export class DockerBuilder implements Builder {
     const args = dockerBuildArgs(req, { builder: this.builder || undefined, ghaCache });
     // Children get no ACTIONS_* credentials (childEnvironment), except the build that uses the cache service.
     const env = ghaCache ? childEnvironment(base, ghaCacheVariables(base)) : this.deps.env;
-    const built = await log.group(`docker buildx build ${imageRef(req.image, req.tags[0]!)}`, () =>
+    const built = await log.group(`docker buildx build ${taggedName(req.image, req.tags[0]!)}`, () =>
       this.deps.run('docker', args, { env, onLine: line => log.info(line) })
     );
     if (built.exitCode !== 0)

@@ -137,19 +137,6 @@ export class RegistryClient {
     return { digest: computed, mediaType, body: res.body, manifest };
   }
 
-  /** HEAD: the registry's own Docker-Content-Digest for `reference`, without the body. */
-  async headManifest(
-    repository: string,
-    reference: string
-  ): Promise<{ digest: string; mediaType: string } | undefined> {
-    const path = `/v2/${repository}/manifests/${reference}`;
-    const res = await this.send('HEAD', path, { repository, actions: 'pull', accept: ACCEPT });
-    if (res.status === 404) return undefined;
-    const digest = header(res, 'docker-content-digest');
-    if (res.status !== 200 || !digest) throw this.error(`HEAD ${path}`, res);
-    return { digest, mediaType: (header(res, 'content-type') ?? '').split(';')[0]!.trim() };
-  }
-
   /**
    * The single-platform image manifest for `reference`: the manifest itself, or, when the reference is an
    * index (buildx attestations, multi-arch), the entry for `platform` (`linux/amd64`).
@@ -328,8 +315,7 @@ export class RegistryClient {
       headersTimeout: 30_000,
       bodyTimeout: 60_000
     });
-    const body = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await res.body.arrayBuffer());
-    if (method === 'HEAD') await res.body.dump();
+    const body = Buffer.from(await res.body.arrayBuffer());
     return { status: res.statusCode, headers: res.headers, body };
   }
 

@@ -70,7 +70,7 @@ export async function deliverNotification(
           const code =
             (error as NodeJS.ErrnoException).code ?? (error as { cause?: { code?: string } }).cause?.code;
           const failure = new Error(
-            (error as Error).name === 'TimeoutError' ||
+            (error instanceof Error && error.name === 'TimeoutError') ||
               (code?.startsWith('UND_ERR_') && code.includes('TIMEOUT'))
               ? `${call} timed out after ${Math.round(opts.timeoutMs / 1000)} s`
               : `${call} failed: ${code ?? errorMessage(error)}`

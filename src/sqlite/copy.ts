@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { TablePlan } from './plan.js';
 import { RowChecksum, checksumSql } from './row-checksum.js';
 import type { SqliteFile } from './sqlite-file.js';
-import { quoteIdent } from './target-schema.js';
+import { quoteIdent } from '../postgres/server.js';
 import { YIELD_EVERY } from './scan.js';
 
 /** COPY text format: backslash, newline, carriage return and tab are escaped; `\N` is NULL. */

@@ -9,7 +9,8 @@ import { putBack, setAside } from './set-aside.js';
 import { planImport, type ImportPlan } from './plan.js';
 import { ProblemList, scanTable } from './scan.js';
 import { SqliteFile } from './sqlite-file.js';
-import { quoteIdent, readTargetSchema, tablesWithRows } from './target-schema.js';
+import { quoteIdent } from '../postgres/server.js';
+import { readTargetSchema, tablesWithRows } from './target-schema.js';
 
 export interface ImportOptions {
   /** A local SQLite file (fetched from storage by the caller when it came from s3://). */

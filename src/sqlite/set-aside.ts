@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { quoteIdent } from './target-schema.js';
+import { errorMessage } from '../kit/errors.js';
+import { quoteIdent } from '../postgres/server.js';
 
 /**
  * Foreign keys and plain indexes are set aside for the COPY and put back before the verification, inside the
@@ -66,7 +67,7 @@ export async function setAside(client: pg.Client, tables: string[]): Promise<Set
     return items;
   } catch (error) {
     await client.query('ROLLBACK TO SAVEPOINT set_aside');
-    return `indexes and foreign keys maintained row by row during the COPY (could not set them aside: ${(error as Error).message})`;
+    return `indexes and foreign keys maintained row by row during the COPY (could not set them aside: ${errorMessage(error)})`;
   }
 }
 
@@ -77,7 +78,7 @@ export async function putBack(client: pg.Client, items: SetAside[]): Promise<str
     try {
       await client.query(item.restore);
     } catch (error) {
-      return `${item.kind} ${item.name} on ${item.table} does not hold for the copied rows: ${(error as Error).message}`;
+      return `${item.kind} ${item.name} on ${item.table} does not hold for the copied rows: ${errorMessage(error)}`;
     }
   }
   return undefined;

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import type { S3StoreOptions } from '../backup/s3-store.js';
+import { errorMessage } from '../kit/errors.js';
 
 /** Where the SQLite database comes from: a path, `file:///abs/path`, or `s3://bucket/key` in the backup storage. */
 export type SqliteLocation = { kind: 'path'; path: string } | { kind: 's3'; bucket: string; key: string };
@@ -24,7 +25,7 @@ export function parseSqliteLocation(text: string, cwd = process.cwd()): SqliteLo
     try {
       path = fileURLToPath(text);
     } catch (error) {
-      throw new Error(`must be file:///absolute/path: ${(error as Error).message}`);
+      throw new Error(`must be file:///absolute/path: ${errorMessage(error)}`);
     }
     return { kind: 'path', path };
   }

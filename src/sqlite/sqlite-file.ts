@@ -1,4 +1,7 @@
 import type { SqliteValue } from './column-types.js';
+import { errorMessage } from '../kit/errors.js';
+// SQLite quotes identifiers as standard SQL (and PostgreSQL) does: one quoting for both sides of the copy.
+import { quoteIdent } from '../postgres/server.js';
 
 /**
  * The SQLite database, read through Node's built-in `node:sqlite` (Node 22.13+; the runner's Node 24 has it).
@@ -37,8 +40,6 @@ export interface SourceTable {
 /** Tables that are SQLite's own or the migration tool's, never application data. */
 const SKIPPED = /^(sqlite_|alembic_version$)/i;
 
-export const quoteSqlite = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 export async function loadNodeSqlite(): Promise<SqliteModule> {
   try {
     return (await import('node:sqlite' as string)) as SqliteModule;
@@ -63,7 +64,7 @@ export class SqliteFile {
       // A file that is not a database only fails on the first read.
       db.prepare('SELECT count(*) FROM sqlite_master').get();
     } catch (error) {
-      throw new Error(`Cannot open SQLite database ${path}: ${(error as Error).message}`);
+      throw new Error(`Cannot open SQLite database ${path}: ${errorMessage(error)}`);
     }
     db.exec('BEGIN');
     return new SqliteFile(db, path);
@@ -106,9 +107,9 @@ export class SqliteFile {
     // Aliases keep the names unique: `rowid` is reported under the name of an INTEGER PRIMARY KEY column.
     const list = [
       ...(opts.withRowid ? ['rowid AS r'] : []),
-      ...columns.map((c, i) => `${quoteSqlite(c)} AS c${i}`)
+      ...columns.map((c, i) => `${quoteIdent(c)} AS c${i}`)
     ];
-    const stmt = this.db.prepare(`SELECT ${list.join(', ') || 'NULL'} FROM ${quoteSqlite(table.name)}`);
+    const stmt = this.db.prepare(`SELECT ${list.join(', ') || 'NULL'} FROM ${quoteIdent(table.name)}`);
     stmt.setReadBigInts(opts.bigInts);
     stmt.setReturnArrays(true);
     yield* stmt.iterate() as IterableIterator<SqliteValue[]>;
@@ -117,7 +118,7 @@ export class SqliteFile {
   /** The raw bytes of one text value (node:sqlite decodes invalid UTF-8 to U+FFFD, which hides it). */
   rawBytes(table: string, column: string, rowid: bigint | number): Uint8Array | undefined {
     const row = this.db
-      .prepare(`SELECT CAST(${quoteSqlite(column)} AS BLOB) AS b FROM ${quoteSqlite(table)} WHERE rowid = ?`)
+      .prepare(`SELECT CAST(${quoteIdent(column)} AS BLOB) AS b FROM ${quoteIdent(table)} WHERE rowid = ?`)
       .get(rowid);
     const b = row?.b;
     return b instanceof Uint8Array ? b : undefined;
@@ -125,13 +126,13 @@ export class SqliteFile {
 
   /** Rows of `child` whose non-NULL key has no row in `parent` (SQLite does not enforce foreign keys by default). */
   orphans(child: string, childCols: string[], parent: string, parentCols: string[]): number {
-    const notNull = childCols.map(c => `c.${quoteSqlite(c)} IS NOT NULL`).join(' AND ');
+    const notNull = childCols.map(c => `c.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
     const match = childCols
-      .map((c, i) => `p.${quoteSqlite(parentCols[i]!)} = c.${quoteSqlite(c)}`)
+      .map((c, i) => `p.${quoteIdent(parentCols[i]!)} = c.${quoteIdent(c)}`)
       .join(' AND ');
     const row = this.db
       .prepare(
-        `SELECT count(*) AS n FROM ${quoteSqlite(child)} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${quoteSqlite(parent)} p WHERE ${match})`
+        `SELECT count(*) AS n FROM ${quoteIdent(child)} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${quoteIdent(parent)} p WHERE ${match})`
       )
       .get();
     return Number(row!.n);

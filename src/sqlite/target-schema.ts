@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { quoteIdent } from '../postgres/server.js';
 import type { TargetColumn } from './column-types.js';
 
 /** The PostgreSQL side as Alembic left it: tables of the current schema, their columns, foreign keys, sequences. */
@@ -21,8 +22,6 @@ export interface TargetSchema {
   tables: Map<string, TargetTable>;
   foreignKeys: ForeignKey[];
 }
-
-export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export async function readTargetSchema(client: pg.Client): Promise<TargetSchema> {
   const meta = await client.query<{ schema: string; encoding: string }>(

@@ -1,2 +1,0 @@
-export * from './message.js';
-export * from './deliver.js';
