@@ -195,9 +195,10 @@ describe('buildah build + push to a real registry', () => {
       ...resolveBuildPaths(workspace, 'app', 'app/Broken.Dockerfile'),
       github: github({ sha: sha('d4') })
     });
-    await expect(buildImage(opts, { run, log, env: storage.env })).rejects.toThrow(
-      /^buildah build failed \(exit code \d+\): .*no-such-file\.txt/
-    );
+    const result = await buildImage(opts, { run, log, env: storage.env });
+    expect(result.failure?.message).toMatch(/^buildah build failed \(exit code \d+\): .*no-such-file\.txt/);
+    expect(result.failure?.output.some(l => l.includes('no-such-file.txt'))).toBe(true);
+    expect(result.digest).toBeUndefined();
     const folded = log.lines.indexOf('::group::buildah output (last 40 lines)');
     expect(folded).toBeGreaterThan(-1);
     expect(log.lines.slice(folded).some(l => l.includes('no-such-file.txt'))).toBe(true);

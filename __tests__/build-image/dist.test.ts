@@ -75,6 +75,7 @@ beforeAll(async () => {
     join(work, 'app', 'Dockerfile'),
     'FROM scratch\nARG VERSION=dev\nCOPY hello.txt /hello.txt\nLABEL app.version=$VERSION\n'
   );
+  writeFileSync(join(work, 'app', 'Broken.Dockerfile'), 'FROM scratch\nCOPY no-such-file.txt /x\n');
   writeFileSync(
     join(work, 'app', 'Stages.Dockerfile'),
     'FROM scratch AS Tools\nCOPY hello.txt /tools.txt\nLABEL stage=tools\n\n' +
@@ -180,5 +181,34 @@ describe('dist/build-image as a process', () => {
     expect(bad.lines.filter(l => l.startsWith('::error::'))).toEqual([
       "::error::Input 'target' '--push' is not a stage name (letters, digits, '-', '_', '.'; starts with a letter)"
     ]);
+  });
+
+  it('a failing build step fails the step with one error line and a summary saying why, and sets no outputs', async () => {
+    const r = await runBundle(
+      { ...base(), file: 'app/Broken.Dockerfile', 'build-args': '' },
+      { GITHUB_SHA: 'b0b0b0b000000000000000000000000000000000' }
+    );
+    expect(r.code).toBe(1);
+    const errors = r.lines.filter(l => l.startsWith('::error::'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^::error::buildah build failed \(exit code \d+\): .*no-such-file\.txt/);
+    expect(r.summary).toContain('## Image: FAILED');
+    expect(r.summary).toMatch(/\*\*buildah build failed \(exit code \d+\): .*no-such-file\.txt.*\*\*/);
+    expect(r.summary).toContain(`| **image** | ${reg.host}/${repository} |`);
+    expect(r.summary).toMatch(
+      /<summary>buildah output \(last \d+ lines\)<\/summary>[\s\S]*no-such-file\.txt/
+    );
+    expect(r.outputs).toEqual({});
+    expect(await headDigest(reg, repository, 'sha-b0b0b0b')).toBeUndefined();
+    for (const line of visible(r)) expect(line).not.toContain(reg.password);
+  });
+
+  it('an input error writes a step summary naming the input', async () => {
+    const r = await runBundle({ ...base(), platform: 'linux' });
+    expect(r.code).toBe(1);
+    expect(r.summary).toContain(
+      "Input 'platform' must be one platform such as linux/amd64 or linux/arm64, got 'linux'"
+    );
+    expect(r.lines.some(l => l.startsWith('::group::buildah'))).toBe(false);
   });
 });

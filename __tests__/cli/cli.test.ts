@@ -59,6 +59,16 @@ describe('app-platform-pipeline CLI', () => {
     expect(`${r.stdout}${r.stderr}`).not.toContain(token);
   });
 
+  it('prints the outputs and the step summary of a run, and the summary of a failed one (notify)', () => {
+    const ok = cli('notify', '--event', 'rollback');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('\noutputs:\n  delivered=false\n');
+    expect(ok.stdout).toMatch(/\nsummary:\n.*Notification `rollback` not sent: no webhook URL configured/);
+    const bad = cli('notify', '--event', 'exploded');
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/\nsummary:\n[\s\S]*Input 'event' must be one of rollback, .*got 'exploded'/);
+  });
+
   it('parses --name value, --name=value and bare flags', () => {
     expect(parseArgs(['--mode', 'list', '--dry-run', '--storage-url=s3://b/p'], backupInputs)).toEqual({
       mode: 'list',

@@ -174,4 +174,11 @@ describe('notify action', () => {
       expect.stringMatching(/^::error::Input 'event' must be one of rollback, outage, .*got 'exploded'$/)
     ]);
   });
+
+  it('an input error writes a step summary naming the input', async () => {
+    const r = await run({ event: 'exploded', 'webhook-url': hook() });
+    expect(r.status).not.toBe(0);
+    expect(r.summary).toMatch(/Input 'event' must be one of rollback, outage, .*got 'exploded'/);
+    expect(r.summary).not.toContain(HOOK_SECRET);
+  });
 });

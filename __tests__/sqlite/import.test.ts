@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { queryRows as query } from '../../test-support/postgres.js';
 import { sharedPostgres, sharedS3, type PostgresServer } from '../../test-support/shared.js';
-import { parseOutputFile } from '../../bin/run-bundle.js';
+import { parseOutputFile, type BundleRun } from '../../bin/run-bundle.js';
 import { makeFixture, node24, prepareTarget, rowCounts, runImport } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'import-sqlite-test-'));
@@ -45,7 +45,7 @@ const one = async <T>(url: string, sql: string) => (await query<Record<string, T
 
 describe('import-sqlite: a clean cut-over', () => {
   let url: string;
-  let run: Awaited<ReturnType<typeof runImport>>;
+  let run: BundleRun;
 
   beforeAll(async () => {
     url = await target();
@@ -265,6 +265,10 @@ describe('import-sqlite refuses before writing', () => {
     expect(ftp.stdout).toContain(
       "::error::Input 'sqlite' must be a path, file:///... or s3://bucket/key, got 'ftp://'"
     );
+    // An input error gets a step summary too, naming the input.
+    expect(ftp.summary).toContain(
+      "Input 'sqlite' must be a path, file:///... or s3://bucket/key, got 'ftp://'"
+    );
     const folder = await runImport({ sqlite: 's3://bucket/folder/', 'database-url': url });
     expect(folder.stdout).toContain("::error::Input 'sqlite' must name an object, not a folder");
     const noUrl = await runImport({ sqlite: fixture() });
@@ -290,6 +294,10 @@ describe('import-sqlite leaves the target as it was when the copy goes wrong', (
       /::error::.*COPY into signups failed: injected failure at signup 20.*rolled back/
     );
     expect(r.outputs.verified).toBe('false');
+    // The step summary says it failed, why, and that nothing stayed.
+    expect(r.summary).toContain('## Cut-over from SQLite: FAILED, rolled back');
+    expect(r.summary).toMatch(/\*\*.*COPY into signups failed: injected failure at signup 20.*\*\*/);
+    expect(r.summary).toMatch(/\*\*Rows copied\*\* \| \d+ \(rolled back\)/);
     expect(await rowCounts(url)).toEqual({ volunteers: 0, events: 0, signups: 0, preferences: 0 });
     // Sequences were not touched either (they are reset only right before COMMIT).
     expect(await one(url, 'SELECT last_value::int, is_called FROM volunteers_id_seq')).toEqual({

@@ -2,4 +2,4 @@
 // their own copy of the modules they share.
 export { buildImage } from '../../src/image/build-image.js';
 export { spawnCommand } from '../../src/image/command.js';
-export { buildSummaryMarkdown } from '../../src/image/summary.js';
+export { buildImageSummary } from '../../src/image/summary.js';

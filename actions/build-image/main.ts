@@ -1,5 +1,5 @@
-import { Inputs, InputError, Summary, createLogger } from '../../src/kit/index.js';
-import { runAction, setOutputs } from '../../src/kit/actions-io.js';
+import { Inputs, InputError, createLogger } from '../../src/kit/index.js';
+import { runAction } from '../../src/kit/actions-io.js';
 import { readGitHubContext } from '../../src/image/github-context.js';
 import { resolveBuildPaths } from '../../src/image/paths.js';
 import { defaultImageName, parseImageName } from '../../src/image/reference.js';
@@ -41,7 +41,7 @@ await runAction(async () => {
   const target = targetText === undefined ? undefined : checkTarget(targetText, paths.file);
 
   // Loaded once the inputs are valid: a bad input fails without paying for the registry client.
-  const { buildImage, spawnCommand, buildSummaryMarkdown } = await import('./deferred.js');
+  const { buildImage, spawnCommand, buildImageSummary } = await import('./deferred.js');
   const result = await buildImage(
     {
       image,
@@ -60,11 +60,14 @@ await runAction(async () => {
     { run: spawnCommand, log: createLogger() }
   );
 
-  setOutputs({
-    image: result.image,
-    digest: result.digest ?? '',
-    ref: result.ref ?? '',
-    tags: result.tags.join('\n')
-  });
-  new Summary().add(buildSummaryMarkdown(result)).write();
+  // A failed build or push step sets no outputs: a later step must not take a digest or tags that were not pushed.
+  const outputs = result.failure
+    ? undefined
+    : {
+        image: result.image,
+        digest: result.digest ?? '',
+        ref: result.ref ?? '',
+        tags: result.tags.join('\n')
+      };
+  return { outputs, summary: buildImageSummary(result), failure: result.failure?.message };
 });

@@ -1,4 +1,4 @@
-import { runAction, setOutputs } from '../../src/kit/actions-io.js';
+import { runAction } from '../../src/kit/actions-io.js';
 import { cancellation } from '../../src/kit/cancellation.js';
 import { InputError, errorMessage } from '../../src/kit/errors.js';
 import { Inputs } from '../../src/kit/inputs.js';
@@ -7,14 +7,14 @@ import { Summary } from '../../src/kit/summary.js';
 import { describeDatabase } from '../../src/postgres/url.js';
 import { describeLocation, fetchSqlite, parseSqliteLocation } from '../../src/sqlite/source.js';
 import { importSqlite } from '../../src/sqlite/import.js';
-import { importState, importSummary } from '../../src/sqlite/report.js';
+import { importState } from '../../src/sqlite/import-state.js';
+import { cancelledImportSummary, importSummary } from '../../src/sqlite/summary.js';
 
-// Glue only: read and check inputs, fetch the SQLite file, call src/sqlite, set outputs, write the summary,
-// then fail if the import did not go through.
+// Glue only: read and check inputs, fetch the SQLite file, call src/sqlite, return the outputs, the summary and
+// the failure when the import did not go through.
 await runAction(async () => {
   const inputs = new Inputs();
   const log = createLogger();
-  const summary = new Summary();
 
   const sqliteText = inputs.string('sqlite', {
     required: true,
@@ -56,25 +56,30 @@ await runAction(async () => {
       signal: cancellation.signal
     });
   } catch (error) {
-    if (cancellation.cancelled) {
-      summary
-        .heading('Cut-over from SQLite: cancelled, rolled back')
-        .add(`${where.source} → ${where.target}: the transaction was rolled back; the target is as it was.`);
-      summary.write();
-    }
+    // runAction's own cancelled summary follows: it says what was stopped and undone.
+    if (cancellation.cancelled) writeSummary(cancelledImportSummary(where));
     throw error;
   } finally {
     await removeCopy.run();
   }
-  setOutputs({
+  const outputs = {
     tables: result.tables.length,
     rows: result.committed || dryRun ? result.rows : 0,
     verified: result.verified
-  });
-  for (const part of importSummary(result, where)) summary.add(part);
-  summary.write();
-  if (result.failure) throw new Error(`import-sqlite: ${result.failure}`);
-  log.info(
-    `import-sqlite: ${importState(result)}: ${result.tables.length} tables, ${result.rows} rows from ${where.source}`
-  );
+  };
+  if (!result.failure)
+    log.info(
+      `import-sqlite: ${importState(result)}: ${result.tables.length} tables, ${result.rows} rows from ${where.source}`
+    );
+  return {
+    outputs,
+    summary: importSummary(result, where),
+    failure: result.failure ? `import-sqlite: ${result.failure}` : undefined
+  };
 });
+
+function writeSummary(sections: string[]): void {
+  const summary = new Summary();
+  for (const section of sections) summary.add(section);
+  summary.write();
+}

@@ -7,6 +7,7 @@ import { BuildahBuilder } from './buildah.js';
 import {
   BuildFailedError,
   taggedName,
+  type BuildOutcome,
   type BuildRequest,
   type Builder,
   type BuilderName
@@ -74,11 +75,21 @@ export interface BuildImageResult {
   buildMs: number;
   cachedSteps: number;
   steps: number;
+  /** Set when the build or push step failed (no digest, no tags added): why, and the end of its output. */
+  failure?: BuildFailure;
+}
+
+export interface BuildFailure {
+  /** One line: the step and its error. */
+  message: string;
+  /** The last lines of the builder's output. */
+  output: string[];
 }
 
 /**
  * Builds and pushes the image, or reuses the pushed `sha-<commit>` image (skip-existing), and returns the
- * digest read back from the registry. Every tag ends up pointing at the same manifest bytes: the builder
+ * digest read back from the registry. A failed build or push step is returned as `failure`; a registry that refuses
+ * or cannot be reached, and a registry serving something else than was pushed, throw. Every tag ends up pointing at the same manifest bytes: the builder
  * pushes the sha tag, the other tags are PUT through the registry API from the manifest it serves.
  */
 export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps): Promise<BuildImageResult> {
@@ -159,18 +170,18 @@ export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps):
       workDir
     };
     const started = now();
-    let outcome;
+    let outcome: BuildOutcome | BuildFailedError;
     try {
       await builder.login(req);
       try {
         outcome = await builder.build(req);
       } catch (error) {
+        if (!(error instanceof BuildFailedError)) throw error;
         // The live output scrolled by inside a group; repeat its end, folded, next to the error.
-        if (error instanceof BuildFailedError)
-          await log.group(`${builder.name} output (last ${FAILED_OUTPUT_LINES} lines)`, async () => {
-            for (const line of error.output.slice(-FAILED_OUTPUT_LINES)) log.info(line);
-          });
-        throw error;
+        await log.group(`${builder.name} output (last ${FAILED_OUTPUT_LINES} lines)`, async () => {
+          for (const line of error.output.slice(-FAILED_OUTPUT_LINES)) log.info(line);
+        });
+        outcome = error;
       } finally {
         // Cancelled, nothing new may start: removing the work dir removes the credentials all the same.
         if (!cancellation.cancelled) await builder.logout(req);
@@ -179,6 +190,17 @@ export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps):
       await work.remove();
     }
     const buildMs = now() - started;
+    // A failed build or push step is this action's own failure: returned with what the summary shows.
+    if (outcome instanceof BuildFailedError)
+      return {
+        ...base,
+        builder: builder.name,
+        skipped: false,
+        buildMs,
+        cachedSteps: 0,
+        steps: 0,
+        failure: { message: outcome.message, output: outcome.output.slice(-FAILED_OUTPUT_LINES) }
+      };
     log.info(
       `built in ${formatDuration(buildMs)}; ${outcome.cachedSteps} of ${outcome.steps} steps from the layer cache`
     );

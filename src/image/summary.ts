@@ -1,36 +1,56 @@
 import { formatBytes } from '../kit/bytes.js';
 import { formatDuration } from '../kit/duration.js';
 import { codeBlock, details, facts } from '../kit/markdown.js';
-import type { BuildImageResult } from './build-image.js';
+import type { BuildFailure, BuildImageResult } from './build-image.js';
 
-/** The job summary: what was pushed, where, how big, how long, and whether the layer cache helped. */
-export function buildSummaryMarkdown(r: BuildImageResult): string {
+/**
+ * The step summary: what was pushed, where, how big, how long, and whether the layer cache helped; for a failed
+ * build or push step, why, with the end of the builder's output.
+ */
+export function buildImageSummary(r: BuildImageResult): string[] {
+  if (r.failure) return buildFailedSummary(r, r.failure);
   const cache = r.skipped
     ? 'not built: sha tag already in the registry'
     : r.steps === 0
       ? 'no cacheable steps'
       : `${r.cachedSteps > 0 ? 'hit' : 'miss'} (${r.cachedSteps} of ${r.steps} steps reused)`;
-  const parts = [
+  return [
     '## Image',
     facts([
       ['image', r.image],
       ['digest', r.digest ? `\`${r.digest}\`` : 'not pushed'],
       ['ref', r.ref ? `\`${r.ref}\`` : undefined],
-      ['tags', r.tags.map(t => `\`${t}\``).join(' ')],
+      ['tags', tagList(r.tags)],
       ['platform', r.platform],
       ['size (compressed)', r.sizeBytes !== undefined ? formatBytes(r.sizeBytes) : undefined],
       ['builder', r.builder === 'none' ? 'none (reused)' : r.builder],
       ['build time', r.skipped ? '0s (reused)' : formatDuration(r.buildMs)],
       ['layer cache', cache]
     ]),
-    details(
-      'Labels',
-      codeBlock(
-        Object.entries(r.labels)
-          .map(([k, v]) => `${k}=${v}`)
-          .join('\n')
-      )
-    )
+    details('Labels', labelBlock(r.labels))
   ];
-  return parts.join('\n\n');
 }
+
+function buildFailedSummary(r: BuildImageResult, failure: BuildFailure): string[] {
+  return [
+    '## Image: FAILED',
+    `**${failure.message}**`,
+    facts([
+      ['image', r.image],
+      ['tags', tagList(r.tags)],
+      ['platform', r.platform],
+      ['builder', r.builder],
+      ['time until the failure', formatDuration(r.buildMs)]
+    ]),
+    details(`${r.builder} output (last ${failure.output.length} lines)`, codeBlock(failure.output.join('\n')))
+  ];
+}
+
+const tagList = (tags: string[]) => tags.map(t => `\`${t}\``).join(' ');
+
+const labelBlock = (labels: Record<string, string>) =>
+  codeBlock(
+    Object.entries(labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n')
+  );

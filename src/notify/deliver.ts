@@ -6,7 +6,8 @@ import type { SlackMessage } from './message.js';
 
 /**
  * Posts one message to an incoming webhook. Never throws: a notification must not fail the step that sends it,
- * so the outcome says what went wrong and the caller reports it (warning + summary line).
+ * so the outcome says what went wrong and the caller reports it (warning + summary line); a URL that is not http(s)
+ * is such an outcome too (a warning naming the input, not a failed step).
  * The webhook URL is itself the credential (Slack, Discord and Mattermost put the token in the path), so errors
  * name only its origin.
  */
@@ -47,6 +48,8 @@ export async function deliverNotification(
   message: SlackMessage,
   opts: DeliveryOptions
 ): Promise<DeliveryOutcome> {
+  if (!/^https?:\/\//i.test(webhookUrl))
+    return { delivered: false, attempts: 0, error: "Input 'webhook-url' must be an http(s) URL" };
   const call = `POST ${webhookOrigin(webhookUrl)}/…`;
   const deadline = Date.now() + opts.timeoutMs;
   let attempts = 0;

@@ -16,6 +16,9 @@ export const NOTIFY_EVENTS = [
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
+export const isNotifyEvent = (text: string): text is NotifyEvent =>
+  (NOTIFY_EVENTS as readonly string[]).includes(text);
+
 export interface NotificationFacts {
   event: NotifyEvent;
   /** owner/repo */

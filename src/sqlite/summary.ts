@@ -1,18 +1,10 @@
 import { formatDuration } from '../kit/duration.js';
 import { codeBlock, details, facts, table } from '../kit/markdown.js';
+import { importState } from './import-state.js';
 import type { ImportResult } from './import.js';
 
-/** One-word state of the run, for the summary heading and the log. */
-export function importState(r: ImportResult, cancelled = false): string {
-  if (cancelled) return 'cancelled, rolled back';
-  if (r.problems.length) return 'refused';
-  if (r.failure) return 'FAILED, rolled back';
-  if (r.dryRun) return r.verified ? 'dry run verified, rolled back' : 'dry run';
-  return r.committed ? 'verified and committed' : 'not committed';
-}
-
 /** The two follow-ups of a cut-over, as commands to paste (they never carry a secret). */
-export const FOLLOW_UPS = [
+const FOLLOW_UPS = [
   '# 1. Take a first backup of the new database with the backup action (nightly workflow, run now):',
   'gh workflow run backup.yml -f mode=backup',
   '# 2. Point the app at PostgreSQL: store the URL as the DATABASE_URL secret (paste it at the prompt),',
@@ -21,24 +13,23 @@ export const FOLLOW_UPS = [
   "git commit --allow-empty -m 'Cut over to PostgreSQL' && git push"
 ].join('\n');
 
-export function importSummary(
-  r: ImportResult,
-  where: { source: string; target: string },
-  cancelled = false
-): string[] {
+/** Where the cut-over reads and writes, as the summary names them (no password). */
+export interface ImportEnds {
+  source: string;
+  target: string;
+}
+
+/** The step summary of an import that ran to its end: committed, dry run, refused or failed and rolled back. */
+export function importSummary(r: ImportResult, where: ImportEnds): string[] {
   const parts = [
-    `## Cut-over from SQLite: ${importState(r, cancelled)}`,
+    `## Cut-over from SQLite: ${importState(r)}`,
     facts([
       ['Source (read-only)', where.source],
       ['Target', where.target],
       ['Tables', r.tables.length],
       [
         'Rows copied',
-        r.problems.length
-          ? 'none (refused before writing)'
-          : r.failure || cancelled
-            ? `${r.rows} (rolled back)`
-            : r.rows
+        r.problems.length ? 'none (refused before writing)' : r.failure ? `${r.rows} (rolled back)` : r.rows
       ],
       ['Verified', r.verified ? 'every table: row count and checksum match' : 'no'],
       ['Mode', r.dryRun ? 'dry run (everything but the commit)' : 'commit'],
@@ -74,4 +65,12 @@ export function importSummary(
   if (r.notes.length) parts.push(details('Notes', r.notes.map(n => `- ${n}`).join('\n')));
   if (r.committed) parts.push(`### Next steps\n\n${codeBlock(FOLLOW_UPS, 'sh')}`);
   return parts;
+}
+
+/** The step summary of an import stopped by a cancel: the transaction was rolled back. */
+export function cancelledImportSummary(where: ImportEnds): string[] {
+  return [
+    '## Cut-over from SQLite: cancelled, rolled back',
+    `${where.source} → ${where.target}: the transaction was rolled back; the target is as it was.`
+  ];
 }
