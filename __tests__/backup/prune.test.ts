@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileStore } from '../../src/backup/file-store.js';
 import { archiveName, backupIdFor, manifestName } from '../../src/backup/id.js';
-import { listTables, pruneBackups, pruneTable } from '../../src/backup/prune.js';
+import { pruneBackups } from '../../src/backup/prune.js';
+import { backupListTables, retentionTable } from '../../src/backup/summary.js';
 import { readCatalog } from '../../src/backup/catalog.js';
 import { createMemoryLogger } from '../../src/kit/log.js';
 import type { Manifest } from '../../src/backup/manifest.js';
@@ -93,7 +94,7 @@ describe('prune golden tables (dry run)', () => {
       logger: createMemoryLogger(),
       now: NOW
     });
-    golden(name, pruneTable(result, NOW));
+    golden(name, retentionTable(result, NOW));
     expect(readdirSync(dir).sort()).toEqual(before);
   });
 });
@@ -122,6 +123,6 @@ describe('prune for real', () => {
     const catalog = await readCatalog(store);
     expect(catalog.complete.map(b => b.id)).toEqual(['20261125T020000Z', '20261015T020000Z']);
     expect(catalog.incomplete.map(b => `${b.id} ${b.problem}`)).toEqual(['20261125T110000Z no manifest']);
-    golden('list-after-prune', listTables(catalog, NOW));
+    golden('list-after-prune', backupListTables(catalog, NOW));
   });
 });

@@ -1,12 +1,7 @@
 import { Inputs } from '../../src/kit/inputs.js';
-import { InputError } from '../../src/kit/errors.js';
-import { runAction, setOutputs } from '../../src/kit/actions-io.js';
+import { errorMessage, InputError } from '../../src/kit/errors.js';
+import { runAction, setOutputs, type ActionResult } from '../../src/kit/actions-io.js';
 import { createLogger } from '../../src/kit/log.js';
-import { Summary } from '../../src/kit/summary.js';
-import { details, facts, table } from '../../src/kit/markdown.js';
-import { formatBytes, formatRate } from '../../src/kit/bytes.js';
-import { formatDuration } from '../../src/kit/duration.js';
-import { describeDatabase } from '../../src/postgres/url.js';
 import { parseStorageUrl, type BackupStore } from '../../src/backup/storage.js';
 import { FileStore } from '../../src/backup/file-store.js';
 import { parseBackupId } from '../../src/backup/id.js';
@@ -14,12 +9,12 @@ import { describeRto } from '../../src/backup/rto.js';
 import { availableParallelism, tmpdir } from 'node:os';
 import { openTrustedSource } from '../../src/digitalocean/trusted-source.js';
 
-// Glue only: read and check inputs, build the store and the keys, call src/backup, set outputs, summary.
+// Glue only: read and check inputs, build the store and the keys, call src/backup, return the outputs, the
+// summary (src/backup/summary.ts) and the failure, if any.
 // The heavy modules (AWS SDK, openpgp, pg) load only once the inputs that need them are valid.
-await runAction(async () => {
+await runAction(async (): Promise<ActionResult> => {
   const inputs = new Inputs();
   const log = createLogger();
-  const summary = new Summary();
   const mode = inputs.enumeration(
     'mode',
     ['backup', 'restore', 'verify', 'prune', 'list'] as const,
@@ -31,7 +26,7 @@ await runAction(async () => {
   try {
     location = parseStorageUrl(storageUrl);
   } catch (error) {
-    throw new InputError('storage-url', (error as Error).message);
+    throw new InputError('storage-url', errorMessage(error));
   }
   const secretKey = inputs.secret('s3-secret-access-key');
   let store: BackupStore;
@@ -85,6 +80,8 @@ await runAction(async () => {
     });
   };
 
+  const now = () => new Date();
+
   if (mode === 'backup') {
     const url = databaseUrl();
     const passphrase = inputs.secret('passphrase');
@@ -98,7 +95,7 @@ await runAction(async () => {
     try {
       encryptor = await createEncryptor({ passphrase, publicKey, compressionLevel: 6 }); // zlib's default, as pg_dump's
     } catch (error) {
-      throw new InputError(publicKey ? 'public-key' : 'passphrase', (error as Error).message);
+      throw new InputError(publicKey ? 'public-key' : 'passphrase', errorMessage(error));
     }
     const doPrune = inputs.boolean('prune', true);
     const retention = policy();
@@ -106,156 +103,107 @@ await runAction(async () => {
     // trusted-source: this runner on the database firewall until the post step (dist/trusted-source-post).
     await openTrustedSource(inputs, log, url);
 
-    const { runBackup, pruneBackups, pruneTable } = await import('./deferred.js');
+    const { runBackup, pruneAfterBackup, backupSummary } = await import('./deferred.js');
     const { manifest: m, durationMs } = await runBackup({ databaseUrl: url, store, encryptor, logger: log });
-    setOutputs({
+    const stored = {
       'backup-id': m.id,
       'object-key': m.objectKey,
       'size-bytes': m.sizeBytes,
       sha256: m.sha256,
       'duration-seconds': (durationMs / 1000).toFixed(1)
-    });
-    summary.heading(`Backup ${m.id}`).add(
-      facts([
-        ['Database', `${describeDatabase(url)} (PostgreSQL ${m.serverVersion}, pg_dump ${m.pgDumpVersion})`],
-        ['Storage', store.location],
-        ['Object key', m.objectKey],
-        ['Size', formatBytes(m.sizeBytes)],
-        ['Duration', formatDuration(durationMs)],
-        ['Throughput', formatRate(m.sizeBytes, durationMs)],
-        ['SHA-256', `\`${m.sha256}\``],
-        [
-          'Encryption',
-          `${m.encryption.method}${m.encryption.keyFingerprints.length ? ` (${m.encryption.keyFingerprints.join(', ')})` : ''}`
-        ],
-        ['Tables', m.source.tables.length]
-      ])
-    );
-    if (doPrune) {
-      // The backup is stored: a failing prune is a warning, not a failed backup (the next run prunes again).
-      const result = await pruneBackups(store, retention, { dryRun, logger: log, protect: m.id }).catch(
-        (error: unknown) => {
-          log.warning(`Backup ${m.id} is stored, but retention failed: ${(error as Error).message}`);
-          summary.add(`Retention failed (the backup is stored): ${(error as Error).message}`);
-          return undefined;
-        }
-      );
-      if (result) {
-        setOutputs({ pruned: result.deleted.length, kept: result.kept });
-        summary.add(
-          details(
-            `Retention (${retention.keepDaily} daily, ${retention.keepMonthly} monthly): kept ${result.kept}, ${dryRun ? 'would delete' : 'deleted'} ${result.deleted.length}${result.corrupt.length ? `, ${result.corrupt.length} CORRUPT kept` : ''}`,
-            pruneTable(result, new Date())
-          )
-        );
-      }
-    } else {
-      summary.add('Retention skipped (`prune: false`).');
-    }
-  } else if (mode === 'prune' || mode === 'list') {
-    const { listTables, pruneBackups, pruneTable, readCatalog } = await import('./deferred.js');
-    if (mode === 'list') {
-      const catalog = await readCatalog(store);
-      const text = listTables(catalog, new Date());
-      log.info(text);
-      for (const c of catalog.corrupt)
-        log.warning(`backup ${c.id} cannot be trusted (kept, not listed as complete): ${c.problem}`);
-      summary.heading(`Backups in ${store.location}`).add(text);
-      setOutputs({ kept: catalog.complete.length, 'backup-id': catalog.complete[0]?.id });
-    } else {
-      const retention = policy();
-      const dryRun = inputs.boolean('dry-run', false);
-      const result = await pruneBackups(store, retention, { dryRun, logger: log });
-      const text = pruneTable(result, new Date());
-      log.info(text);
-      setOutputs({ pruned: result.deleted.length, kept: result.kept });
-      summary
-        .heading(`Retention ${dryRun ? '(dry run) ' : ''}in ${store.location}`)
-        .add(
-          `${retention.keepDaily} daily, ${retention.keepMonthly} monthly: kept ${result.kept}, ${dryRun ? 'would delete' : 'deleted'} ${result.deleted.length}.`
-        )
-        .add(text);
-    }
-  } else {
-    const url = databaseUrl();
-    const id = backupId();
-    const query = mode === 'verify' ? inputs.string('verify-query') : undefined;
-    // pg_restore --jobs: the runner's cores (at most 8); 1 streams into one pg_restore without a temporary file.
-    const jobs = inputs.integer('jobs', { default: Math.min(8, availableParallelism()), min: 1, max: 64 });
-    const dec = await decryptor();
-    await openTrustedSource(inputs, log, url);
-    const { pickBackup, readCatalog, restoreBackup, verifyBackup } = await import('./deferred.js');
-    const backup = pickBackup(await readCatalog(store), id, store.location);
-    setOutputs({
-      'backup-id': backup.id,
-      'object-key': backup.manifest.objectKey,
-      'size-bytes': backup.manifest.sizeBytes,
-      sha256: backup.manifest.sha256
-    });
-    const base = {
-      store,
-      backup,
-      decryptor: dec,
-      logger: log,
-      jobs,
-      tempDir: process.env.RUNNER_TEMP || tmpdir()
     };
-    if (mode === 'restore') {
-      const r = await restoreBackup({ ...base, targetUrl: url });
-      setOutputs({
-        'restore-seconds': (r.restoreMs / 1000).toFixed(1),
-        'duration-seconds': (r.restoreMs / 1000).toFixed(1)
-      });
-      log.info(`restore ${backup.id}: restored in ${describeRto(r)}`);
-      summary.heading(`Restored ${backup.id}`).add(
-        facts([
-          ['Target', describeDatabase(url)],
-          ['Backup', `${backup.manifest.objectKey} (${formatBytes(backup.manifest.sizeBytes)})`],
-          ['Restore time (RTO)', describeRto(r)],
-          ['Tables', r.tables.length]
-        ])
-      );
-    } else {
-      const r = await verifyBackup({ ...base, serverUrl: url, query });
-      setOutputs({
-        'restore-seconds': (r.restoreMs / 1000).toFixed(1),
-        'duration-seconds': (r.restoreMs / 1000).toFixed(1)
-      });
-      summary
-        .heading(`Restore drill ${backup.id}: ${r.failures.length ? 'FAILED' : 'passed'}`)
-        .add(
-          facts([
-            [
-              'Backup',
-              `${backup.manifest.objectKey} (${formatBytes(backup.manifest.sizeBytes)}, taken ${backup.manifest.startedAt})`
-            ],
-            ['Scratch database', `${r.scratchDatabase} on ${describeDatabase(url)} (dropped)`],
-            [
-              'Stale scratch databases dropped',
-              r.staleDropped.length ? `${r.staleDropped.join(', ')} (left by killed drills)` : undefined
-            ],
-            ['Restore time (RTO)', describeRto(r)],
-            ['Tables', `${r.tables.length} in the archive`],
-            ['verify-query', query ? `${r.queryResult}` : undefined]
-          ])
-        )
-        .add(
-          table(
-            ['table', 'manifest rows', 'restored rows', 'result'],
-            r.checks.map(c => [
-              c.name,
-              c.expected === undefined ? '-' : `${c.exact ? '' : '~'}${c.expected}`,
-              c.actual ?? '-',
-              c.ok ? 'ok' : 'MISMATCH'
-            ])
-          )
-        );
-      if (r.failures.length) {
-        summary.write();
-        throw new Error(`restore drill of ${backup.id} failed: ${r.failures.join('; ')}`);
-      }
-      log.info(`verify ${backup.id}: passed, ${r.tables.length} tables, restored in ${describeRto(r)}`);
-    }
+    setOutputs(stored); // the backup is stored, whatever retention does next
+    const outcome = doPrune
+      ? await pruneAfterBackup(store, retention, { dryRun, logger: log, protect: m.id })
+      : ({ kind: 'skipped' } as const);
+    return {
+      outputs:
+        outcome.kind === 'pruned'
+          ? { pruned: outcome.result.deleted.length, kept: outcome.result.kept }
+          : undefined,
+      summary: backupSummary({
+        manifest: m,
+        durationMs,
+        databaseUrl: url,
+        storeLocation: store.location,
+        retention: outcome,
+        now: now()
+      })
+    };
   }
-  summary.write();
+
+  if (mode === 'list') {
+    const { backupListTables, listSummary, readCatalog } = await import('./deferred.js');
+    const catalog = await readCatalog(store);
+    log.info(backupListTables(catalog, now()));
+    for (const c of catalog.corrupt)
+      log.warning(`backup ${c.id} cannot be trusted (kept, not listed as complete): ${c.problem}`);
+    return {
+      outputs: { kept: catalog.complete.length, 'backup-id': catalog.complete[0]?.id },
+      summary: listSummary({ storeLocation: store.location, catalog, now: now() })
+    };
+  }
+
+  if (mode === 'prune') {
+    const retention = policy();
+    const dryRun = inputs.boolean('dry-run', false);
+    const { pruneBackups, pruneSummary, retentionTable } = await import('./deferred.js');
+    const result = await pruneBackups(store, retention, { dryRun, logger: log });
+    log.info(retentionTable(result, now()));
+    return {
+      outputs: { pruned: result.deleted.length, kept: result.kept },
+      summary: pruneSummary({ storeLocation: store.location, policy: retention, result, now: now() })
+    };
+  }
+
+  // restore, verify
+  const url = databaseUrl();
+  const id = backupId();
+  const query = mode === 'verify' ? inputs.string('verify-query') : undefined;
+  // pg_restore --jobs: the runner's cores (at most 8); 1 streams into one pg_restore without a temporary file.
+  const jobs = inputs.integer('jobs', { default: Math.min(8, availableParallelism()), min: 1, max: 64 });
+  const dec = await decryptor();
+  await openTrustedSource(inputs, log, url);
+  const {
+    pickBackup,
+    readCatalog,
+    restoreBackup,
+    verifyBackup,
+    restoreSummary,
+    verifySummary,
+    drillFailure
+  } = await import('./deferred.js');
+  const backup = pickBackup(await readCatalog(store), id, store.location);
+  setOutputs({
+    'backup-id': backup.id,
+    'object-key': backup.manifest.objectKey,
+    'size-bytes': backup.manifest.sizeBytes,
+    sha256: backup.manifest.sha256
+  });
+  const base = {
+    store,
+    backup,
+    decryptor: dec,
+    logger: log,
+    jobs,
+    tempDir: process.env.RUNNER_TEMP || tmpdir()
+  };
+  const timing = (r: { restoreMs: number }) => ({
+    'restore-seconds': (r.restoreMs / 1000).toFixed(1),
+    'duration-seconds': (r.restoreMs / 1000).toFixed(1)
+  });
+  if (mode === 'restore') {
+    const r = await restoreBackup({ ...base, targetUrl: url });
+    log.info(`restore ${backup.id}: restored in ${describeRto(r)}`);
+    return { outputs: timing(r), summary: restoreSummary({ backup, targetUrl: url, result: r }) };
+  }
+  const r = await verifyBackup({ ...base, serverUrl: url, query });
+  const failure = drillFailure(backup.id, r);
+  if (!failure)
+    log.info(`verify ${backup.id}: passed, ${r.tables.length} tables, restored in ${describeRto(r)}`);
+  return {
+    outputs: timing(r),
+    summary: verifySummary({ backup, serverUrl: url, query, result: r }),
+    failure
+  };
 });

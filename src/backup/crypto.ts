@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { SEIPD_V1_CIPHERS, SeipdV1EncryptStream } from './seipd-v1.js';
 import { peekMessageHead, SeipdV1DecryptStream } from './seipd-v1-decrypt.js';
+import { errorMessage } from '../kit/errors.js';
 
 /**
  * OpenPGP with openpgp.js defaults, which stock GnuPG 2.2 reads: SKESK v4 / PKESK v3 + SEIPD v1
@@ -39,14 +40,14 @@ export async function createEncryptor(opts: {
     try {
       key = await openpgp.readKey({ armoredKey: opts.publicKey });
     } catch (error) {
-      throw new Error(`is not an armored OpenPGP public key: ${(error as Error).message}`);
+      throw new Error(`is not an armored OpenPGP public key: ${errorMessage(error)}`);
     }
     if (key.isPrivate()) throw new Error('is a private key; give the public key (gpg --export --armor)');
     const publicKey = key; // narrowed, for the closure below
     try {
       await key.getEncryptionKey();
     } catch (error) {
-      throw new Error(`has no usable encryption key: ${(error as Error).message}`);
+      throw new Error(`has no usable encryption key: ${errorMessage(error)}`);
     }
     // A key that asks for AEAD gets openpgp.js's own (uncompressed) message: pg_dump must then compress.
     const needsAead =
@@ -113,7 +114,7 @@ export async function createDecryptor(opts: {
     try {
       key = await openpgp.readPrivateKey({ armoredKey: opts.privateKey });
     } catch (error) {
-      throw new Error(`private-key is not an armored OpenPGP private key: ${(error as Error).message}`);
+      throw new Error(`private-key is not an armored OpenPGP private key: ${errorMessage(error)}`);
     }
     if (!key.isDecrypted()) {
       if (!opts.privateKeyPassphrase)
@@ -121,7 +122,7 @@ export async function createDecryptor(opts: {
       try {
         key = await openpgp.decryptKey({ privateKey: key, passphrase: opts.privateKeyPassphrase });
       } catch (error) {
-        throw new Error(`private-key-passphrase does not unlock private-key: ${(error as Error).message}`);
+        throw new Error(`private-key-passphrase does not unlock private-key: ${errorMessage(error)}`);
       }
     }
     decryptionKeys = key;

@@ -1,5 +1,6 @@
 import type { EncryptionMethod } from './crypto.js';
 import { parseBackupId } from './id.js';
+import { errorMessage } from '../kit/errors.js';
 
 /** Row count of one table at backup time; `exact: false` means pg_class.reltuples (large tables). */
 export interface TableRows {
@@ -39,7 +40,7 @@ export function parseManifest(text: string, where: string): Manifest {
   try {
     m = JSON.parse(text) as Partial<Manifest>;
   } catch (error) {
-    throw new Error(`manifest ${where} is not JSON: ${(error as Error).message}`);
+    throw new Error(`manifest ${where} is not JSON: ${errorMessage(error)}`);
   }
   const problems: string[] = [];
   if (m.version !== 1) problems.push(`version ${String(m.version)} (expected 1)`);

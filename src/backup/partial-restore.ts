@@ -1,4 +1,5 @@
 import { withClient } from '../postgres/server.js';
+import { errorMessage } from '../kit/errors.js';
 
 /**
  * pg_restore --jobs cannot run in one transaction, so a parallel restore that fails (or is cancelled) midway
@@ -57,7 +58,7 @@ export async function dropAddedSince(url: string, before: Set<string>): Promise<
       try {
         await c.query(o.drop);
       } catch (error) {
-        failed.push(`${o.drop}: ${(error as Error).message}`);
+        failed.push(`${o.drop}: ${errorMessage(error)}`);
       }
     }
   });

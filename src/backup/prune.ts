@@ -1,6 +1,4 @@
-import { formatBytes } from '../kit/bytes.js';
 import type { Logger } from '../kit/log.js';
-import { table } from '../kit/markdown.js';
 import { errorMessage } from '../kit/errors.js';
 import { readCatalog, type CompleteBackup, type CorruptBackup, type IncompleteBackup } from './catalog.js';
 import { archiveName, manifestName } from './id.js';
@@ -22,39 +20,6 @@ export interface PruneResult {
 
 /** Leftovers of interrupted runs younger than this may belong to a run still in progress. */
 export const STALE_AFTER_MS = 24 * 3600_000;
-
-/** `3d 4h`, `25m`: how old a backup is. */
-export function formatAge(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  const d = Math.floor(minutes / 1440);
-  const h = Math.floor((minutes % 1440) / 60);
-  const m = minutes % 60;
-  return d > 0 ? `${d}d ${h}h` : h > 0 ? `${h}h ${m}m` : `${m}m`;
-}
-
-/** The keep/delete table, newest first, with the reason each backup is kept. */
-export function pruneTable(result: PruneResult, now: Date): string {
-  const rows = result.decisions.map(d => [
-    d.backup.id,
-    formatAge(now.getTime() - d.backup.time.getTime()),
-    formatBytes(d.backup.manifest.sizeBytes),
-    d.keep ? 'keep' : result.dryRun ? 'would delete' : 'delete',
-    d.keep ? d.reasons.join(', ') : 'not the newest of a kept day or month'
-  ]);
-  for (const s of result.stale)
-    rows.push([
-      s.id,
-      formatAge(now.getTime() - s.time.getTime()),
-      formatBytes(s.size),
-      result.dryRun ? 'would delete' : 'delete',
-      `incomplete (${s.problem}) for over 24 h`
-    ]);
-  for (const c of result.corrupt)
-    rows.push([c.id, formatAge(now.getTime() - c.time.getTime()), '-', 'keep', `CORRUPT: ${c.problem}`]);
-  for (const l of result.leftovers)
-    rows.push(['-', '-', '-', result.dryRun ? 'would remove' : 'remove', `left by an interrupted run: ${l}`]);
-  return table(['backup', 'age', 'size', 'decision', 'reason'], rows);
-}
 
 /**
  * Applies the retention rule to the folder. Deletes the manifest before the archive, so an interrupted
@@ -113,46 +78,25 @@ export async function pruneBackups(
   return result;
 }
 
-/** `mode: list`: complete backups (id, size, age) and the incomplete ones. */
-export function listTables(
-  catalog: { complete: CompleteBackup[]; incomplete: IncompleteBackup[]; corrupt: CorruptBackup[] },
-  now: Date
-): string {
-  const parts = [
-    table(
-      ['backup', 'size', 'age', 'encryption', 'database'],
-      catalog.complete.map(b => [
-        b.id,
-        formatBytes(b.manifest.sizeBytes),
-        formatAge(now.getTime() - b.time.getTime()),
-        b.manifest.encryption.method,
-        b.manifest.database
-      ])
-    )
-  ];
-  if (catalog.incomplete.length)
-    parts.push(
-      table(
-        ['incomplete', 'problem', 'size', 'age'],
-        catalog.incomplete.map(b => [
-          b.id,
-          b.problem,
-          formatBytes(b.size),
-          formatAge(now.getTime() - b.time.getTime())
-        ])
-      )
-    );
-  if (catalog.corrupt.length)
-    parts.push(
-      table(
-        ['corrupt', 'manifest', 'problem', 'age'],
-        catalog.corrupt.map(b => [
-          b.id,
-          b.manifestKey,
-          b.problem,
-          formatAge(now.getTime() - b.time.getTime())
-        ])
-      )
-    );
-  return parts.join('\n\n');
+/** What the nightly backup's retention step did. */
+export type RetentionOutcome =
+  | { kind: 'pruned'; policy: RetentionPolicy; result: PruneResult }
+  | { kind: 'failed'; error: string }
+  | { kind: 'skipped' };
+
+/**
+ * Retention right after a backup (`protect`: the backup just taken). The backup is stored: a failing prune is a
+ * warning, not a failed backup (the next run prunes again).
+ */
+export async function pruneAfterBackup(
+  store: BackupStore,
+  policy: RetentionPolicy,
+  opts: { dryRun: boolean; logger: Logger; protect: string }
+): Promise<RetentionOutcome> {
+  try {
+    return { kind: 'pruned', policy, result: await pruneBackups(store, policy, opts) };
+  } catch (error) {
+    opts.logger.warning(`Backup ${opts.protect} is stored, but retention failed: ${errorMessage(error)}`);
+    return { kind: 'failed', error: errorMessage(error) };
+  }
 }

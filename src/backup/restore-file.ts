@@ -15,6 +15,7 @@ import type { Manifest } from './manifest.js';
 import { startProcess, type RunningProcess } from './process.js';
 import { coalesce, counter, Sha256Stream } from './streams.js';
 import type { BackupStore } from './storage.js';
+import { errorMessage } from '../kit/errors.js';
 
 /** How every restore runs pg_restore: objects owned by the target's user, stop at the first error, never prompt. */
 export const PG_RESTORE_ARGS = ['--no-owner', '--no-privileges', '--exit-on-error', '--no-password'];
@@ -163,7 +164,7 @@ export async function listArchive(pgRestore: PgBinary, file: string, where: stri
   try {
     await lister.done;
   } catch (error) {
-    throw new Error(`${where} decrypts, but not to a pg_dump archive: ${(error as Error).message}`);
+    throw new Error(`${where} decrypts, but not to a pg_dump archive: ${errorMessage(error)}`);
   }
   return toc;
 }
