@@ -212,6 +212,9 @@ describe('dist/backup as a process', () => {
         `::error::restore drill of ${backupId} failed: table public.volunteers has 500 rows, the manifest says 499`
       );
       expect(r.summary).toContain(`Restore drill ${backupId}: FAILED`);
+      expect(r.summary).toContain(
+        `restore drill of ${backupId} failed: table public.volunteers has 500 rows, the manifest says 499`
+      );
       expect(r.summary).toContain('| public.volunteers | 499 | 500 | MISMATCH |');
     } finally {
       writeFileSync(file, original);
@@ -227,6 +230,66 @@ describe('dist/backup as a process', () => {
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/::error::decrypting .*\.dump\.pgp failed/);
+  });
+
+  describe('a failed step writes a summary that says why (GITHUB_STEP_SUMMARY)', () => {
+    const notADirectory = () => {
+      const file = join(dir, 'not-a-directory');
+      writeFileSync(file, 'a file where the storage folder should be');
+      return `file://${file}`;
+    };
+    const failed = (r: Run, why: string) => {
+      expect(r.code).toBe(1);
+      const error = r.stdout.split('\n').find(l => l.startsWith('::error::'));
+      expect(error).toContain(why);
+      expect(r.summary).toContain(why);
+      return r.summary;
+    };
+
+    test('backup: the database cannot be dumped', async () => {
+      const r = await runAction({
+        mode: 'backup',
+        'database-url': pg.urlFor(`bk_bundle_missing_${process.pid}`),
+        'storage-url': storageUrl,
+        passphrase: PASSPHRASE
+      });
+      expect(failed(r, `database "bk_bundle_missing_${process.pid}" does not exist`)).toContain('## Failed');
+    });
+
+    test('restore: the target is not empty', async () => {
+      const r = await runAction({
+        mode: 'restore',
+        'database-url': sourceUrl,
+        'storage-url': storageUrl,
+        passphrase: PASSPHRASE
+      });
+      expect(failed(r, 'restore only into an empty database')).toContain('## Failed');
+    });
+
+    test('verify: a wrong passphrase', async () => {
+      const r = await runAction({
+        mode: 'verify',
+        'database-url': pg.url,
+        'storage-url': storageUrl,
+        passphrase: 'wrong-passphrase'
+      });
+      expect(failed(r, '.dump.pgp failed')).toMatch(/## Failed\n\ndecrypting .*\.dump\.pgp failed/);
+    });
+
+    test.each(['prune', 'list'])('%s: the storage folder cannot be read', async mode => {
+      const r = await runAction({ mode, 'storage-url': notADirectory() });
+      expect(failed(r, 'ENOTDIR')).toContain('## Failed');
+    });
+
+    test('an input error names the input to fix', async () => {
+      const r = await runAction({ mode: 'wipe', 'storage-url': storageUrl });
+      const summary = failed(
+        r,
+        "Input 'mode' must be one of backup, restore, verify, prune, list, got 'wipe'"
+      );
+      expect(summary).toContain('## Failed: input `mode`');
+      expect(summary).toContain('Fix the input `mode` and re-run.');
+    });
   });
 
   test('no secret appears in any output, summary or log line (except the runner mask registrations)', () => {
