@@ -4,7 +4,7 @@ import { cancellation } from '../kit/cancellation.js';
 import { formatDuration } from '../kit/duration.js';
 import { InputError, RemoteError, errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
-import { redact, registerSecret } from '../kit/secrets.js';
+import { MIN_SECRET_LENGTH, redact, registerSecret } from '../kit/secrets.js';
 import type { DigitalOceanClient } from './client.js';
 import {
   performRollback,
@@ -440,13 +440,12 @@ async function findApp(
 const PUBLIC_VARIABLE = /^(IMAGE_(DIGEST|TAG)(_[A-Z0-9_]+)?|APP_(URL|DOMAIN|ID|VERSION))$/;
 /** An image digest is a content address, not a secret. */
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
-/** Shorter values cannot be masked without garbling unrelated output. */
-const MIN_MASKED_LENGTH = 4;
 
 /**
  * Reads a spec file: placeholders substituted strictly (every unset one named before any request), app_action's
  * IMAGE_DIGEST_<NAME>/IMAGE_TAG_<NAME> applied, every substituted value registered as a secret (a 4xx body
- * that echoes the spec must not print them), then validated locally.
+ * that echoes the spec must not print them), then validated locally. A substituted value is a secret, so the
+ * kit's rule for secrets holds: one shorter than MIN_SECRET_LENGTH is refused, before any is registered.
  */
 export function loadSpecFile(
   file: { path: string; text: string },
@@ -463,8 +462,19 @@ export function loadSpecFile(
       `(${file.path}) uses ${missing.map(n => `\${${n}}`).join(', ')}, not set in the environment. Set ${missing.length > 1 ? 'them' : 'it'} ` +
         `(env: of the step), write $$ for a literal $, or list names App Platform resolves itself in keep-placeholders`
     );
-  for (const [name, v] of substituted)
-    if (!PUBLIC_VARIABLE.test(name) && !DIGEST.test(v) && v.length >= MIN_MASKED_LENGTH) registerSecret(v);
+  const secrets = [...substituted].filter(
+    ([name, v]) => v !== '' && !PUBLIC_VARIABLE.test(name) && !DIGEST.test(v)
+  );
+  const short = secrets.filter(([, v]) => v.length < MIN_SECRET_LENGTH).map(([name]) => `\${${name}}`);
+  if (short.length)
+    throw new InputError(
+      'app-spec',
+      `(${file.path}) substitutes ${short.join(', ')} with ${short.length > 1 ? 'values' : 'a value'} shorter than ` +
+        `${MIN_SECRET_LENGTH} characters: every substituted value is masked as a secret, and one that short cannot be ` +
+        'masked in logs without also masking ordinary text; use a longer value, or write a value that is not secret ' +
+        'into the spec itself'
+    );
+  for (const [, v] of secrets) registerSecret(v);
   if (substituted.size)
     log.info(
       `${file.path}: substituted ${[...substituted.keys()].map(n => `\${${n}}`).join(', ')} from the environment`
