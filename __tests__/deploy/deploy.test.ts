@@ -3,14 +3,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DigitalOceanClient } from '../../src/digitalocean/client.js';
-import { deploy, type DeployOutputs, type DeployRequest } from '../../src/digitalocean/deploy.js';
+import { deploy } from '../../src/digitalocean/deploy.js';
+import type { DeployOutputs, DeployRequest } from '../../src/digitalocean/deploy-run.js';
 import {
   explainRollbackRefusal,
   performRollback,
   resolveRollbackTarget,
   RollbackRefusedError
 } from '../../src/digitalocean/rollback.js';
-import { parseImageRef } from '../../src/digitalocean/spec.js';
+import { parseAppPlatformImage } from '../../src/digitalocean/app-platform-image.js';
 import { renderDeploySummary } from '../../src/digitalocean/summary.js';
 import { ROLLBACK_REFUSAL_CODES, ROLLBACK_WARNING_CODES } from '../../src/digitalocean/types.js';
 import { createMemoryLogger } from '../../src/kit/log.js';
@@ -85,7 +86,7 @@ describe('image deploy', () => {
     const start = fake.requests.length;
     const outcome = await deploy(
       h.client,
-      h.req({ appId: app.id, image: parseImageRef(`ghcr.io/signupflow/app@${D}`) }),
+      h.req({ appId: app.id, image: parseAppPlatformImage(`ghcr.io/signupflow/app@${D}`) }),
       h.hooks
     );
 
@@ -145,7 +146,7 @@ describe('image deploy', () => {
     const h = harness();
     const outcome = await deploy(
       h.client,
-      h.req({ appId: app.id, image: parseImageRef(`ghcr.io/signupflow/app@${D}`) }),
+      h.req({ appId: app.id, image: parseAppPlatformImage(`ghcr.io/signupflow/app@${D}`) }),
       h.hooks
     );
     expect(outcome.success).toBe(false);
@@ -177,7 +178,7 @@ describe('image deploy', () => {
       h.client,
       h.req({
         appId: app.id,
-        image: parseImageRef(`ghcr.io/signupflow/app@${D}`),
+        image: parseAppPlatformImage(`ghcr.io/signupflow/app@${D}`),
         timeoutMs: 30_000,
         printLogs: 'never'
       }),
@@ -205,7 +206,7 @@ describe('image deploy', () => {
       h.client,
       h.req({
         appId: app.id,
-        image: parseImageRef('ghcr.io/signupflow/app:v9'),
+        image: parseAppPlatformImage('ghcr.io/signupflow/app:v9'),
         timeoutMs: 10_000,
         cancelOnTimeout: false,
         printLogs: 'never'
@@ -229,7 +230,11 @@ describe('image deploy', () => {
     const h = harness();
     const outcome = await deploy(
       h.client,
-      h.req({ appId: app.id, image: parseImageRef(`ghcr.io/signupflow/app@${D}`), timeoutMs: 10_000 }),
+      h.req({
+        appId: app.id,
+        image: parseAppPlatformImage(`ghcr.io/signupflow/app@${D}`),
+        timeoutMs: 10_000
+      }),
       h.hooks
     );
     expect(h.text()).toMatch(
@@ -246,7 +251,11 @@ describe('image deploy', () => {
     const h = harness();
     const start = fake.requests.length;
     await expect(
-      deploy(h.client, h.req({ appId: app.id, image: parseImageRef(`ghcr.io/signupflow/app@${D}`) }), h.hooks)
+      deploy(
+        h.client,
+        h.req({ appId: app.id, image: parseAppPlatformImage(`ghcr.io/signupflow/app@${D}`) }),
+        h.hooks
+      )
     ).rejects.toThrow(
       new RegExp(`pinned to rollback deployment ${app.activeId}.*rollback/commit.*rollback/revert`)
     );
@@ -260,7 +269,11 @@ describe('image deploy', () => {
     await expect(
       deploy(
         h.client,
-        h.req({ appId: app.id, component: 'api', image: parseImageRef(`ghcr.io/signupflow/app@${D}`) }),
+        h.req({
+          appId: app.id,
+          component: 'api',
+          image: parseAppPlatformImage(`ghcr.io/signupflow/app@${D}`)
+        }),
         h.hooks
       )
     ).rejects.toThrow(/^Input 'component' 'api' is not a service, worker or job/);
@@ -296,7 +309,7 @@ describe('spec-file deploy', () => {
         appName: 'fresh-app',
         specFile: file('fresh-app'),
         env,
-        image: parseImageRef(`ghcr.io/signupflow/app@${D}`)
+        image: parseAppPlatformImage(`ghcr.io/signupflow/app@${D}`)
       }),
       h.hooks
     );

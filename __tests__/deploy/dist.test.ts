@@ -159,11 +159,46 @@ describe('dist/deploy-app-platform as a process', () => {
   test('an API error names the call, the server message and the request id', async () => {
     const r = await run({ token: TOKEN, 'app-id': 'no-such-app', image: `ghcr.io/signupflow/app@${D}` });
     expect(r.status).toBe(1);
+    // Thrown before any deployment exists: the kit's summary names the refused call (issue 19).
     expect(r.summary).toMatch(
-      /## ❌ Deployment not started\n\n> GET \/v2\/apps\/no-such-app failed: HTTP 404/
+      /## Failed: GET \/v2\/apps\/no-such-app\n\nGET \/v2\/apps\/no-such-app failed: HTTP 404/
     );
     expect(r.errors[0]).toMatch(
       /^::error::GET \/v2\/apps\/no-such-app failed: HTTP 404 not_found - The resource you requested could not be found\. \(request id [0-9a-f-]{36}\)$/
     );
+  });
+
+  describe('the step summary says why a run failed', () => {
+    test('a failed deployment: the deploy summary, its reason and the failing phase', async () => {
+      const app = fake.addApp(sampleSpec('dist-sum-fail'));
+      fake.nextScript = ['PENDING_BUILD', 'ERROR'];
+      fake.nextError = { code: 'BuildJobFailed', message: 'the build failed' };
+      const r = await run({ token: TOKEN, 'app-id': app.id, image: `ghcr.io/signupflow/app@${D}` });
+      fake.nextScript = ['PENDING_BUILD', 'DEPLOYING', 'ACTIVE'];
+      fake.nextError = undefined;
+      expect(r.status).toBe(1);
+      expect(r.summary).toMatch(
+        /^## ❌ Deployment: dist-sum-fail\n\n> Deployment \S+ ended in phase ERROR .*the build failed/
+      );
+      expect(r.summary).toContain('| **Phase** | ERROR |');
+      expect(r.errors).toHaveLength(1);
+    });
+
+    test('an API call refused before any deployment: the call, the server message and the request id', async () => {
+      const r = await run({ token: TOKEN, 'app-id': 'gone-app', image: `ghcr.io/signupflow/app@${D}` });
+      expect(r.status).toBe(1);
+      expect(r.summary).toMatch(
+        /^## Failed: GET \/v2\/apps\/gone-app\n\nGET \/v2\/apps\/gone-app failed: HTTP 404 not_found - .*\(request id [0-9a-f-]{36}\)/
+      );
+    });
+
+    test('an input error: the summary names the input and what is wrong with it', async () => {
+      const r = await run({ token: TOKEN, 'app-id': 'x', image: 'ghcr.io/signupflow/app' });
+      expect(r.status).toBe(1);
+      expect(r.summary).toMatch(
+        /^## Failed: input `image`\n\nInput 'image' is not a usable image reference \('ghcr.io\/signupflow\/app'\): add a digest/
+      );
+      expect(r.summary).toContain('Fix the input `image` and re-run.');
+    });
   });
 });

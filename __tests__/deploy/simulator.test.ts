@@ -9,9 +9,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DigitalOceanClient } from '../../src/digitalocean/client.js';
-import { deploy, type DeployRequest } from '../../src/digitalocean/deploy.js';
+import { deploy } from '../../src/digitalocean/deploy.js';
+import type { DeployRequest } from '../../src/digitalocean/deploy-run.js';
 import { performRollback } from '../../src/digitalocean/rollback.js';
-import { parseImageRef } from '../../src/digitalocean/spec.js';
+import { parseAppPlatformImage } from '../../src/digitalocean/app-platform-image.js';
 import { createMemoryLogger } from '../../src/kit/log.js';
 import { appSpec, health, startHarness, type Harness } from '../simulator/harness.js';
 import { requestProblems } from '../digitalocean/request-contract.js';
@@ -113,7 +114,7 @@ describe('image deploys', () => {
     const from = h.sim.requests.length;
     const outcome = await deploy(
       t.client,
-      t.req({ appId, image: parseImageRef(ref('v3')), printLogs: 'always' }),
+      t.req({ appId, image: parseAppPlatformImage(ref('v3')), printLogs: 'always' }),
       t.hooks
     );
     expect(outcome.success).toBe(true);
@@ -139,7 +140,11 @@ describe('image deploys', () => {
   test('ERROR: the failing step reason and the log tail; the previous version keeps serving', async () => {
     const t = inProcess();
     h.sim.faults.failDeploymentAtStep('wait');
-    const outcome = await deploy(t.client, t.req({ appId, image: parseImageRef(ref('v4')) }), t.hooks);
+    const outcome = await deploy(
+      t.client,
+      t.req({ appId, image: parseAppPlatformImage(ref('v4')) }),
+      t.hooks
+    );
     expect(outcome.success).toBe(false);
     expect(outcome.outputs.phase).toBe('ERROR');
     expect(outcome.failure).toMatch(
@@ -160,7 +165,7 @@ describe('image deploys', () => {
     try {
       const outcome = await deploy(
         t.client,
-        t.req({ appId, image: parseImageRef(ref('v4')), timeoutMs: 1500, printLogs: 'never' }),
+        t.req({ appId, image: parseAppPlatformImage(ref('v4')), timeoutMs: 1500, printLogs: 'never' }),
         t.hooks
       );
       expect(outcome.success).toBe(false);

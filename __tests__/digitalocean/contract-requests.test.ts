@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { DigitalOceanClient, type RequestInfo } from '../../src/digitalocean/client.js';
 import { deploy } from '../../src/digitalocean/deploy.js';
 import { performRollback, resolveRollbackTarget } from '../../src/digitalocean/rollback.js';
-import { parseImageRef } from '../../src/digitalocean/spec.js';
+import { parseAppPlatformImage } from '../../src/digitalocean/app-platform-image.js';
 import { createMemoryLogger } from '../../src/kit/log.js';
 import { FakePlatform, sampleSpec } from '../deploy/fake-api.js';
 import { findOperation, requestProblems as problems } from './request-contract.js';
@@ -52,7 +52,7 @@ test('the contract check itself catches a misspelt field, an undocumented query 
 
 test('every request the client sends validates against apps.json', async () => {
   const app = fake.addApp(sampleSpec('contract'), 2);
-  const image = parseImageRef(`ghcr.io/signupflow/app@sha256:${'d'.repeat(64)}`);
+  const image = parseAppPlatformImage(`ghcr.io/signupflow/app@sha256:${'d'.repeat(64)}`);
   // Each public client call once…
   await client.getApp(app.id);
   await client.listApps(2);

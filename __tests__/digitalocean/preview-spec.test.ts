@@ -7,7 +7,7 @@ import {
   previewPrNumber,
   previewSpec
 } from '../../src/digitalocean/preview-spec.js';
-import { parseSpecText } from '../../src/digitalocean/spec.js';
+import { parseSpecText } from '../../src/digitalocean/spec-file.js';
 import type { AppSpec } from '../../src/digitalocean/types.js';
 
 const APP_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;

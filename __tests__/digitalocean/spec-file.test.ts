@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { loadSpecFile } from '../../src/digitalocean/deploy.js';
+import { loadSpecFile } from '../../src/digitalocean/spec-file.js';
 import { InputError } from '../../src/kit/errors.js';
 import { createMemoryLogger } from '../../src/kit/log.js';
 import type { AppSpec } from '../../src/digitalocean/types.js';

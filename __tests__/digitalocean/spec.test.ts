@@ -1,21 +1,18 @@
 import { describe, expect, test } from '@jest/globals';
 import { InputError } from '../../src/kit/errors.js';
-import {
-  describeImage,
-  parseImageRef,
-  parseSpecText,
-  replaceImage,
-  selectComponent,
-  substituteEnv,
-  applyImageVariables,
-  validateSpec
-} from '../../src/digitalocean/spec.js';
+import { describeImage, parseAppPlatformImage } from '../../src/digitalocean/app-platform-image.js';
+import { selectComponent } from '../../src/digitalocean/components.js';
+import { replaceImage } from '../../src/digitalocean/image-edit.js';
+import { applyImageVariables } from '../../src/digitalocean/image-variables.js';
+import { substituteEnv } from '../../src/digitalocean/placeholders.js';
+import { parseSpecText } from '../../src/digitalocean/spec-file.js';
+import { validateSpec } from '../../src/digitalocean/spec-validation.js';
 import type { AppSpec } from '../../src/digitalocean/types.js';
 import { sampleSpec } from '../deploy/fake-api.js';
 
 const D = `sha256:${'b'.repeat(64)}`;
 
-describe('parseImageRef', () => {
+describe('parseAppPlatformImage', () => {
   test.each([
     [
       `ghcr.io/signupflow/app@${D}`,
@@ -43,7 +40,7 @@ describe('parseImageRef', () => {
       { registry_type: 'DOCR', registry: 'myreg', repository: 'api', digest: D }
     ]
   ])('%s', (ref, expected) => {
-    expect(parseImageRef(ref)).toEqual(expected);
+    expect(parseAppPlatformImage(ref)).toEqual(expected);
   });
 
   test.each([
@@ -57,7 +54,7 @@ describe('parseImageRef', () => {
   ])('rejects %p naming the input', (ref, why) => {
     let error: unknown;
     try {
-      parseImageRef(ref);
+      parseAppPlatformImage(ref);
     } catch (e) {
       error = e;
     }
@@ -69,7 +66,7 @@ describe('parseImageRef', () => {
   });
 
   test('describeImage turns a spec image back into a reference', () => {
-    expect(describeImage(parseImageRef(`ghcr.io/o/app@${D}`))).toBe(`ghcr.io/o/app@${D}`);
+    expect(describeImage(parseAppPlatformImage(`ghcr.io/o/app@${D}`))).toBe(`ghcr.io/o/app@${D}`);
     expect(describeImage({ registry_type: 'DOCR', repository: 'api', tag: 'v1' })).toBe(
       'registry.digitalocean.com/api:v1'
     );
@@ -81,7 +78,7 @@ describe('replaceImage', () => {
 
   test('pins the only service and every component of the same repository (the PRE_DEPLOY job), nothing else', () => {
     const before = JSON.stringify(spec);
-    const edit = replaceImage(spec, undefined, parseImageRef(`ghcr.io/signupflow/app@${D}`));
+    const edit = replaceImage(spec, undefined, parseAppPlatformImage(`ghcr.io/signupflow/app@${D}`));
     expect(JSON.stringify(spec)).toBe(before); // the input is not mutated
     expect(edit.component).toBe('web');
     expect(edit.changed).toBe(true);
@@ -110,7 +107,7 @@ describe('replaceImage', () => {
   });
 
   test('named components only: component web leaves the job, reported; web,migrate pins both', () => {
-    const ref = parseImageRef(`ghcr.io/signupflow/app@${D}`);
+    const ref = parseAppPlatformImage(`ghcr.io/signupflow/app@${D}`);
     const webOnly = replaceImage(spec, 'web', ref);
     expect(webOnly.alsoPinned).toEqual([]);
     expect(webOnly.sameRepository).toEqual(['jobs/migrate']);
@@ -120,7 +117,12 @@ describe('replaceImage', () => {
   });
 
   test('a tag replaces the digest; new registry credentials replace the stored ones', () => {
-    const edit = replaceImage(spec, 'web', parseImageRef('ghcr.io/signupflow/app:v2'), 'bot:ghp_token');
+    const edit = replaceImage(
+      spec,
+      'web',
+      parseAppPlatformImage('ghcr.io/signupflow/app:v2'),
+      'bot:ghp_token'
+    );
     expect(edit.after).toEqual({
       registry_type: 'GHCR',
       registry: 'signupflow',
@@ -134,14 +136,14 @@ describe('replaceImage', () => {
     const edit = replaceImage(
       spec,
       'migrate',
-      parseImageRef(`ghcr.io/signupflow/app@sha256:${'a'.repeat(64)}`)
+      parseAppPlatformImage(`ghcr.io/signupflow/app@sha256:${'a'.repeat(64)}`)
     );
     expect(edit.kind).toBe('jobs');
     expect(edit.changed).toBe(false);
   });
 
   test('an unknown component is an InputError on component naming the components that exist', () => {
-    expect(() => replaceImage(spec, 'api', parseImageRef(`ghcr.io/o/a@${D}`))).toThrow(
+    expect(() => replaceImage(spec, 'api', parseAppPlatformImage(`ghcr.io/o/a@${D}`))).toThrow(
       "Input 'component' 'api' is not a service, worker or job of app 'signupflow' (services: web; workers: (none); jobs: migrate)"
     );
   });
@@ -161,7 +163,7 @@ describe('replaceImage', () => {
 
   test('a component built from source is refused', () => {
     const git = { name: 'gitapp', services: [{ name: 'web', github: { repo: 'o/r', branch: 'main' } }] };
-    expect(() => replaceImage(git, undefined, parseImageRef(`ghcr.io/o/a@${D}`))).toThrow(
+    expect(() => replaceImage(git, undefined, parseAppPlatformImage(`ghcr.io/o/a@${D}`))).toThrow(
       /built from a github source/
     );
   });

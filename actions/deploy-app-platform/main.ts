@@ -1,20 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { runAction, setOutputs } from '../../src/kit/actions-io.js';
+import { runAction, setOutputs, type ActionResult } from '../../src/kit/actions-io.js';
 import { InputError, errorMessage } from '../../src/kit/errors.js';
 import { Inputs } from '../../src/kit/inputs.js';
 import { createLogger } from '../../src/kit/log.js';
-import { Summary } from '../../src/kit/summary.js';
-import type { PrintLogs } from '../../src/digitalocean/deploy.js';
-import { parseImageRef } from '../../src/digitalocean/spec.js';
-import { enforcePreviewCap, previewSpecFile, readPreviewInputs, runDelete } from './preview.js';
+import type { PrintLogs } from '../../src/digitalocean/deploy-run.js';
+import { parseAppPlatformImage } from '../../src/digitalocean/app-platform-image.js';
+import { previewCapRefusalFor, previewSpecFile, readPreviewInputs, runDelete } from './preview.js';
 import { OPERATIONS, type Operation } from '../../src/digitalocean/operations.js';
 
 /** app_action's default spec location, used when neither an app nor a spec is named. */
 const DEFAULT_SPEC = '.do/app.yaml';
 
-await runAction(async () => {
+await runAction(async (): Promise<ActionResult> => {
   const inputs = new Inputs();
   const token = inputs.secret('token', {
     required: true,
@@ -42,12 +41,12 @@ await runAction(async () => {
     ['on-failure', 'always', 'never'],
     'on-failure'
   );
-  const image = imageText ? parseImageRef(imageText, 'image') : undefined;
+  const image = imageText ? parseAppPlatformImage(imageText, 'image') : undefined;
   const preview = readPreviewInputs(inputs, process.env);
   if (preview.deleteMode !== 'false') {
     if (preview.deleteMode === 'true' && !appId && !appName && preview.prNumber === undefined)
       throw new InputError('delete', 'needs app-id, app-name or preview-pr (the app to delete)');
-    const { DigitalOceanClient } = await import('./deferred.js');
+    const { DigitalOceanClient, renderDeleteSummary } = await import('./deferred.js');
     const logger = createLogger();
     const client = new DigitalOceanClient({
       token,
@@ -56,12 +55,7 @@ await runAction(async () => {
       userAgent: 'app-platform-pipeline/deploy-app-platform'
     });
     const result = await runDelete(client, preview, { appId, appName }, logger);
-    setOutputs({ 'app-id': result.appId });
-    new Summary()
-      .heading('App Platform: delete')
-      .add(result.lines.map(l => `- ${l}`).join('\n'))
-      .write();
-    return;
+    return { outputs: { 'app-id': result.appId }, summary: [renderDeleteSummary(result.lines)] };
   }
   if (preview.prNumber !== undefined && !specPath)
     throw new InputError('preview-pr', 'needs app-spec (the spec the preview is made from)');
@@ -88,7 +82,7 @@ await runAction(async () => {
     } catch (error) {
       throw new InputError(
         'app-spec',
-        `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (${specPath})`
+        `cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)} (${specPath})`
       );
     }
   }
@@ -100,8 +94,14 @@ await runAction(async () => {
   }
 
   // Loaded once the inputs are valid: a bad input fails without paying for the HTTP client.
-  const { DigitalOceanClient, deploy, renderDeploySummary, renderErrorSummary, runOperation, loadSpecFile } =
-    await import('./deferred.js');
+  const {
+    DigitalOceanClient,
+    deploy,
+    loadSpecFile,
+    renderDeploySummary,
+    renderNotStartedSummary,
+    runOperation
+  } = await import('./deferred.js');
   const logger = createLogger();
   const client = new DigitalOceanClient({
     token,
@@ -110,10 +110,8 @@ await runAction(async () => {
     userAgent: 'app-platform-pipeline/deploy-app-platform'
   });
   if (preview.prNumber !== undefined) {
-    await enforcePreviewCap(client, preview).catch(error => {
-      new Summary().add(renderErrorSummary(errorMessage(error))).write();
-      throw error;
-    });
+    const refusal = await previewCapRefusalFor(client, preview);
+    if (refusal) return { summary: [renderNotStartedSummary(refusal)], failure: refusal };
     logger.info(`Preview of PR #${preview.prNumber}:\n  ${previewChanges.join('\n  ')}`);
   }
   if (mode !== 'deploy') {
@@ -134,10 +132,9 @@ await runAction(async () => {
       logger,
       report: outputs => setOutputs(outputs)
     });
-    new Summary().add(result.summary).write();
-    if (!result.success) throw new Error(result.failure ?? `mode ${mode} failed`);
-    return;
+    return { summary: [result.summary], failure: result.failure };
   }
+  // Outputs are set as each becomes known (report), so they are there when a later call throws too.
   const outcome = await deploy(
     client,
     {
@@ -158,11 +155,6 @@ await runAction(async () => {
       keepPlaceholders
     },
     { logger, report: outputs => setOutputs(outputs) }
-  ).catch(error => {
-    // Failed before a deployment outcome existed (API refused a call, pinned app, spec rejected).
-    new Summary().add(renderErrorSummary(errorMessage(error))).write();
-    throw error;
-  });
-  new Summary().add(renderDeploySummary(outcome)).write();
-  if (!outcome.success) throw new Error(outcome.failure ?? 'The deployment failed');
+  );
+  return { summary: [renderDeploySummary(outcome)], failure: outcome.failure };
 });

@@ -7,7 +7,7 @@ import { InputError } from '../../src/kit/errors.js';
 import type { Inputs } from '../../src/kit/inputs.js';
 import type { Logger } from '../../src/kit/log.js';
 import type { DigitalOceanClient } from '../../src/digitalocean/client.js';
-import { parseSpecText } from '../../src/digitalocean/spec.js';
+import { parseSpecText } from '../../src/digitalocean/spec-file.js';
 import { previewAppName, previewSpec } from '../../src/digitalocean/preview-spec.js';
 import {
   deleteApp,
@@ -71,10 +71,12 @@ export function previewSpecFile(
   };
 }
 
-/** Fails with a clear message when the cap of live previews is reached (an update of a live one always passes). */
-export async function enforcePreviewCap(client: DigitalOceanClient, p: PreviewInputs): Promise<void> {
-  const refusal = previewCapRefusal(await livePreviews(client, p.owner, p.repo), p.prNumber!, p.maxPreviews);
-  if (refusal) throw new Error(refusal);
+/** Why no preview is made when the cap of live previews is reached (an update of a live one always passes). */
+export async function previewCapRefusalFor(
+  client: DigitalOceanClient,
+  p: PreviewInputs
+): Promise<string | undefined> {
+  return previewCapRefusal(await livePreviews(client, p.owner, p.repo), p.prNumber!, p.maxPreviews);
 }
 
 /** The delete modes; returns the summary lines. */

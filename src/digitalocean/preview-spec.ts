@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isRecord } from '../kit/json.js';
 import type { AppSpec, ComponentSpec } from './types.js';
 
 /**
@@ -47,7 +48,7 @@ export function previewPrNumber(spec: AppSpec, owner: string, repo: string): num
   if (!Array.isArray(spec.envs)) return undefined;
   const prefix = `${owner}/${repo}#`.toLowerCase();
   for (const e of spec.envs) {
-    if (!isObj(e) || e.key !== PREVIEW_MARKER_ENV || typeof e.value !== 'string') continue;
+    if (!isRecord(e) || e.key !== PREVIEW_MARKER_ENV || typeof e.value !== 'string') continue;
     if (!e.value.toLowerCase().startsWith(prefix)) continue;
     const n = Number(e.value.slice(prefix.length));
     if (Number.isInteger(n) && n > 0) return n;
@@ -79,8 +80,6 @@ export const PREVIEW_INSTANCE_SIZE = 'apps-s-1vcpu-0.5gb';
 const SIZED_KINDS = ['services', 'workers', 'jobs'] as const;
 const SOURCE_KINDS = ['services', 'workers', 'jobs', 'static_sites', 'functions'] as const;
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** `${db.DATABASE_URL}`: a bindable of the component `db`. */
 const bindableComponent = (value: unknown): string | undefined =>
   typeof value === 'string'
@@ -121,7 +120,7 @@ export function previewSpec(source: AppSpec, o: PreviewOptions): PreviewSpec {
     for (const kind of SOURCE_KINDS)
       for (const c of (spec[kind] ?? []) as ComponentSpec[]) {
         const gh = c.github;
-        if (!isObj(gh) || gh.repo !== `${o.owner}/${o.repo}`) continue;
+        if (!isRecord(gh) || gh.repo !== `${o.owner}/${o.repo}`) continue;
         gh.branch = o.headRef;
         gh.deploy_on_push = false;
         changes.push(`${kind}/${c.name}: GitHub branch ${o.headRef}, deploy_on_push off`);
@@ -136,7 +135,7 @@ export function previewSpec(source: AppSpec, o: PreviewOptions): PreviewSpec {
     type: 'GENERAL'
   };
   spec.envs = [
-    ...(Array.isArray(spec.envs) ? spec.envs.filter(e => !isObj(e) || e.key !== PREVIEW_MARKER_ENV) : []),
+    ...(Array.isArray(spec.envs) ? spec.envs.filter(e => !isRecord(e) || e.key !== PREVIEW_MARKER_ENV) : []),
     marker
   ];
   return { spec, changes };
@@ -181,7 +180,7 @@ function replaceDatabases(spec: AppSpec, o: PreviewOptions, changes: string[]): 
   const rebind = (envs: unknown, where: string) => {
     if (!Array.isArray(envs)) return;
     for (const e of envs) {
-      if (!isObj(e) || typeof e.key !== 'string' || !keys.has(e.key)) continue;
+      if (!isRecord(e) || typeof e.key !== 'string' || !keys.has(e.key)) continue;
       const bound = bindableComponent(e.value);
       if (bound && devNames.has(bound)) continue;
       e.value = `\${${devDatabase()}.DATABASE_URL}`;

@@ -1,7 +1,7 @@
 import { formatDuration } from '../kit/duration.js';
 import { facts, mermaidTimeline, table } from '../kit/markdown.js';
-import type { DeployOutcome } from './deploy.js';
-import { describeImage } from './spec.js';
+import { describeImage } from './app-platform-image.js';
+import type { DeployOutcome } from './deploy-run.js';
 
 /** The job summary of a deploy or rollback: facts, phase durations and a Mermaid timeline. */
 export function renderDeploySummary(o: DeployOutcome): string {
@@ -58,7 +58,12 @@ export function renderDeploySummary(o: DeployOutcome): string {
   return parts.join('\n\n');
 }
 
-/** The summary of a step that failed before any deployment outcome (refused call, pinned app, bad spec). */
-export function renderErrorSummary(message: string): string {
-  return `## ❌ Deployment not started\n\n> ${message.replace(/\n/g, ' ')}`;
+/** The summary of a run refused before any deployment started (the preview cap). */
+export function renderNotStartedSummary(reason: string): string {
+  return `## ❌ Deployment not started\n\n> ${reason.replace(/\n/g, ' ')}`;
+}
+
+/** The summary of `delete`: one line per app deleted, kept or not found. */
+export function renderDeleteSummary(lines: readonly string[]): string {
+  return `## App Platform: delete\n\n${lines.map(l => `- ${l}`).join('\n')}`;
 }

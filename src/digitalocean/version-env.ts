@@ -1,4 +1,4 @@
-import type { ComponentKind } from './spec.js';
+import type { ComponentKind } from './components.js';
 import type { AppSpec, ComponentSpec } from './types.js';
 
 /**

@@ -25,7 +25,7 @@ export interface WaitOptions {
 }
 
 export interface PhaseSpan {
-  phase: DeploymentPhase | string;
+  phase: DeploymentPhase;
   start: number;
   end: number;
 }
@@ -39,7 +39,7 @@ export interface FailingStep {
 
 export interface WaitResult {
   deployment: Deployment;
-  phase: DeploymentPhase | string;
+  phase: DeploymentPhase;
   /**
    * It served: ACTIVE, or SUPERSEDED after it had been ACTIVE (seen ACTIVE, or every top-level step SUCCESS:
    * doctl counts success_steps == total_steps, Terraform every top-level step SUCCESS). A deployment replaced
@@ -105,8 +105,7 @@ export async function waitForDeployment(
       info(`${stamp()}   ${describeStep(step)} ${status}${reason}`);
     }
     if (phase === 'ACTIVE') sawActive = true;
-    if ((TERMINAL_PHASES as readonly string[]).includes(phase))
-      return finish(deployment, phase, false, false);
+    if (isTerminal(phase)) return finish(deployment, phase, false, false);
     if (at >= deadline) break;
     // Sleep in slices so a heartbeat line appears at least every HEARTBEAT_MS between phase changes.
     for (let left = Math.max(0, Math.min(opts.pollIntervalMs, deadline - at)); left > 0;) {
@@ -130,7 +129,7 @@ export async function waitForDeployment(
       await sleep(Math.min(opts.pollIntervalMs, 2000));
       canceled = await client.getDeployment(appId, deploymentId).catch(() => canceled);
     }
-    const phase = isTerminal(canceled.phase) ? canceled.phase! : 'CANCELED';
+    const phase = isTerminal(canceled.phase) ? canceled.phase : 'CANCELED';
     log.info(`${stamp()} canceled deployment ${deploymentId} (phase ${canceled.phase ?? 'UNKNOWN'})`);
     const last = phases[phases.length - 1];
     if (last && last.phase !== phase) phases.push({ phase, start: now(), end: now() });
@@ -144,7 +143,7 @@ export async function waitForDeployment(
       // keep the last state we saw
     }
     const phase = deployment.phase ?? 'UNKNOWN';
-    if ((TERMINAL_PHASES as readonly string[]).includes(phase)) {
+    if (isTerminal(phase)) {
       const last = phases[phases.length - 1];
       if (last && last.phase !== phase) phases.push({ phase, start: now(), end: now() });
       return finish(deployment, phase, false, false);
@@ -152,7 +151,7 @@ export async function waitForDeployment(
     return finish(deployment, phase, true, false);
   }
 
-  function finish(dep: Deployment, phase: string, timedOut: boolean, canceled: boolean): WaitResult {
+  function finish(dep: Deployment, phase: DeploymentPhase, timedOut: boolean, canceled: boolean): WaitResult {
     return {
       deployment: dep,
       phase,
@@ -186,8 +185,8 @@ function cancellableSleep(ms: number): Promise<void> {
 }
 const CANCEL_READBACKS = 5;
 
-const isTerminal = (phase: string | undefined) =>
-  phase !== undefined && (TERMINAL_PHASES as readonly string[]).includes(phase);
+const isTerminal = (phase: DeploymentPhase | undefined): phase is DeploymentPhase =>
+  phase !== undefined && TERMINAL_PHASES.includes(phase);
 
 /** Every top-level step SUCCESS (Terraform's rule, TF #1048) and none in ERROR. */
 function allTopStepsSucceeded(dep: Deployment): boolean {
