@@ -62,7 +62,7 @@ export function parseImageReference(text: string, bad: (why: string) => Error): 
   for (const p of path)
     if (!PATH_COMPONENT.test(p))
       throw bad(
-        `'${p}' is not a valid repository name component (lower-case letters, digits, '.', '_', '-')`
+        `'${p}' is not a valid repository name component (lower case letters, digits, '.', '_', '-')`
       );
   if (DOCKER_HUB_HOSTS.has(registry) && path.length === 1) path.unshift('library');
   const repository = path.join('/');
