@@ -1089,7 +1089,7 @@ async function waitForDeployment(client, appId, deploymentId, opts) {
         }
         if (phase === 'ACTIVE')
             sawActive = true;
-        if (TERMINAL_PHASES.includes(phase))
+        if (isTerminal(phase))
             return finish(deployment, phase, false, false);
         if (at >= deadline)
             break;
@@ -1131,7 +1131,7 @@ async function waitForDeployment(client, appId, deploymentId, opts) {
             // keep the last state we saw
         }
         const phase = deployment.phase ?? 'UNKNOWN';
-        if (TERMINAL_PHASES.includes(phase)) {
+        if (isTerminal(phase)) {
             const last = phases[phases.length - 1];
             if (last && last.phase !== phase)
                 phases.push({ phase, start: now(), end: now() });
