@@ -31,30 +31,59 @@ describe('substituted spec values follow the kit rule for secrets (MIN_SECRET_LE
     ['3 characters (was neither masked nor refused)', 'abc'],
     ['4 characters (was masked, garbling every word holding it)', 'abcd'],
     [`${MIN_SECRET_LENGTH - 1} characters`, 'x'.repeat(MIN_SECRET_LENGTH - 1)]
-  ])('a value of %s is refused in one line naming the input and the variable', (_, value) => {
+  ])(
+    'a value of %s for a SECRET variable is refused in one line naming the input and the variable',
+    (_, value) => {
+      const error = thrown(() =>
+        load(
+          '      - {key: SECRET_KEY, type: SECRET, value: "${SECRET_KEY}"}\n      - {key: B, type: SECRET, value: "$OTHER"}\n',
+          {
+            SECRET_KEY: value,
+            OTHER: 'long-enough-value'
+          }
+        )
+      );
+      expect(error).toBeInstanceOf(InputError);
+      const message = (error as Error).message;
+      expect(message).toMatch(
+        /^Input 'app-spec' \(app\.yaml\) substitutes \$\{SECRET_KEY\} into a SECRET variable with a value shorter than 8/
+      );
+      expect(message).not.toContain('OTHER');
+      expect(message.split('\n')).toHaveLength(1);
+      // Refused before anything is registered: nothing is masked, so the line itself is not garbled.
+      expect(containsSecret(value)).toBe(false);
+      expect(containsSecret('long-enough-value')).toBe(false);
+    }
+  );
+
+  test('every short SECRET value is named at once', () => {
     const error = thrown(() =>
-      load('      - {key: SECRET_KEY, value: "${SECRET_KEY}"}\n      - {key: B, value: "$OTHER"}\n', {
-        SECRET_KEY: value,
-        OTHER: 'long-enough-value'
+      load('      - {key: A, type: SECRET, value: "${A}"}\n      - {key: B, type: SECRET, value: "x-$B"}\n', {
+        A: 'ab',
+        B: 'abcdefg'
       })
     );
-    expect(error).toBeInstanceOf(InputError);
-    const message = (error as Error).message;
-    expect(message).toMatch(
-      /^Input 'app-spec' \(app\.yaml\) substitutes \$\{SECRET_KEY\} with a value shorter than 8/
+    expect((error as Error).message).toMatch(
+      /substitutes \$\{A\}, \$\{B\} into a SECRET variable with values shorter than 8/
     );
-    expect(message).not.toContain('OTHER');
-    expect(message.split('\n')).toHaveLength(1);
-    // Refused before anything is registered: nothing is masked, so the line itself is not garbled.
-    expect(containsSecret(value)).toBe(false);
-    expect(containsSecret('long-enough-value')).toBe(false);
   });
 
-  test('every short value is named at once', () => {
-    const error = thrown(() =>
-      load('      - {key: A, value: "${A}"}\n      - {key: B, value: "${B}"}\n', { A: 'ab', B: 'abcdefg' })
+  test('a short value in a variable that is not SECRET (LOG_LEVEL=info) is deployed unmasked, and the log says so', () => {
+    const log = createMemoryLogger();
+    const spec = loadSpecFile(
+      file(
+        '      - {key: LOG_LEVEL, value: "${LOG_LEVEL}"}\n      - {key: SECRET_KEY, type: SECRET, value: "${SECRET_KEY}"}\n'
+      ),
+      { LOG_LEVEL: 'info', SECRET_KEY: 'long-enough-secret' },
+      log,
+      []
     );
-    expect((error as Error).message).toMatch(/substitutes \$\{A\}, \$\{B\} with values shorter than 8/);
+    expect(envValues(spec)).toEqual(['info', 'long-enough-secret']);
+    expect(containsSecret('info')).toBe(false);
+    expect(containsSecret('long-enough-secret')).toBe(true);
+    expect(log.lines.join('\n')).toContain(
+      '${LOG_LEVEL} not masked: shorter than 8 characters and in no SECRET variable'
+    );
   });
 
   test(`a value of ${MIN_SECRET_LENGTH} characters is substituted and masked`, () => {

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { InputError, errorMessage } from '../kit/errors.js';
+import { isRecord } from '../kit/json.js';
 import type { Logger } from '../kit/log.js';
 import { MIN_SECRET_LENGTH, registerSecret } from '../kit/secrets.js';
 import { isValidDigest } from '../image/reference.js';
@@ -23,8 +24,10 @@ export function parseSpecText(text: string, input = 'app-spec'): unknown {
 /**
  * Reads a spec file: placeholders substituted strictly (every unset one named before any request), app_action's
  * IMAGE_DIGEST_<NAME>/IMAGE_TAG_<NAME> applied, every substituted value registered as a secret (a 4xx body
- * that echoes the spec must not print them), then validated locally. A substituted value is a secret, so the
- * kit's rule for secrets holds: one shorter than MIN_SECRET_LENGTH is refused, before any is registered.
+ * that echoes the spec must not print them), then validated locally. The kit's rule for secrets holds: a value
+ * shorter than MIN_SECRET_LENGTH cannot be masked without garbling ordinary text, so one that lands in a `type:
+ * SECRET` variable is refused (before any is registered); a short one elsewhere (`LOG_LEVEL: ${LOG_LEVEL}` = `info`)
+ * is not a secret by the spec's own word: deployed unmasked, and the log says so.
  */
 export function loadSpecFile(
   file: { path: string; text: string },
@@ -44,16 +47,20 @@ export function loadSpecFile(
   const secrets = [...substituted].filter(
     ([name, v]) => v !== '' && !PUBLIC_VARIABLE.test(name) && !isValidDigest(v)
   );
-  const short = secrets.filter(([, v]) => v.length < MIN_SECRET_LENGTH).map(([name]) => `\${${name}}`);
-  if (short.length)
+  const inSecretVariables = secretVariableValues(parsed);
+  const shortNames = secrets.filter(([, v]) => v.length < MIN_SECRET_LENGTH).map(([name]) => name);
+  const refused = shortNames.filter(name => inSecretVariables.some(raw => usesPlaceholder(raw, name)));
+  if (refused.length)
     throw new InputError(
       'app-spec',
-      `(${file.path}) substitutes ${short.join(', ')} with ${short.length > 1 ? 'values' : 'a value'} shorter than ` +
-        `${MIN_SECRET_LENGTH} characters: every substituted value is masked as a secret, and one that short cannot be ` +
-        'masked in logs without also masking ordinary text; use a longer value, or write a value that is not secret ' +
-        'into the spec itself'
+      `(${file.path}) substitutes ${refused.map(n => `\${${n}}`).join(', ')} into a SECRET variable with ${refused.length > 1 ? 'values' : 'a value'} shorter than ` +
+        `${MIN_SECRET_LENGTH} characters, too short to mask in logs without also masking ordinary text; use a longer secret`
     );
-  for (const [, v] of secrets) registerSecret(v);
+  for (const [name, v] of secrets) if (!shortNames.includes(name)) registerSecret(v);
+  if (shortNames.length)
+    log.info(
+      `${file.path}: ${shortNames.map(n => `\${${n}}`).join(', ')} not masked: shorter than ${MIN_SECRET_LENGTH} characters and in no SECRET variable`
+    );
   if (substituted.size)
     log.info(
       `${file.path}: substituted ${[...substituted.keys()].map(n => `\${${n}}`).join(', ')} from the environment`
@@ -71,4 +78,23 @@ export function loadSpecFile(
   if (pinned.length)
     log.info(`${file.path}: IMAGE_DIGEST_*/IMAGE_TAG_* set the image of ${pinned.join(', ')}`);
   return spec;
+}
+
+/** The raw `value` of every `type: SECRET` env entry, app-wide and in every component (before substitution). */
+function secretVariableValues(spec: unknown): string[] {
+  const found: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!isRecord(node)) return;
+    if (node.type === 'SECRET' && typeof node.key === 'string' && typeof node.value === 'string')
+      found.push(node.value);
+    for (const child of Object.values(node)) visit(child);
+  };
+  visit(spec);
+  return found;
+}
+
+/** Whether `text` holds the placeholder `${name}` or `$name` (app_action's two forms). */
+function usesPlaceholder(text: string, name: string): boolean {
+  return text.includes(`\${${name}}`) || new RegExp(`\\$${name}(?![A-Za-z0-9_])`).test(text);
 }
