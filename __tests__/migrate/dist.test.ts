@@ -39,7 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
-  for (const name of ['concurrent', 'badpw', 'venv'])
+  for (const name of ['concurrent', 'badpw', 'venv', 'failing'])
     await server.dropDatabase(`dist_${process.pid}_${name}`);
 });
 
@@ -86,6 +86,24 @@ describe('dist/migrate as a process', () => {
     // Masked for the runner first, then never printed.
     expect(r.stdout.split('\n')[0]).toBe('::add-mask::Wrong-Secret-1234');
     expect(visible(r)).not.toContain('Wrong-Secret-1234');
+    // The step summary says why too.
+    expect(r.summary).toMatch(/password authentication failed for user/);
+  });
+
+  it('a failing revision: one error line, and the step summary says which revision failed and why', async () => {
+    const url = await server.createDatabase(`dist_${process.pid}_failing`);
+    const r = await runDist({
+      'database-url': url,
+      'working-directory': fixture('failing'),
+      alembic: '/usr/bin/alembic'
+    });
+    expect(r.code).toBe(1);
+    const errors = r.stdout.split('\n').filter(l => l.startsWith('::error::'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('Revision 0003 (add index on a missing table) failed');
+    expect(r.summary).toContain('## Database migration');
+    expect(r.summary).toContain('❌ failed');
+    expect(r.summary).toContain('relation "shifts" does not exist');
   });
 
   it('fails a bad input with one line naming it, before running anything', async () => {
@@ -98,6 +116,8 @@ describe('dist/migrate as a process', () => {
     expect(r.stdout.trim().split('\n').pop()).toBe(
       "::error::Input 'lock-timeout' must be a duration such as 90s, 5m, 1h or a number of seconds, got 'soon'"
     );
+    expect(r.summary).toContain('## Failed: input `lock-timeout`');
+    expect(r.summary).toContain("Input 'lock-timeout' must be a duration");
     const missing = await runDist({ 'database-url': server.url, 'working-directory': fixture('nope') });
     expect(missing.stdout).toMatch(
       /::error::Input 'working-directory' '.*fixtures\/nope' is not a directory/

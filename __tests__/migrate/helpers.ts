@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { queryRows as query } from '../../test-support/postgres.js';
 import { migrate, type MigrateOptions, type MigrationReport } from '../../src/alembic/migrate.js';
-import { migrationSummary } from '../../src/alembic/report.js';
+import { migrationSummary } from '../../src/alembic/summary.js';
 import { createMemoryLogger } from '../../src/kit/log.js';
 
 export const here = dirname(fileURLToPath(import.meta.url));

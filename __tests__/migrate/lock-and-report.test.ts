@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import { acquireAdvisoryLock, advisoryLockKey, describeTarget } from '../../src/postgres/advisory-lock.js';
-import { migrationSummary } from '../../src/alembic/report.js';
+import { migrationSummary } from '../../src/alembic/summary.js';
 import type { MigrationReport } from '../../src/alembic/migrate.js';
 
 /** A pg.Client stand-in: the lock is free after `busyPolls` attempts; one holder is visible while busy. */

@@ -1,7 +1,7 @@
 // Loaded by main.ts once the inputs are valid, as ONE chunk: separate dynamic imports would each carry (and load)
 // their own copy of the modules they share.
 export { migrate } from '../../src/alembic/migrate.js';
-export { migrationSummary } from '../../src/alembic/report.js';
+export { migrationSummary } from '../../src/alembic/summary.js';
 export {
   baseInterpreter,
   commandInVirtualenv,

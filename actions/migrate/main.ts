@@ -1,11 +1,10 @@
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runAction, setOutputs } from '../../src/kit/actions-io.js';
-import { InputError } from '../../src/kit/errors.js';
+import { runAction } from '../../src/kit/actions-io.js';
+import { InputError, errorMessage } from '../../src/kit/errors.js';
 import { Inputs } from '../../src/kit/inputs.js';
 import { createLogger } from '../../src/kit/log.js';
-import { Summary } from '../../src/kit/summary.js';
 import { alembicFor } from '../../src/alembic/alembic-cli.js';
 import { splitCommandLine } from '../../src/alembic/command-line.js';
 import type { VenvCache } from '../../src/alembic/virtualenv.js';
@@ -31,7 +30,7 @@ await runAction(async () => {
   try {
     alembic = splitCommandLine(inputs.string('alembic') ?? 'alembic');
   } catch (error) {
-    throw new InputError('alembic', `is not a valid command line: ${(error as Error).message}`);
+    throw new InputError('alembic', `is not a valid command line: ${errorMessage(error)}`);
   }
   if (alembic.length === 0) throw new InputError('alembic', 'is empty');
   const requirements = inputs.string('requirements');
@@ -94,15 +93,17 @@ await runAction(async () => {
       cli: early,
       extraEnv
     });
-    setOutputs({
-      'from-revision': report.databaseRead ? report.from.join(',') : undefined,
-      'to-revision': report.databaseRead ? report.to.join(',') : undefined,
-      'applied-count': report.applied.length,
-      destructive: report.destructive,
-      'sql-file': report.sqlFile
-    });
-    new Summary().add(migrationSummary(report, describeTarget(databaseUrl).replace(/^at /, ''))).write();
-    if (report.failure) throw new Error(report.failure);
+    return {
+      outputs: {
+        'from-revision': report.databaseRead ? report.from.join(',') : undefined,
+        'to-revision': report.databaseRead ? report.to.join(',') : undefined,
+        'applied-count': report.applied.length,
+        destructive: report.destructive,
+        'sql-file': report.sqlFile
+      },
+      summary: [migrationSummary(report, describeTarget(databaseUrl).replace(/^at /, ''))],
+      failure: report.failure
+    };
   } finally {
     await early?.close();
   }
