@@ -5,12 +5,7 @@ import { join } from 'node:path';
 import { DigitalOceanClient } from '../../src/digitalocean/client.js';
 import { deploy } from '../../src/digitalocean/deploy.js';
 import type { DeployOutputs, DeployRequest } from '../../src/digitalocean/deploy-run.js';
-import {
-  explainRollbackRefusal,
-  performRollback,
-  resolveRollbackTarget,
-  RollbackRefusedError
-} from '../../src/digitalocean/rollback.js';
+import { explainRollbackRefusal, resolveRollbackTarget, rollBack } from '../../src/digitalocean/rollback.js';
 import { parseAppPlatformImage } from '../../src/digitalocean/app-platform-image.js';
 import { renderDeploySummary } from '../../src/digitalocean/summary.js';
 import { ROLLBACK_REFUSAL_CODES, ROLLBACK_WARNING_CODES } from '../../src/digitalocean/types.js';
@@ -398,7 +393,7 @@ describe('manual rollback', () => {
     const resolved = await resolveRollbackTarget(h.client, app.id, target.id);
     expect(resolved.deploymentId).toBe(target.id);
     const order: string[] = [];
-    const result = await performRollback(h.client, app.id, resolved.deploymentId, {
+    const result = await rollBack(h.client, app.id, resolved.deploymentId, {
       pollIntervalMs: 1000,
       timeoutMs: 60_000,
       logger: h.logger,
@@ -411,6 +406,8 @@ describe('manual rollback', () => {
       commit: false
     });
     expect(order).toEqual(['hook: active=true pinned=true']);
+    if (result.refused) throw new Error(result.failure);
+    expect(result.failure).toBeUndefined();
     expect(result.phase).toBe('ACTIVE');
     expect(result.committed).toBe(false);
     expect(app.pinnedId).toBe(result.rollbackDeploymentId);
@@ -421,16 +418,16 @@ describe('manual rollback', () => {
     const app = fake.addApp(sampleSpec('rb-refused'));
     app.pinnedId = app.activeId;
     const h = harness();
-    const error = await performRollback(h.client, app.id, app.deployments[1]!.id, {
+    const refusal = await rollBack(h.client, app.id, app.deployments[1]!.id, {
       pollIntervalMs: 1,
       timeoutMs: 10,
       logger: h.logger
-    }).catch(e => e);
-    expect(error).toBeInstanceOf(RollbackRefusedError);
-    expect((error as Error).message).toMatch(
+    });
+    expect(refusal.refused).toBe(true);
+    expect(refusal.failure).toMatch(
       /refused \(app_pinned\): a rollback is already in progress.*commit.*revert.*App Platform says: app is pinned/
     );
-    expect((error as Error).message).not.toContain('\n');
+    expect(refusal.failure).not.toContain('\n');
   });
 
   test('previous when there is no earlier deployment fails clearly', async () => {

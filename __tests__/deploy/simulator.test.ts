@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DigitalOceanClient } from '../../src/digitalocean/client.js';
 import { deploy } from '../../src/digitalocean/deploy.js';
 import type { DeployRequest } from '../../src/digitalocean/deploy-run.js';
-import { performRollback } from '../../src/digitalocean/rollback.js';
+import { rollBack } from '../../src/digitalocean/rollback.js';
 import { parseAppPlatformImage } from '../../src/digitalocean/app-platform-image.js';
 import { createMemoryLogger } from '../../src/kit/log.js';
 import { appSpec, health, startHarness, type Harness } from '../simulator/harness.js';
@@ -194,12 +194,13 @@ describe('manual rollback', () => {
 
   test('rollback to an id without commit pins the app; a deploy is then refused with how to commit or revert', async () => {
     const t = inProcess();
-    const result = await performRollback(t.client, appId, deployments.v1!, {
+    const result = await rollBack(t.client, appId, deployments.v1!, {
       pollIntervalMs: 250,
       timeoutMs: 120_000,
       logger: t.logger,
       commit: false
     });
+    if (result.refused) throw new Error(result.failure);
     expect(result.phase).toBe('ACTIVE');
     expect(await health(liveUrl)).toEqual({ status: 200, version: 'v1' });
     const r = await runDist({ 'app-id': appId, image: ref('v4') });

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { DigitalOceanClient, type RequestInfo } from '../../src/digitalocean/client.js';
 import { deploy } from '../../src/digitalocean/deploy.js';
-import { performRollback, resolveRollbackTarget } from '../../src/digitalocean/rollback.js';
+import { rollBack, resolveRollbackTarget } from '../../src/digitalocean/rollback.js';
 import { parseAppPlatformImage } from '../../src/digitalocean/app-platform-image.js';
 import { createMemoryLogger } from '../../src/kit/log.js';
 import { FakePlatform, sampleSpec } from '../deploy/fake-api.js';
@@ -95,12 +95,13 @@ test('every request the client sends validates against apps.json', async () => {
     hooks
   );
   const target = await resolveRollbackTarget(client, app.id, 'previous');
-  await performRollback(client, app.id, target.deploymentId, {
+  const rolledBack = await rollBack(client, app.id, target.deploymentId, {
     pollIntervalMs: 1,
     timeoutMs: 60_000,
     logger: createMemoryLogger(),
     sleep: async () => {}
   });
+  expect(rolledBack.failure).toBeUndefined();
   await client.updateApp(app.id, app.spec as never);
 
   const apiRequests = sent.filter(r => r.path.startsWith('/v2/'));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
-import { InputError } from '../kit/errors.js';
+import { InputError, errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import { childEnvironment } from '../kit/child-environment.js';
 import { runChild, type RunResult } from '../kit/child-process.js';
@@ -65,9 +65,7 @@ export async function prepareVirtualenv(opts: VirtualenvOptions): Promise<Virtua
 
   if (opts.cache) {
     const restored = await opts.cache.restore([dir], key).catch(error => {
-      opts.logger.warning(
-        `Virtualenv cache restore failed, building it instead: ${(error as Error).message}`
-      );
+      opts.logger.warning(`Virtualenv cache restore failed, building it instead: ${errorMessage(error)}`);
       return undefined;
     });
     if (restored && (await works(python, opts.env))) {
@@ -104,7 +102,7 @@ export async function prepareVirtualenv(opts: VirtualenvOptions): Promise<Virtua
       () => opts.logger.info(`Virtualenv saved to the cache (key ${key})`),
       error =>
         opts.logger.warning(
-          `Virtualenv cache save failed (the next run installs again): ${(error as Error).message}`
+          `Virtualenv cache save failed (the next run installs again): ${errorMessage(error)}`
         )
     );
   }

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { RemoteError } from '../kit/errors.js';
+import { RemoteError, errorMessage } from '../kit/errors.js';
 import { defaultLogger, type Logger } from '../kit/log.js';
 import { parseRetryAfter, retry, sleep as realSleep } from '../kit/retry.js';
 import { registerSecret } from '../kit/secrets.js';
@@ -365,7 +365,7 @@ export class DigitalOceanClient {
       retryAfterMs: err => (err instanceof DigitalOceanError ? err.retryAfterMs : undefined),
       onRetry: ({ attempt, delayMs, error }) =>
         this.logger.info(
-          `${callName}: ${error instanceof RemoteError ? `HTTP ${error.status ?? '?'} ${error.code ?? ''}`.trim() : (error as Error).message}` +
+          `${callName}: ${error instanceof RemoteError ? `HTTP ${error.status ?? '?'} ${error.code ?? ''}`.trim() : errorMessage(error)}` +
             `, retrying in ${formatDuration(delayMs)} (attempt ${attempt + 1}/${this.attempts})`
         )
     };

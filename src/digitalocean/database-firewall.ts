@@ -17,7 +17,7 @@
 // removed does not come back, and another job's rule dropped by our stale write is restored by that job's own step 3
 // before it reports success. The assumption is that PUTs land within `settleMs` of their read.
 import { isIPv4 } from 'node:net';
-import { RemoteError } from '../kit/errors.js';
+import { RemoteError, errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import { sleep as realSleep } from '../kit/retry.js';
 import { DigitalOceanClient, type RequestInfo } from './client.js';
@@ -304,7 +304,7 @@ export class DatabaseFirewall {
         await this.writer.call('PUT', path, body);
       } catch (error) {
         this.raiseUnlessTransient(error, `PUT ${path}`);
-        this.logger.info(`${(error as Error).message}; reading the rules again`);
+        this.logger.info(`${errorMessage(error)}; reading the rules again`);
       }
       await this.sleep(this.settleMs);
       current = await this.rules(clusterId);

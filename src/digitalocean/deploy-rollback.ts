@@ -1,6 +1,6 @@
-import { InputError, errorMessage } from '../kit/errors.js';
+import { InputError } from '../kit/errors.js';
 import type { DeployOutcome, DeployRun } from './deploy-run.js';
-import { performRollback, resolveRollbackTarget, RollbackDeploymentError } from './rollback.js';
+import { resolveRollbackTarget, rollBack } from './rollback.js';
 import type { App } from './types.js';
 
 /**
@@ -19,29 +19,26 @@ export async function rollbackApp(run: DeployRun, app: App, rollbackTo: string):
   run.log.info(
     `Rolling back app ${appName} from ${target.activeDeploymentId ?? 'none'} to deployment ${target.deploymentId}`
   );
-  try {
-    const result = await performRollback(run.client, app.id, target.deploymentId, {
-      pollIntervalMs: run.req.pollIntervalMs,
-      timeoutMs: run.req.timeoutMs,
-      logger: run.log,
-      sleep: run.hooks.sleep,
-      now: run.hooks.now
-    });
-    run.set({ 'deployment-id': result.rollbackDeploymentId, phase: result.wait.phase });
-    const after = await run.client.getApp(app.id);
-    run.set({ 'live-url': after.live_url || undefined, app: JSON.stringify(after) });
-    return run.outcome({ mode: 'rollback', success: true, appName, rollback: result, wait: result.wait });
-  } catch (error) {
-    if (!(error instanceof RollbackDeploymentError)) throw error;
-    const partial = error.result;
-    run.set({ 'deployment-id': partial.rollbackDeploymentId, phase: partial.wait.phase });
+  const result = await rollBack(run.client, app.id, target.deploymentId, {
+    pollIntervalMs: run.req.pollIntervalMs,
+    timeoutMs: run.req.timeoutMs,
+    logger: run.log,
+    sleep: run.hooks.sleep,
+    now: run.hooks.now
+  });
+  // Refused by App Platform's validation: no deployment exists, like the other refusals before one (pinned app).
+  if (result.refused) throw new Error(result.failure);
+  run.set({ 'deployment-id': result.rollbackDeploymentId, phase: result.wait.phase });
+  if (result.failure !== undefined)
     return run.outcome({
       mode: 'rollback',
       success: false,
-      failure: errorMessage(error),
+      failure: result.failure,
       appName,
-      rollback: partial,
-      wait: partial.wait
+      rollback: result,
+      wait: result.wait
     });
-  }
+  const after = await run.client.getApp(app.id);
+  run.set({ 'live-url': after.live_url || undefined, app: JSON.stringify(after) });
+  return run.outcome({ mode: 'rollback', success: true, appName, rollback: result, wait: result.wait });
 }

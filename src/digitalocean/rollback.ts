@@ -11,8 +11,7 @@ import { waitForDeployment, type WaitResult } from './waiter.js';
 /**
  * Manual rollback through App Platform's rollback API (validate → rollback → wait ACTIVE → commit), shared
  * by deploy-app-platform (`rollback-to`) and health-gate (automatic rollback). `rollBack` returns one value
- * for every outcome the API can give (refused, not ACTIVE, ACTIVE, committed); `performRollback` is the
- * throwing form deploy.ts still uses.
+ * for every outcome the API can give (refused, not ACTIVE, ACTIVE, committed); only API and network errors throw.
  */
 
 const REFUSALS: Record<string, string> = {
@@ -63,29 +62,6 @@ function refusalLine(
     `Rollback to deployment ${targetDeploymentId} refused${code ? ` (${code})` : ''}: ${explainRollbackRefusal(code)}` +
     (serverMessage ? ` - App Platform says: ${serverMessage}` : '')
   );
-}
-
-/** performRollback: App Platform's validation refused the rollback. */
-export class RollbackRefusedError extends Error {
-  constructor(
-    readonly code: string | undefined,
-    readonly serverMessage: string | undefined,
-    readonly targetDeploymentId: string
-  ) {
-    super(refusalLine(code, serverMessage, targetDeploymentId));
-    this.name = 'RollbackRefusedError';
-  }
-}
-
-/** performRollback: the rollback deployment was created but did not become ACTIVE; `result` says how far it got. */
-export class RollbackDeploymentError extends Error {
-  constructor(
-    message: string,
-    readonly result: RollbackResult
-  ) {
-    super(message);
-    this.name = 'RollbackDeploymentError';
-  }
 }
 
 export interface RollbackTarget {
@@ -161,20 +137,6 @@ export interface RollbackRefusal {
 }
 
 export type RollbackOutcome = RollbackResult | RollbackRefusal;
-
-/** deploy-app-platform's form of `rollBack`: a refusal throws RollbackRefusedError, a deployment that did not
- * become ACTIVE throws RollbackDeploymentError carrying the result. */
-export async function performRollback(
-  client: DigitalOceanClient,
-  appId: string,
-  targetDeploymentId: string,
-  opts: RollbackOptions
-): Promise<RollbackResult> {
-  const r = await rollBack(client, appId, targetDeploymentId, opts);
-  if (r.refused) throw new RollbackRefusedError(r.code, r.serverMessage, targetDeploymentId);
-  if (r.failure !== undefined) throw new RollbackDeploymentError(r.failure, r);
-  return r;
-}
 
 /**
  * validate → rollback → wait ACTIVE → (beforeCommit, commit). API and network errors throw; every outcome App

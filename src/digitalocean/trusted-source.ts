@@ -1,3 +1,4 @@
+import { errorMessage } from '../kit/errors.js';
 // The `trusted-source` inputs of migrate and backup (DESIGN.md "Reaching a locked-down database"): the main step
 // opens the database firewall for this runner, the `post:` step (post-if: always()) closes it again. What the post
 // step must undo travels in the action's state, saved BEFORE the rule is written, so a main step cancelled half-way
@@ -144,7 +145,7 @@ export async function closeTrustedSource(
       .write();
   } catch (error) {
     throw new Error(
-      `trusted-source: the rule '${state.description}' for ${state.ip} is still on the firewall of ${state.clusterName} (${state.clusterId}): ${(error as Error).message}. A later run removes it once it is ${DEFAULT_STALE_AFTER_MS / 3600_000} h old, or remove it now: doctl databases firewalls remove ${state.clusterId} --uuid ${state.uuid ?? '<uuid>'}`
+      `trusted-source: the rule '${state.description}' for ${state.ip} is still on the firewall of ${state.clusterName} (${state.clusterId}): ${errorMessage(error)}. A later run removes it once it is ${DEFAULT_STALE_AFTER_MS / 3600_000} h old, or remove it now: doctl databases firewalls remove ${state.clusterId} --uuid ${state.uuid ?? '<uuid>'}`
     );
   }
 }
