@@ -305,8 +305,7 @@ var rollback_target = __webpack_require__(4584);
 /**
  * Manual rollback through App Platform's rollback API (validate → rollback → wait ACTIVE → commit), shared
  * by deploy-app-platform (`rollback-to`) and health-gate (automatic rollback). `rollBack` returns one value
- * for every outcome the API can give (refused, not ACTIVE, ACTIVE, committed); `performRollback` is the
- * throwing form deploy.ts still uses.
+ * for every outcome the API can give (refused, not ACTIVE, ACTIVE, committed); only API and network errors throw.
  */
 const REFUSALS = {
     incompatible_phase: 'the target deployment is not in a phase that can be rolled back to (it must have finished, e.g. ACTIVE or SUPERSEDED)',
@@ -337,28 +336,6 @@ function refusalLine(code, serverMessage, targetDeploymentId) {
     return (`Rollback to deployment ${targetDeploymentId} refused${code ? ` (${code})` : ''}: ${explainRollbackRefusal(code)}` +
         (serverMessage ? ` - App Platform says: ${serverMessage}` : ''));
 }
-/** performRollback: App Platform's validation refused the rollback. */
-class RollbackRefusedError extends Error {
-    code;
-    serverMessage;
-    targetDeploymentId;
-    constructor(code, serverMessage, targetDeploymentId) {
-        super(refusalLine(code, serverMessage, targetDeploymentId));
-        this.code = code;
-        this.serverMessage = serverMessage;
-        this.targetDeploymentId = targetDeploymentId;
-        this.name = 'RollbackRefusedError';
-    }
-}
-/** performRollback: the rollback deployment was created but did not become ACTIVE; `result` says how far it got. */
-class RollbackDeploymentError extends Error {
-    result;
-    constructor(message, result) {
-        super(message);
-        this.result = result;
-        this.name = 'RollbackDeploymentError';
-    }
-}
 /**
  * `previous` = the newest earlier deployment of a different release that served traffic (see
  * rollback-target.ts). An id is looked up so a typo fails here, naming it, rather than in the rollback call.
@@ -375,16 +352,6 @@ async function resolveRollbackTarget(client, appId, target) {
         throw new Error(`App ${appId} has no earlier deployment of another release that served traffic to roll back to ` +
             `(active: ${activeDeploymentId ?? 'none'}, ${found.scanned} deployments read)`);
     return { deploymentId: found.deployment.id, deployment: found.deployment, activeDeploymentId };
-}
-/** deploy-app-platform's form of `rollBack`: a refusal throws RollbackRefusedError, a deployment that did not
- * become ACTIVE throws RollbackDeploymentError carrying the result. */
-async function performRollback(client, appId, targetDeploymentId, opts) {
-    const r = await rollBack(client, appId, targetDeploymentId, opts);
-    if (r.refused)
-        throw new RollbackRefusedError(r.code, r.serverMessage, targetDeploymentId);
-    if (r.failure !== undefined)
-        throw new RollbackDeploymentError(r.failure, r);
-    return r;
 }
 /**
  * validate → rollback → wait ACTIVE → (beforeCommit, commit). API and network errors throw; every outcome App
@@ -481,33 +448,29 @@ async function rollbackApp(run, app, rollbackTo) {
     const target = await resolveRollbackTarget(run.client, app.id, rollbackTo);
     run.set({ 'previous-deployment-id': target.activeDeploymentId });
     run.log.info(`Rolling back app ${appName} from ${target.activeDeploymentId ?? 'none'} to deployment ${target.deploymentId}`);
-    try {
-        const result = await performRollback(run.client, app.id, target.deploymentId, {
-            pollIntervalMs: run.req.pollIntervalMs,
-            timeoutMs: run.req.timeoutMs,
-            logger: run.log,
-            sleep: run.hooks.sleep,
-            now: run.hooks.now
-        });
-        run.set({ 'deployment-id': result.rollbackDeploymentId, phase: result.wait.phase });
-        const after = await run.client.getApp(app.id);
-        run.set({ 'live-url': after.live_url || undefined, app: JSON.stringify(after) });
-        return run.outcome({ mode: 'rollback', success: true, appName, rollback: result, wait: result.wait });
-    }
-    catch (error) {
-        if (!(error instanceof RollbackDeploymentError))
-            throw error;
-        const partial = error.result;
-        run.set({ 'deployment-id': partial.rollbackDeploymentId, phase: partial.wait.phase });
+    const result = await rollBack(run.client, app.id, target.deploymentId, {
+        pollIntervalMs: run.req.pollIntervalMs,
+        timeoutMs: run.req.timeoutMs,
+        logger: run.log,
+        sleep: run.hooks.sleep,
+        now: run.hooks.now
+    });
+    // Refused by App Platform's validation: no deployment exists, like the other refusals before one (pinned app).
+    if (result.refused)
+        throw new Error(result.failure);
+    run.set({ 'deployment-id': result.rollbackDeploymentId, phase: result.wait.phase });
+    if (result.failure !== undefined)
         return run.outcome({
             mode: 'rollback',
             success: false,
-            failure: (0,errors/* errorMessage */.gJ)(error),
+            failure: result.failure,
             appName,
-            rollback: partial,
-            wait: partial.wait
+            rollback: result,
+            wait: result.wait
         });
-    }
+    const after = await run.client.getApp(app.id);
+    run.set({ 'live-url': after.live_url || undefined, app: JSON.stringify(after) });
+    return run.outcome({ mode: 'rollback', success: true, appName, rollback: result, wait: result.wait });
 }
 
 ;// CONCATENATED MODULE: ./src/digitalocean/deploy-run.ts

@@ -390,7 +390,7 @@ class DigitalOceanClient {
                     !(err.retryAfterMs !== undefined && err.retryAfterMs > this.maxRetryDelayMs)
                 : NETWORK_CODES.has(err?.code ?? ''),
             retryAfterMs: err => (err instanceof DigitalOceanError ? err.retryAfterMs : undefined),
-            onRetry: ({ attempt, delayMs, error }) => this.logger.info(`${callName}: ${error instanceof errors/* RemoteError */.Hi ? `HTTP ${error.status ?? '?'} ${error.code ?? ''}`.trim() : error.message}` +
+            onRetry: ({ attempt, delayMs, error }) => this.logger.info(`${callName}: ${error instanceof errors/* RemoteError */.Hi ? `HTTP ${error.status ?? '?'} ${error.code ?? ''}`.trim() : (0,errors/* errorMessage */.gJ)(error)}` +
                 `, retrying in ${(0,duration/* formatDuration */.a3)(delayMs)} (attempt ${attempt + 1}/${this.attempts})`)
         };
     }
@@ -1238,8 +1238,7 @@ function findFailingStep(steps) {
 /**
  * Manual rollback through App Platform's rollback API (validate → rollback → wait ACTIVE → commit), shared
  * by deploy-app-platform (`rollback-to`) and health-gate (automatic rollback). `rollBack` returns one value
- * for every outcome the API can give (refused, not ACTIVE, ACTIVE, committed); `performRollback` is the
- * throwing form deploy.ts still uses.
+ * for every outcome the API can give (refused, not ACTIVE, ACTIVE, committed); only API and network errors throw.
  */
 const REFUSALS = {
     incompatible_phase: 'the target deployment is not in a phase that can be rolled back to (it must have finished, e.g. ACTIVE or SUPERSEDED)',
@@ -1270,28 +1269,6 @@ function refusalLine(code, serverMessage, targetDeploymentId) {
     return (`Rollback to deployment ${targetDeploymentId} refused${code ? ` (${code})` : ''}: ${explainRollbackRefusal(code)}` +
         (serverMessage ? ` - App Platform says: ${serverMessage}` : ''));
 }
-/** performRollback: App Platform's validation refused the rollback. */
-class RollbackRefusedError extends Error {
-    code;
-    serverMessage;
-    targetDeploymentId;
-    constructor(code, serverMessage, targetDeploymentId) {
-        super(refusalLine(code, serverMessage, targetDeploymentId));
-        this.code = code;
-        this.serverMessage = serverMessage;
-        this.targetDeploymentId = targetDeploymentId;
-        this.name = 'RollbackRefusedError';
-    }
-}
-/** performRollback: the rollback deployment was created but did not become ACTIVE; `result` says how far it got. */
-class RollbackDeploymentError extends Error {
-    result;
-    constructor(message, result) {
-        super(message);
-        this.result = result;
-        this.name = 'RollbackDeploymentError';
-    }
-}
 /**
  * `previous` = the newest earlier deployment of a different release that served traffic (see
  * rollback-target.ts). An id is looked up so a typo fails here, naming it, rather than in the rollback call.
@@ -1308,16 +1285,6 @@ async function resolveRollbackTarget(client, appId, target) {
         throw new Error(`App ${appId} has no earlier deployment of another release that served traffic to roll back to ` +
             `(active: ${activeDeploymentId ?? 'none'}, ${found.scanned} deployments read)`);
     return { deploymentId: found.deployment.id, deployment: found.deployment, activeDeploymentId };
-}
-/** deploy-app-platform's form of `rollBack`: a refusal throws RollbackRefusedError, a deployment that did not
- * become ACTIVE throws RollbackDeploymentError carrying the result. */
-async function performRollback(client, appId, targetDeploymentId, opts) {
-    const r = await rollback_rollBack(client, appId, targetDeploymentId, opts);
-    if (r.refused)
-        throw new RollbackRefusedError(r.code, r.serverMessage, targetDeploymentId);
-    if (r.failure !== undefined)
-        throw new RollbackDeploymentError(r.failure, r);
-    return r;
 }
 /**
  * validate → rollback → wait ACTIVE → (beforeCommit, commit). API and network errors throw; every outcome App

@@ -398,7 +398,7 @@ class DigitalOceanClient {
                     !(err.retryAfterMs !== undefined && err.retryAfterMs > this.maxRetryDelayMs)
                 : NETWORK_CODES.has(err?.code ?? ''),
             retryAfterMs: err => (err instanceof DigitalOceanError ? err.retryAfterMs : undefined),
-            onRetry: ({ attempt, delayMs, error }) => this.logger.info(`${callName}: ${error instanceof errors/* RemoteError */.Hi ? `HTTP ${error.status ?? '?'} ${error.code ?? ''}`.trim() : error.message}` +
+            onRetry: ({ attempt, delayMs, error }) => this.logger.info(`${callName}: ${error instanceof errors/* RemoteError */.Hi ? `HTTP ${error.status ?? '?'} ${error.code ?? ''}`.trim() : (0,errors/* errorMessage */.gJ)(error)}` +
                 `, retrying in ${(0,duration/* formatDuration */.a3)(delayMs)} (attempt ${attempt + 1}/${this.attempts})`)
         };
     }
@@ -745,7 +745,7 @@ class DatabaseFirewall {
             }
             catch (error) {
                 this.raiseUnlessTransient(error, `PUT ${path}`);
-                this.logger.info(`${error.message}; reading the rules again`);
+                this.logger.info(`${(0,errors/* errorMessage */.gJ)(error)}; reading the rules again`);
             }
             await this.sleep(this.settleMs);
             current = await this.rules(clusterId);

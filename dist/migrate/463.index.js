@@ -903,7 +903,7 @@ async function prepareVirtualenv(opts) {
     const venv = { dir, binDir, python, key, pythonVersion: version };
     if (opts.cache) {
         const restored = await opts.cache.restore([dir], key).catch(error => {
-            opts.logger.warning(`Virtualenv cache restore failed, building it instead: ${error.message}`);
+            opts.logger.warning(`Virtualenv cache restore failed, building it instead: ${(0,errors/* errorMessage */.gJ)(error)}`);
             return undefined;
         });
         if (restored && (await works(python, opts.env))) {
@@ -925,7 +925,7 @@ async function prepareVirtualenv(opts) {
         ], opts.env, 'pip install', opts.logger);
     });
     if (opts.cache) {
-        await opts.cache.save([dir], key).then(() => opts.logger.info(`Virtualenv saved to the cache (key ${key})`), error => opts.logger.warning(`Virtualenv cache save failed (the next run installs again): ${error.message}`));
+        await opts.cache.save([dir], key).then(() => opts.logger.info(`Virtualenv saved to the cache (key ${key})`), error => opts.logger.warning(`Virtualenv cache save failed (the next run installs again): ${(0,errors/* errorMessage */.gJ)(error)}`));
     }
     return { ...venv, cacheHit: false };
 }
