@@ -4,8 +4,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findPgBinary, parsePgVersion } from '../../src/postgres/binaries.js';
-import { databaseName, libpqConnection, withDatabase, withSslDefaults } from '../../src/postgres/url.js';
-import { nodePgConnectionString } from '../../src/postgres/server.js';
+import {
+  databaseName,
+  libpqConnection,
+  nodePgConnectionString,
+  tlsDefaultLine,
+  withDatabase,
+  withSslDefaults
+} from '../../src/postgres/url.js';
 
 describe('withSslDefaults', () => {
   test.each([
@@ -107,6 +113,24 @@ describe('pg_dump discovery', () => {
     await expect(
       findPgBinary('pg_dump', { pathEnv: join(root, 'none'), versionedRoot: join(root, 'none') })
     ).rejects.toThrow(/pg_dump not found/);
+  });
+});
+
+describe('tlsDefaultLine: the one line when the TLS rule chose', () => {
+  test('a non-local host without sslmode: what was done and how to change it, naming the input', () => {
+    expect(tlsDefaultLine('postgresql://u:p@db.example.com:25060/app')).toBe(
+      'PostgreSQL at db.example.com:25060: connecting with TLS (sslmode=require: encrypted, certificate not verified) ' +
+        'because the host is not local and database-url names no sslmode; put sslmode=verify-full&sslrootcert=<ca file> ' +
+        'in database-url to verify the server, or sslmode=disable for a server without TLS'
+    );
+  });
+  test.each([
+    'postgresql://u:p@db.example.com/app?sslmode=disable',
+    'postgresql://u:p@db.example.com/app?sslmode=verify-full',
+    'postgresql://u:p@127.0.0.1:5432/app',
+    'postgres://u@db.internal/app?host=/var/run/postgresql'
+  ])('nothing when the URL chose or the host is local: %s', url => {
+    expect(tlsDefaultLine(url)).toBeUndefined();
   });
 });
 

@@ -8,6 +8,7 @@ import { parseBackupId } from '../../src/backup/id.js';
 import { describeRto } from '../../src/backup/rto.js';
 import { availableParallelism, tmpdir } from 'node:os';
 import { openTrustedSource } from '../../src/digitalocean/trusted-source.js';
+import { logTlsDefault } from '../../src/postgres/url.js';
 
 // Glue only: read and check inputs, build the store and the keys, call src/backup, return the outputs, the
 // summary (src/backup/summary.ts) and the failure, if any.
@@ -51,7 +52,9 @@ await runAction(async (): Promise<ActionResult> => {
       required: true,
       secretPassword: true
     });
-    return inputs.raw('database-url')!;
+    const url = inputs.raw('database-url')!;
+    logTlsDefault(log, url);
+    return url;
   };
   const policy = () => ({
     keepDaily: inputs.integer('keep-daily', { default: 30, min: 0 }),

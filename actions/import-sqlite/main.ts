@@ -4,7 +4,7 @@ import { InputError, errorMessage } from '../../src/kit/errors.js';
 import { Inputs } from '../../src/kit/inputs.js';
 import { createLogger } from '../../src/kit/log.js';
 import { Summary } from '../../src/kit/summary.js';
-import { describeDatabase } from '../../src/postgres/url.js';
+import { describeDatabase, logTlsDefault } from '../../src/postgres/url.js';
 import { describeLocation, fetchSqlite, parseSqliteLocation } from '../../src/sqlite/source.js';
 import { importSqlite } from '../../src/sqlite/import.js';
 import { importState } from '../../src/sqlite/import-state.js';
@@ -32,6 +32,7 @@ await runAction(async () => {
     secretPassword: true
   });
   const databaseUrl = inputs.raw('database-url')!;
+  logTlsDefault(log, databaseUrl);
   const dryRun = inputs.boolean('dry-run', false);
   const s3 = {
     endpoint: inputs.url('s3-endpoint', { protocols: ['https:', 'http:'] })?.toString(),

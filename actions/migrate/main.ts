@@ -9,6 +9,7 @@ import { alembicFor } from '../../src/alembic/alembic-cli.js';
 import { splitCommandLine } from '../../src/alembic/command-line.js';
 import type { VenvCache } from '../../src/alembic/virtualenv.js';
 import { openTrustedSource } from '../../src/digitalocean/trusted-source.js';
+import { logTlsDefault } from '../../src/postgres/url.js';
 
 await runAction(async () => {
   const inputs = new Inputs();
@@ -19,6 +20,7 @@ await runAction(async () => {
     secretPassword: true
   });
   const databaseUrl = inputs.raw('database-url')!; // as given: Alembic must see exactly the user's URL
+  logTlsDefault(logger, databaseUrl);
   const workingDirectory = resolve(inputs.string('working-directory') ?? '.');
   if (!existsSync(workingDirectory) || !statSync(workingDirectory).isDirectory())
     throw new InputError('working-directory', `'${workingDirectory}' is not a directory`);

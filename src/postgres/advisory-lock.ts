@@ -3,6 +3,7 @@ import pg from 'pg';
 import { formatDuration } from '../kit/duration.js';
 import { redactUrl } from '../kit/secrets.js';
 import { sleep as realSleep } from '../kit/retry.js';
+import { nodePgConnectionString } from './url.js';
 
 /**
  * PostgreSQL session advisory locks held on a dedicated, direct connection (not through PgBouncer in
@@ -33,8 +34,13 @@ export async function connectOrExplain(client: pg.Client, url: string): Promise<
   } catch (error) {
     await client.end().catch(() => undefined);
     const e = error as Error & { code?: string };
+    // The TLS rule (url.ts) asked for TLS the server does not offer: say which setting decides.
+    const hint =
+      /does not support SSL/i.test(e.message) && nodePgConnectionString(url) !== url
+        ? ' - put sslmode=disable in the URL to connect without TLS (a non-local host gets sslmode=require unless the URL names one)'
+        : '';
     throw new PostgresConnectionError(
-      `Cannot connect to PostgreSQL ${describeTarget(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}`,
+      `Cannot connect to PostgreSQL ${describeTarget(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}${hint}`,
       e.code
     );
   }
@@ -51,7 +57,7 @@ export async function openDirectConnection(
   opts: DirectConnectionOptions = {}
 ): Promise<pg.Client> {
   const client = new pg.Client({
-    connectionString: libpqCompatible(url),
+    connectionString: nodePgConnectionString(url),
     application_name: opts.applicationName,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 15_000,
     keepAlive: true
@@ -69,22 +75,6 @@ export function describeTarget(url: string): string {
     return `at ${u.hostname}:${u.port || '5432'}, database ${db}, user ${decodeURIComponent(u.username) || '(default)'}`;
   } catch {
     return `at ${redactUrl(url)}`;
-  }
-}
-
-/**
- * node-postgres treats `sslmode=require` as `verify-full` unless told to behave like libpq; DigitalOcean's
- * managed databases present a certificate from their own CA, so libpq semantics (encrypt, verify only with
- * `sslrootcert`) are what a `?sslmode=require` URL means.
- */
-function libpqCompatible(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.searchParams.has('sslmode') && !u.searchParams.has('uselibpqcompat'))
-      u.searchParams.set('uselibpqcompat', 'true');
-    return u.toString();
-  } catch {
-    return url;
   }
 }
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { connectOrExplain, describeTarget } from './advisory-lock.js';
-import { withSslDefaults } from './url.js';
+import { nodePgConnectionString } from './url.js';
 
 /** A server that accepts and never answers fails the connection after this long (libpq's and ours). */
 export const CONNECT_TIMEOUT_MS = 15_000;
@@ -37,18 +37,6 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
   } finally {
     await client.end().catch(() => undefined);
   }
-}
-
-/**
- * The URL for node-postgres: TLS defaults as for libpq, and libpq's meaning of `sslmode` (node-postgres
- * otherwise treats `require` as `verify-full`, which rejects DigitalOcean's managed-database CA).
- * Only for node-postgres: libpq rejects the extra parameter.
- */
-export function nodePgConnectionString(url: string): string {
-  const u = new URL(withSslDefaults(url));
-  if (u.searchParams.has('sslmode') && !u.searchParams.has('uselibpqcompat'))
-    u.searchParams.set('uselibpqcompat', 'true');
-  return u.toString();
 }
 
 export interface ServerVersion {

@@ -18,9 +18,12 @@ function parse(url: string): URL {
 }
 
 /**
- * Adds `sslmode=require` when the host is not local and the URL does not choose a mode itself: a backup
- * should never carry the database over the network in clear text by accident. An explicit `sslmode`
- * (even `disable`) is respected.
+ * THE TLS rule for every connection an action makes itself (backup, restore, verify, migrate's lock connection,
+ * import-sqlite; pg_dump, pg_restore, psql and node-postgres alike): the `sslmode` in the URL wins, even
+ * `disable`; without one, a host that is not local gets `sslmode=require` (encrypted; the certificate is checked
+ * only with `sslmode=verify-full` and `sslrootcert`, as libpq does), so no database crosses a network in clear
+ * text by accident; loopback and Unix sockets get nothing added. `tlsDefaultLine` says when the rule chose.
+ * (Alembic connects with the URL exactly as given: psycopg2's default `prefer` encrypts where the server offers it.)
  */
 export function withSslDefaults(url: string): string {
   const u = parse(url);
@@ -28,6 +31,38 @@ export function withSslDefaults(url: string): string {
   const host = hostParam || u.hostname;
   if (u.searchParams.has('sslmode') || isLocalHost(host)) return url;
   u.searchParams.set('sslmode', 'require');
+  return u.toString();
+}
+
+/**
+ * The one line an action logs when the TLS rule chose for the user (a non-local host, no `sslmode` in the URL):
+ * what it did and how to change it; undefined when the URL chose, or the host is local.
+ */
+export function tlsDefaultLine(url: string, input = 'database-url'): string | undefined {
+  if (withSslDefaults(url) === url) return undefined;
+  const u = parse(url);
+  return (
+    `PostgreSQL at ${u.hostname}${u.port ? `:${u.port}` : ''}: connecting with TLS (sslmode=require: encrypted, ` +
+    `certificate not verified) because the host is not local and ${input} names no sslmode; put ` +
+    `sslmode=verify-full&sslrootcert=<ca file> in ${input} to verify the server, or sslmode=disable for a server without TLS`
+  );
+}
+
+/** Logs `tlsDefaultLine` once, where an action reads its database URL. */
+export function logTlsDefault(log: { info(line: string): void }, url: string): void {
+  const line = tlsDefaultLine(url);
+  if (line) log.info(line);
+}
+
+/**
+ * The URL for node-postgres: the TLS rule above, and libpq's meaning of `sslmode` (node-postgres otherwise treats
+ * `require` as `verify-full`, which rejects DigitalOcean's managed-database CA). Only for node-postgres: libpq
+ * rejects the extra parameter.
+ */
+export function nodePgConnectionString(url: string): string {
+  const u = new URL(withSslDefaults(url));
+  if (u.searchParams.has('sslmode') && !u.searchParams.has('uselibpqcompat'))
+    u.searchParams.set('uselibpqcompat', 'true');
   return u.toString();
 }
 

@@ -3,7 +3,6 @@ import { cancellation } from '../kit/cancellation.js';
 import { errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import { openDirectConnection } from '../postgres/advisory-lock.js';
-import { withSslDefaults } from '../postgres/url.js';
 import { copyTable, targetChecksum } from './copy.js';
 import { putBack, setAside } from './set-aside.js';
 import { planImport, type ImportPlan } from './plan.js';
@@ -92,7 +91,7 @@ export async function importSqlite(opts: ImportOptions): Promise<ImportResult> {
       await client?.end().catch(() => undefined);
   });
   try {
-    client = await openDirectConnection(withSslDefaults(opts.databaseUrl), {
+    client = await openDirectConnection(opts.databaseUrl, {
       applicationName: 'import-sqlite'
     });
     // Whatever happens below (an error, a cancellation that closes the connection), PostgreSQL only keeps
