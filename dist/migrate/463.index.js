@@ -32,7 +32,10 @@ var esm = __webpack_require__(3849);
 var secrets = __webpack_require__(5889);
 // EXTERNAL MODULE: ./src/kit/retry.ts
 var retry = __webpack_require__(1834);
+// EXTERNAL MODULE: ./src/postgres/url.ts
+var postgres_url = __webpack_require__(8638);
 ;// CONCATENATED MODULE: ./src/postgres/advisory-lock.ts
+
 
 
 
@@ -64,13 +67,17 @@ async function connectOrExplain(client, url) {
     catch (error) {
         await client.end().catch(() => undefined);
         const e = error;
-        throw new PostgresConnectionError(`Cannot connect to PostgreSQL ${describeTarget(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}`, e.code);
+        // The TLS rule (url.ts) asked for TLS the server does not offer: say which setting decides.
+        const hint = /does not support SSL/i.test(e.message) && (0,postgres_url/* nodePgConnectionString */.VE)(url) !== url
+            ? ' - put sslmode=disable in the URL to connect without TLS (a non-local host gets sslmode=require unless the URL names one)'
+            : '';
+        throw new PostgresConnectionError(`Cannot connect to PostgreSQL ${describeTarget(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}${hint}`, e.code);
     }
 }
 /** Opens one connection; a failure is one line naming the server, database and user, never the password. */
 async function openDirectConnection(url, opts = {}) {
     const client = new esm/* default.Client */.Ay.Client({
-        connectionString: libpqCompatible(url),
+        connectionString: (0,postgres_url/* nodePgConnectionString */.VE)(url),
         application_name: opts.applicationName,
         connectionTimeoutMillis: opts.connectTimeoutMs ?? 15_000,
         keepAlive: true
@@ -88,22 +95,6 @@ function describeTarget(url) {
     }
     catch {
         return `at ${(0,secrets/* redactUrl */.BO)(url)}`;
-    }
-}
-/**
- * node-postgres treats `sslmode=require` as `verify-full` unless told to behave like libpq; DigitalOcean's
- * managed databases present a certificate from their own CA, so libpq semantics (encrypt, verify only with
- * `sslrootcert`) are what a `?sslmode=require` URL means.
- */
-function libpqCompatible(url) {
-    try {
-        const u = new URL(url);
-        if (u.searchParams.has('sslmode') && !u.searchParams.has('uselibpqcompat'))
-            u.searchParams.set('uselibpqcompat', 'true');
-        return u.toString();
-    }
-    catch {
-        return url;
     }
 }
 /** Sessions holding the advisory lock `key` in the current database (from pg_locks + pg_stat_activity). */
