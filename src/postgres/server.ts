@@ -65,10 +65,6 @@ export async function queryDatabaseBytes(c: pg.Client): Promise<number> {
   return Number(r.rows[0]!.b);
 }
 
-export async function serverMajorVersion(url: string): Promise<number> {
-  return (await serverVersion(url)).major;
-}
-
 /** Quotes an identifier for SQL (`"my ""db"""`). */
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;

@@ -1,3 +1,0 @@
-export * from './url.js';
-export * from './binaries.js';
-export * from './server.js';
