@@ -1216,9 +1216,6 @@ async function queryDatabaseBytes(c) {
     const r = await c.query('SELECT pg_database_size(current_database()) AS b');
     return Number(r.rows[0].b);
 }
-async function serverMajorVersion(url) {
-    return (await serverVersion(url)).major;
-}
 /** Quotes an identifier for SQL (`"my ""db"""`). */
 function quoteIdent(name) {
     return `"${name.replace(/"/g, '""')}"`;
