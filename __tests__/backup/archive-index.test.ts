@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
+import { ArchiveCompressor } from '../../src/backup/archive-compress.js';
 import { archiveDataOffsets, ArchiveIndexer, fillOffsets } from '../../src/backup/archive-index.js';
 import { pickBackup, readCatalog } from '../../src/backup/catalog.js';
 import { createDecryptor } from '../../src/backup/crypto.js';
@@ -49,16 +50,30 @@ function script(file: string): string {
 /** Feeds `input` to the indexer in pieces of `sizes` (cycled), writes it to a file and fills in the offsets. */
 async function index(input: Buffer, sizes: number[]): Promise<string> {
   const file = join(dir, `indexed-${++n}.dump`);
+  const indexer = new ArchiveIndexer();
+  await pipeline(Readable.from(slices(input, sizes)), indexer, createWriteStream(file));
+  await fillOffsets(file, indexer.offsets());
+  return file;
+}
+
+/** Feeds `input` to the backup's compressor in pieces of `sizes` (cycled); what it wrote. */
+async function compress(input: Buffer, sizes: number[]): Promise<Buffer> {
+  const out: Buffer[] = [];
+  await pipeline(Readable.from(slices(input, sizes)), new ArchiveCompressor(), async function* (s) {
+    for await (const b of s) out.push(b as Buffer);
+  });
+  return Buffer.concat(out);
+}
+
+/** `input` cut into pieces of `sizes`, cycled. */
+function slices(input: Buffer, sizes: number[]): Buffer[] {
   const pieces: Buffer[] = [];
   for (let at = 0, k = 0; at < input.length; k++) {
     const size = sizes[k % sizes.length]!;
     pieces.push(input.subarray(at, at + size));
     at += size;
   }
-  const indexer = new ArchiveIndexer();
-  await pipeline(Readable.from(pieces), indexer, createWriteStream(file));
-  await fillOffsets(file, indexer.offsets());
-  return file;
+  return pieces;
 }
 
 /** Every data entry's offset is set and points at a block header carrying that entry's dump id. */
@@ -151,6 +166,47 @@ describe('ArchiveIndexer', () => {
       const file = await index(input, [input.length || 1, 3]);
       expect(readFileSync(file).equals(input)).toBe(true);
     }
+  });
+});
+
+describe('ArchiveCompressor (the backup: pg_dump --compress=0, compressed on every core)', () => {
+  test('writes the archive pg_dump --compress=6 would: same SQL, gzip in the header, read from a pipe and with --jobs', async () => {
+    const plain = dumpThroughPipe(sourceUrl, ['--compress=0']);
+    const original = join(dir, `plain-${++n}.dump`);
+    writeFileSync(original, plain);
+    const reference = script(original);
+    const outputs: Buffer[] = [];
+    // Whole, in pipe-sized reads, and in odd pieces that split every number, header and row.
+    for (const sizes of [[plain.length], [65536], [1, 7, 13, 4096]])
+      outputs.push(await compress(plain, sizes));
+    for (const out of outputs.slice(1)) expect(out.equals(outputs[0]!)).toBe(true);
+    const file = join(dir, `compressed-${++n}.dump`);
+    writeFileSync(file, outputs[0]!);
+    expect(execFileSync('pg_restore', ['--list', file]).toString()).toMatch(/^; +Compression: (6|gzip)$/m);
+    expect(script(file)).toBe(reference);
+    // From a pipe (a restore with jobs: 1 streams into pg_restore): no seeking, every zlib stream ends properly.
+    const fromPipe = execFileSync('bash', ['-o', 'pipefail', '-c', 'cat "$1" | pg_restore -f -', '_', file], {
+      maxBuffer: 1 << 30
+    });
+    expect(fromPipe.toString().replace(/^\\(un)?restrict .*$/gm, '')).toBe(reference);
+    // And what a parallel restore makes of it: the indexer's offsets, pg_restore --jobs=2, the same data.
+    const indexed = await index(outputs[0]!, [65536]);
+    expectOffsetsPointAtTheirBlocks(indexed);
+    const restored = await restoreParallel(indexed);
+    expect(await digests(restored)).toEqual(await digests(sourceUrl));
+    // As small as pg_dump's own compression (one zlib stream per table as well).
+    const byPgDump = dumpThroughPipe(sourceUrl, ['--compress=6']);
+    expect(outputs[0]!.length).toBeLessThan(plain.length / 3);
+    expect(outputs[0]!.length / byPgDump.length).toBeLessThan(1.05);
+  }, 180_000);
+
+  test('refuses in one line what it cannot compress: not an archive, an archive pg_dump compressed', async () => {
+    await expect(compress(randomBytes(10_000), [4096])).rejects.toThrow(
+      /^pg_dump's output is not a custom-format archive this action reads/
+    );
+    await expect(compress(dumpThroughPipe(sourceUrl, ['--compress=6']), [65536])).rejects.toThrow(
+      /^pg_dump wrote a compressed archive/
+    );
   });
 });
 

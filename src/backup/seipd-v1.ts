@@ -1,7 +1,7 @@
 import { createCipheriv, createHash, randomBytes, type Cipher, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { PartialBodyWriter, packetHeader, TAG } from './packet-framing.js';
-import { ParallelDeflate } from './parallel-deflate.js';
+import { OrderedOutput, ParallelDeflate } from './parallel-deflate.js';
 
 /**
  * The bulk of an OpenPGP message as RFC 9580 §5.13.1 defines a version 1 Symmetrically Encrypted Integrity
@@ -31,6 +31,8 @@ export const PREFIX_BYTES = BLOCK_BYTES + 2;
 const SHA1_BYTES = 20;
 export const MDC_HEADER = Buffer.of(0xc0 | TAG.mdc, SHA1_BYTES);
 export const MDC_PACKET_BYTES = MDC_HEADER.length + SHA1_BYTES;
+/** Compression jobs kept in flight (memory: about 2 MiB each). */
+const DEFLATE_IN_FLIGHT = 3;
 /** Literal data format octet 'b': binary. */
 export const LITERAL_BINARY = 0x62;
 
@@ -57,6 +59,7 @@ export class SeipdV1EncryptStream extends Transform {
   private readonly compressedBody = new PartialBodyWriter();
   private readonly packetBody = new PartialBodyWriter();
   private readonly deflate?: ParallelDeflate;
+  private readonly deflated = new OrderedOutput();
   private started = false;
 
   constructor(private readonly o: SeipdV1Options) {
@@ -66,7 +69,7 @@ export class SeipdV1EncryptStream extends Transform {
     if (o.sessionKey.length !== suite.keyBytes)
       throw new Error(`SEIPD v1 writer: ${o.algorithm} needs a ${suite.keyBytes}-byte session key`);
     this.cipher = createCipheriv(suite.node, o.sessionKey, Buffer.alloc(BLOCK_BYTES));
-    if (o.compressionLevel !== undefined) this.deflate = new ParallelDeflate(o.compressionLevel);
+    if (o.compressionLevel !== undefined) this.deflate = new ParallelDeflate({ level: o.compressionLevel });
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
@@ -118,12 +121,11 @@ export class SeipdV1EncryptStream extends Transform {
   private async literalData(literal: Buffer[], last: boolean, out: Buffer[]): Promise<void> {
     if (!this.deflate) return this.encrypt(literal, out);
     const framed: Buffer[] = [];
-    for (const piece of literal)
-      for (const c of await this.deflate.write(piece)) this.compressedBody.write(c, framed);
-    if (last) {
-      for (const c of await this.deflate.end()) this.compressedBody.write(c, framed);
-      this.compressedBody.end(framed);
-    }
+    for (const piece of literal) this.deflated.add(this.deflate.write(piece));
+    if (last) this.deflated.add(this.deflate.end());
+    for (const c of await this.deflated.take(last ? 0 : DEFLATE_IN_FLIGHT))
+      this.compressedBody.write(c, framed);
+    if (last) this.compressedBody.end(framed);
     this.encrypt(framed, out);
   }
 
