@@ -59,9 +59,9 @@ async function index(input: Buffer, sizes: number[]): Promise<string> {
 /** Feeds `input` to the backup's compressor in pieces of `sizes` (cycled); what it wrote. */
 async function compress(input: Buffer, sizes: number[]): Promise<Buffer> {
   const out: Buffer[] = [];
-  await pipeline(Readable.from(slices(input, sizes)), new ArchiveCompressor(), async function* (s) {
-    for await (const b of s) out.push(b as Buffer);
-  });
+  const compressor = new ArchiveCompressor();
+  compressor.on('data', (b: Buffer) => out.push(b));
+  await pipeline(Readable.from(slices(input, sizes)), compressor);
   return Buffer.concat(out);
 }
 
