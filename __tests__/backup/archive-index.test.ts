@@ -257,5 +257,11 @@ describe('the temporary archive of a parallel restore', () => {
       store.keyOf(archiveName(backup.id))
     ]);
     expect(script(file)).toBe(script(plain));
+    // The archive inside is compressed as pg_dump compresses (by the action, on every core): the temporary file
+    // is the size of the compressed archive, and each pg_restore worker inflates its own tables.
+    expect(backup.manifest.compression).toBe('archive-zlib');
+    expect(execFileSync('pg_restore', ['--list', plain]).toString()).toMatch(/^; +Compression: (6|gzip)$/m);
+    expect(readFileSync(file).length).toBeLessThanOrEqual(backup.manifest.dumpBytes!); // chunks joined
+    expect(backup.manifest.dumpBytes! / backup.manifest.sizeBytes).toBeLessThan(1.01);
   }, 180_000);
 });

@@ -96,7 +96,8 @@ await runAction(async (): Promise<ActionResult> => {
     const { createEncryptor } = await import('./deferred.js');
     let encryptor;
     try {
-      encryptor = await createEncryptor({ passphrase, publicKey, compressionLevel: 6 }); // zlib's default, as pg_dump's
+      // Uncompressed message: the archive inside is compressed in pg_dump's own format (backup.ts).
+      encryptor = await createEncryptor({ passphrase, publicKey });
     } catch (error) {
       throw new InputError(publicKey ? 'public-key' : 'passphrase', errorMessage(error));
     }

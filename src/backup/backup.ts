@@ -7,6 +7,7 @@ import { findPgBinary, requireClientForServer } from '../postgres/binaries.js';
 import { connectClient, queryDatabaseBytes, queryServerVersion } from '../postgres/server.js';
 import { cancellation } from '../kit/cancellation.js';
 import { databaseName, describeDatabase, libpqConnection } from '../postgres/url.js';
+import { ArchiveCompressor, NEWEST_COMPRESSIBLE_PG_DUMP } from './archive-compress.js';
 import type { Encryptor } from './crypto.js';
 import { archiveName, manifestName, uniqueBackupId } from './id.js';
 import type { Manifest } from './manifest.js';
@@ -92,14 +93,12 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
     await client!.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const snapshot = (await client!.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]!.s;
     const { dbname, env } = libpqConnection(o.databaseUrl);
-    // pg_dump compresses on one core, and that is the slowest stage of a backup; when the encryption
-    // compresses (on every core), pg_dump hands over its archive uncompressed.
-    const compressedByUs = o.encryptor.compressionLevel !== undefined;
+    const compression = compressionFor(o.encryptor, pgDump.major);
     const dump = startProcess(
       pgDump.path,
       [
         '--format=custom',
-        ...(compressedByUs ? ['--compress=0'] : []),
+        ...(compression === 'pg_dump' ? [] : ['--compress=0']),
         `--snapshot=${snapshot}`,
         '--no-password',
         `--dbname=${dbname}`
@@ -119,10 +118,13 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
     progress.set('dumped', 0);
     progress.set('stored', 0);
     const hasher = new Sha256Stream(undefined, n => progress.set('stored', n));
+    // What the message holds (the archive, compressed by us or not): a restore's temporary file needs as much.
     let dumpBytes = 0;
     const dumping = pipeline(
       dump.child.stdout!,
-      counter(n => progress.set('dumped', (dumpBytes = n))),
+      counter(n => progress.set('dumped', n)),
+      ...(compression === 'archive-zlib' ? [new ArchiveCompressor()] : []),
+      counter(n => (dumpBytes = n)),
       endGate(() => dump.done),
       plain
     );
@@ -185,7 +187,7 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
       serverVersion: server.version,
       pgDumpVersion: pgDump.version,
       format: 'pg_dump-custom',
-      compression: compressedByUs ? 'openpgp-zip' : 'pg_dump',
+      compression,
       objectKey: o.store.keyOf(name),
       sizeBytes,
       dumpBytes,
@@ -207,4 +209,16 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
     plain.destroy();
     await connecting.then(c => c.end()).catch(() => undefined);
   }
+}
+
+/**
+ * Who compresses the archive. pg_dump's zlib runs on one core and is the slowest stage of a backup, so pg_dump
+ * hands over its archive uncompressed and the action compresses it on every core: into the archive's own data
+ * blocks (ArchiveCompressor; a parallel restore then decrypts only the compressed bytes and each pg_restore
+ * worker inflates its own tables), or, for an encryptor set to compress (the format of backups made before
+ * 2026-12-02), inside the OpenPGP message. A pg_dump newer than the formats the compressor knows compresses itself.
+ */
+function compressionFor(encryptor: Encryptor, pgDumpMajor: number): NonNullable<Manifest['compression']> {
+  if (encryptor.compressionLevel !== undefined) return 'openpgp-zip';
+  return pgDumpMajor <= NEWEST_COMPRESSIBLE_PG_DUMP ? 'archive-zlib' : 'pg_dump';
 }

@@ -20,13 +20,15 @@ export interface Manifest {
   pgDumpVersion: string;
   format: 'pg_dump-custom';
   /**
-   * Where the archive's data was compressed: inside the OpenPGP message (ZIP, on every core; pg_dump ran with
-   * --compress=0) or by pg_dump itself. Either way `gpg --decrypt | pg_restore` reads it. Absent before 2026-11-25.
+   * Where the archive's data was compressed: in the archive's data blocks as pg_dump --compress=6 writes them,
+   * by the action on every core (`archive-zlib`, since 2026-12-02; pg_dump ran with --compress=0); inside the
+   * OpenPGP message (`openpgp-zip`, ZIP on every core, from 2026-11-25); or by pg_dump itself. Whichever,
+   * `gpg --decrypt | pg_restore` reads it. Absent before 2026-11-25.
    */
-  compression?: 'openpgp-zip' | 'pg_dump';
+  compression?: 'archive-zlib' | 'openpgp-zip' | 'pg_dump';
   objectKey: string;
   sizeBytes: number;
-  /** Bytes pg_dump wrote, the message's plaintext: what a restore's temporary file needs. Absent before 2026-12-01. */
+  /** The message's plaintext, the archive as stored: what a restore's temporary file needs. Absent before 2026-12-01. */
   dumpBytes?: number;
   /** Hex SHA-256 of the stored (encrypted) bytes. */
   sha256: string;
