@@ -200,6 +200,7 @@ const WINDOW_BYTES = 32 * 1024;
 /** RFC 1950's header for deflate with a 32 KiB window at the default level (what zlib and pg_dump write). */
 const ZLIB_HEADER = Buffer.of(0x78, 0x9c);
 const ADLER_BASE = 65521;
+const NOTHING = Object.freeze([]);
 /**
  * One deflate stream compressed on several threads, the way pigz does it: the input is cut into chunks, each
  * compressed on libuv's thread pool with the previous chunk's last 32 KiB as its dictionary (so the ratio
@@ -225,6 +226,12 @@ class ParallelDeflate {
     }
     /** Takes `buf[start, end)` (copied, so the caller may reuse it); returns the output of the chunks it filled. */
     write(buf, start = 0, end = buf.length) {
+        // The hot path (a table's rows, one call each): nothing to return, nothing allocated.
+        if (this.started && end - start < this.chunkBytes - this.chunkFill) {
+            buf.copy(this.chunk, this.chunkFill, start, end);
+            this.chunkFill += end - start;
+            return NOTHING;
+        }
         const out = this.begin();
         for (let at = start; at < end;) {
             const take = Math.min(end - at, this.chunkBytes - this.chunkFill);
@@ -1742,6 +1749,8 @@ class ArchiveCompressor extends external_node_stream_.Transform {
     }
     /** Compressed pieces as the archive's chunks: a length, then the bytes (an empty piece would end the data). */
     chunks(pieces) {
+        if (pieces.length === 0)
+            return;
         const frame = (b) => (b.length === 0 ? b : Buffer.concat([this.int(b.length), b]));
         this.output.add(pieces.map(p => (Buffer.isBuffer(p) ? frame(p) : p.then(frame))));
     }

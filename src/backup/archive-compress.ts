@@ -83,7 +83,8 @@ export class ArchiveCompressor extends Transform {
   }
 
   /** Compressed pieces as the archive's chunks: a length, then the bytes (an empty piece would end the data). */
-  private chunks(pieces: (Buffer | Promise<Buffer>)[]): void {
+  private chunks(pieces: readonly (Buffer | Promise<Buffer>)[]): void {
+    if (pieces.length === 0) return;
     const frame = (b: Buffer) => (b.length === 0 ? b : Buffer.concat([this.int(b.length), b]));
     this.output.add(pieces.map(p => (Buffer.isBuffer(p) ? frame(p) : p.then(frame))));
   }
