@@ -10,7 +10,8 @@
  * every core; the table's stored MiB column shows the archives come out the same size.
  * The variants run interleaved for --rounds rounds (default 3) and the median is reported: this machine is
  * shared, and one run of each is mostly noise.
- *   npx tsx bench/backup/run.ts [--size-gb 1] [--rounds 3] [--flat]
+ *   npx tsx bench/backup/run.ts [--size-gb 1] [--rounds 3] [--flat] [--baseline <another dist/backup/index.js>]
+ * With --baseline, that bundle's backup is measured in the same rounds too (before/after side by side).
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { startPostgres, type PostgresServer } from '../../test-support/postgres.js';
 import { startRgw, type S3Server } from '../../test-support/rgw.js';
 import { libpqConnection } from '../../src/postgres/url.js';
-import { generate, measure, type Measure } from '../common.js';
+import { bundleNode, generate, measure, type Measure } from '../common.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
@@ -27,6 +28,7 @@ const sizeGb = Number(flag('--size-gb', '1'));
 const flat = args.includes('--flat');
 const rounds = Number(flag('--rounds', '3'));
 const bundle = resolve('dist/backup/index.js');
+const baseline = args.includes('--baseline') ? resolve(args[args.indexOf('--baseline') + 1]!) : undefined;
 const work = mkdtempSync(join(tmpdir(), 'bench-backup-'));
 const PASSPHRASE = 'bench-passphrase-not-secret';
 writeFileSync(join(work, 'pw'), PASSPHRASE);
@@ -60,6 +62,7 @@ async function storedBytes(s3: S3Server, prefix: string): Promise<number> {
 const ratio = (a: Measure, b: Measure) => (a.seconds / b.seconds).toFixed(2);
 
 async function main(): Promise<void> {
+  process.stdout.write(`action bundles run under ${bundleNode}\n`);
   let pgs: PostgresServer | undefined;
   let s3: S3Server | undefined;
   try {
@@ -114,10 +117,18 @@ async function main(): Promise<void> {
       record(
         await measure(
           'ours (dist/backup)',
-          `node "${bundle}" > "${join(work, 'ours.log')}"`,
+          `"${bundleNode}" "${bundle}" > "${join(work, 'ours.log')}"`,
           backupEnv(s3, url, `ours-${round}`)
         )
       );
+      if (baseline)
+        record(
+          await measure(
+            'baseline (--baseline bundle)',
+            `"${bundleNode}" "${baseline}" > "${join(work, 'baseline.log')}"`,
+            backupEnv(s3, url, `baseline-${round}`)
+          )
+        );
       // Restore: pg_restore from a local file vs ours (download, checksum pass, decrypt, pg_restore).
       const r1 = await pgs.createDatabase(`restore_baseline_${round}`);
       record(
@@ -129,9 +140,11 @@ async function main(): Promise<void> {
       await pgs.dropDatabase(`restore_baseline_${round}`);
       const r2 = await pgs.createDatabase(`restore_ours_${round}`);
       record(
-        await measure('ours restore', `node "${bundle}" > "${join(work, 'restore.log')}"`, {
+        await measure('ours restore', `"${bundleNode}" "${bundle}" > "${join(work, 'restore.log')}"`, {
           ...backupEnv(s3, r2, `ours-${round}`),
-          INPUT_MODE: 'restore'
+          INPUT_MODE: 'restore',
+          // Like for like with the baseline: one pg_restore in one transaction (bench/restore measures --jobs).
+          INPUT_JOBS: '1'
         })
       );
       await pgs.dropDatabase(`restore_ours_${round}`);
@@ -147,13 +160,14 @@ async function main(): Promise<void> {
     const ours = median('ours (dist/backup)');
     const restoreAlone = median('pg_restore < local file');
     const restoreOurs = median('ours restore');
-    // What each variant stores: ours compresses inside the OpenPGP message instead of in pg_dump, so the
-    // sizes show that the work is the same (deflate level 6 either way).
+    // What each variant stores: ours compresses on every core instead of in pg_dump, so the sizes show that
+    // the work is the same (deflate level 6 either way).
     const mib = (n: number) => (n / 1024 ** 2).toFixed(1);
-    const stored = {
+    const stored: Record<string, string> = {
       [alone.name]: mib(statSync(dumpFile).size),
       [shell.name]: mib(await storedBytes(s3, 'shell/recipe-1.')),
-      [ours.name]: mib(await storedBytes(s3, 'ours-1'))
+      [ours.name]: mib(await storedBytes(s3, 'ours-1')),
+      ...(baseline ? { 'baseline (--baseline bundle)': mib(await storedBytes(s3, 'baseline-1')) } : {})
     };
     const lines = [
       '',
@@ -161,7 +175,7 @@ async function main(): Promise<void> {
       `backup of ${(bytes / 1024 ** 3).toFixed(2)} GiB:`,
       `| run | wall s | peak RSS MB | stored MiB | vs pg_dump alone | vs shell recipe |`,
       `| --- | --- | --- | --- | --- | --- |`,
-      ...[alone, shell, ours].map(
+      ...[alone, shell, ours, ...(baseline ? [median('baseline (--baseline bundle)')] : [])].map(
         m =>
           `| ${m.name} | ${m.seconds.toFixed(1)} | ${m.peakRssMb.toFixed(0)} | ${stored[m.name]} | ${ratio(m, alone)} | ${ratio(m, shell)} |`
       ),
@@ -180,7 +194,7 @@ async function main(): Promise<void> {
       const bigger = await generate(url, sizeGb * 3);
       const big = await measure(
         'ours at 3x size',
-        `node "${bundle}" > "${join(work, 'ours3.log')}"`,
+        `"${bundleNode}" "${bundle}" > "${join(work, 'ours3.log')}"`,
         backupEnv(s3, url, 'ours3')
       );
       // The node process alone (pg_dump's own RSS is not ours to flatten).

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startPostgres, type PostgresServer } from '../../test-support/postgres.js';
-import { measure, type Measure } from '../common.js';
+import { bundleNode, measure, type Measure } from '../common.js';
 
 const args = process.argv.slice(2);
 const rounds = Number(args.includes('--rounds') ? args[args.indexOf('--rounds') + 1] : '5');
@@ -19,6 +19,7 @@ const app = resolve('examples/signupflow');
 const work = mkdtempSync(join(tmpdir(), 'bench-migrate-'));
 
 async function main(): Promise<void> {
+  process.stdout.write(`action bundles run under ${bundleNode}\n`);
   let pgs: PostgresServer | undefined;
   try {
     pgs = await startPostgres();
@@ -38,12 +39,12 @@ async function main(): Promise<void> {
       record(await measure('bare alembic upgrade head, empty -> head', cmd, { DATABASE_URL: bare }));
       record(await measure('bare alembic upgrade head, at head', cmd, { DATABASE_URL: bare }));
       const ours = await pgs.createDatabase(`ours_${++n}`);
-      const run = `node "${bundle}" > "${join(work, 'action.log')}"`;
+      const run = `"${bundleNode}" "${bundle}" > "${join(work, 'action.log')}"`;
       record(await measure('the action, empty -> head', run, action(ours)));
       record(await measure('the action, at head', run, action(ours)));
       if (baseline) {
         const before = await pgs.createDatabase(`baseline_${++n}`);
-        const old = `node "${baseline}" > "${join(work, 'baseline.log')}"`;
+        const old = `"${bundleNode}" "${baseline}" > "${join(work, 'baseline.log')}"`;
         record(await measure('the baseline, empty -> head', old, action(before)));
         record(await measure('the baseline, at head', old, action(before)));
       }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startPostgres, type PostgresServer } from '../../test-support/postgres.js';
 import { libpqConnection } from '../../src/postgres/url.js';
-import { generate, measure, type Measure } from '../common.js';
+import { bundleNode, generate, measure, type Measure } from '../common.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
@@ -24,6 +24,7 @@ const work = mkdtempSync(join(tmpdir(), 'bench-restore-'));
 const PASSPHRASE = 'bench-passphrase-not-secret';
 
 async function main(): Promise<void> {
+  process.stdout.write(`action bundles run under ${bundleNode}\n`);
   let pgs: PostgresServer | undefined;
   try {
     pgs = await startPostgres();
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
       INPUT_PASSPHRASE: PASSPHRASE,
       INPUT_PRUNE: 'false'
     };
-    await measure('ours backup', `node "${bundle}" > "${join(work, 'backup.log')}"`, backupEnv);
+    await measure('ours backup', `"${bundleNode}" "${bundle}" > "${join(work, 'backup.log')}"`, backupEnv);
     const temp = join(work, 'runner-temp');
     rmSync(temp, { recursive: true, force: true });
     const runs: Record<string, Measure[]> = {};
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
         record(
           await measure(
             `ours restore, jobs ${jobs}`,
-            `mkdir -p "${temp}" && node "${bundle}" > "${join(work, `restore-${jobs}.log`)}"`,
+            `mkdir -p "${temp}" && "${bundleNode}" "${bundle}" > "${join(work, `restore-${jobs}.log`)}"`,
             {
               ...backupEnv,
               INPUT_MODE: 'restore',
