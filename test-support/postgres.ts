@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import pg from 'pg';
+import { quoteIdent } from '../src/postgres/server.js';
 import { retryOnPortClash, freePort } from './ports.js';
 import {
   Guard,
@@ -248,10 +249,6 @@ export function postgresUrl(
 ): string {
   const enc = encodeURIComponent;
   return `postgresql://${enc(info.user)}:${enc(info.password)}@${info.host}:${info.port}/${enc(db)}`;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** uid/gid of a local system user, from /etc/passwd. */

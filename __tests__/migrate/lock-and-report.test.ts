@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
-import { acquireAdvisoryLock, advisoryLockKey, describeTarget } from '../../src/postgres/advisory-lock.js';
+import { acquireAdvisoryLock, advisoryLockKey } from '../../src/postgres/advisory-lock.js';
+import { describeConnection } from '../../src/postgres/url.js';
 import { migrationSummary } from '../../src/alembic/summary.js';
 import type { MigrationReport } from '../../src/alembic/migrate.js';
 
@@ -73,9 +74,9 @@ describe('acquireAdvisoryLock', () => {
   });
 
   it('describes a database URL without its password', () => {
-    expect(describeTarget('postgresql://doadmin:s3cret@db.example.com:25060/defaultdb?sslmode=require')).toBe(
-      'at db.example.com:25060, database defaultdb, user doadmin'
-    );
+    expect(
+      describeConnection('postgresql://doadmin:s3cret@db.example.com:25060/defaultdb?sslmode=require')
+    ).toBe('db.example.com:25060, database defaultdb, user doadmin');
   });
 });
 

@@ -8,4 +8,5 @@ export {
   prepareVirtualenv,
   virtualenvEnv
 } from '../../src/alembic/virtualenv.js';
-export { describeTarget, openDirectConnection } from '../../src/postgres/advisory-lock.js';
+export { openDirectConnection } from '../../src/postgres/advisory-lock.js';
+export { describeConnection } from '../../src/postgres/url.js';

@@ -57,7 +57,7 @@ await runAction(async () => {
       commandInVirtualenv,
       prepareVirtualenv,
       virtualenvEnv,
-      describeTarget,
+      describeConnection,
       openDirectConnection
     } = await import('./deferred.js');
 
@@ -103,7 +103,7 @@ await runAction(async () => {
         destructive: report.destructive,
         'sql-file': report.sqlFile
       },
-      summary: [migrationSummary(report, describeTarget(databaseUrl).replace(/^at /, ''))],
+      summary: [migrationSummary(report, describeConnection(databaseUrl))],
       failure: report.failure
     };
   } finally {

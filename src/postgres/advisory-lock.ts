@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { formatDuration } from '../kit/duration.js';
-import { redactUrl } from '../kit/secrets.js';
 import { sleep as realSleep } from '../kit/retry.js';
-import { nodePgConnectionString } from './url.js';
+import { describeConnection, nodePgConnectionString } from './url.js';
 
 /**
  * PostgreSQL session advisory locks held on a dedicated, direct connection (not through PgBouncer in
@@ -40,7 +39,7 @@ export async function connectOrExplain(client: pg.Client, url: string): Promise<
         ? ' - put sslmode=disable in the URL to connect without TLS (a non-local host gets sslmode=require unless the URL names one)'
         : '';
     throw new PostgresConnectionError(
-      `Cannot connect to PostgreSQL ${describeTarget(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}${hint}`,
+      `Cannot connect to PostgreSQL at ${describeConnection(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}${hint}`,
       e.code
     );
   }
@@ -65,17 +64,6 @@ export async function openDirectConnection(
   // A dropped connection is reported by the next query; without a listener it would crash the process.
   client.on('error', () => undefined);
   return connectOrExplain(client, url);
-}
-
-/** `at host:port, database d, user u` for messages. */
-export function describeTarget(url: string): string {
-  try {
-    const u = new URL(url);
-    const db = decodeURIComponent(u.pathname.replace(/^\//, '')) || '(default)';
-    return `at ${u.hostname}:${u.port || '5432'}, database ${db}, user ${decodeURIComponent(u.username) || '(default)'}`;
-  } catch {
-    return `at ${redactUrl(url)}`;
-  }
 }
 
 export interface LockHolder {

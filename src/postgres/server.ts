@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { connectOrExplain, describeTarget } from './advisory-lock.js';
-import { nodePgConnectionString } from './url.js';
+import { connectOrExplain } from './advisory-lock.js';
+import { describeConnection, nodePgConnectionString } from './url.js';
 
 /** A server that accepts and never answers fails the connection after this long (libpq's and ours). */
 export const CONNECT_TIMEOUT_MS = 15_000;
@@ -21,7 +21,7 @@ export async function connectClient(
     keepAlive: true
   });
   client.on('error', error =>
-    opts.onError?.(new Error(`PostgreSQL connection ${describeTarget(url)} lost: ${error.message}`))
+    opts.onError?.(new Error(`PostgreSQL connection at ${describeConnection(url)} lost: ${error.message}`))
   );
   return connectOrExplain(client, url);
 }

@@ -1,3 +1,5 @@
+import { redactUrl } from '../kit/secrets.js';
+
 /**
  * PostgreSQL connection URLs: TLS defaults, database switching, and the split between what may appear on a
  * command line (the URL without its password) and what must travel in the environment (PGPASSWORD).
@@ -80,10 +82,25 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/** Host:port/database, for logs and summaries (never the credentials). */
+/**
+ * Where a URL points, never its credentials; the one describer, in two forms. `host[:port]/database`, for logs
+ * and summaries: backup manifests store it (`source.host`), so its form is data.
+ */
 export function describeDatabase(url: string): string {
   const u = parse(url);
   return `${u.hostname}${u.port ? `:${u.port}` : ''}/${databaseName(url)}`;
+}
+
+/** `host:port, database d, user u`: what a connection error names (the port and database libpq would use). */
+export function describeConnection(url: string): string {
+  let u: URL;
+  try {
+    u = parse(url);
+  } catch {
+    return redactUrl(url);
+  }
+  const user = decodeURIComponent(u.username) || '(default)';
+  return `${u.hostname}:${u.port || '5432'}, database ${databaseName(url)}, user ${user}`;
 }
 
 /**
