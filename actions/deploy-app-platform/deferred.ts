@@ -7,5 +7,6 @@ export { runOperation } from '../../src/digitalocean/operations.js';
 export {
   renderDeleteSummary,
   renderDeploySummary,
-  renderNotStartedSummary
+  renderNotStartedSummary,
+  renderOperationSummary
 } from '../../src/digitalocean/summary.js';

@@ -100,6 +100,7 @@ await runAction(async (): Promise<ActionResult> => {
     loadSpecFile,
     renderDeploySummary,
     renderNotStartedSummary,
+    renderOperationSummary,
     runOperation
   } = await import('./deferred.js');
   const logger = createLogger();
@@ -132,7 +133,7 @@ await runAction(async (): Promise<ActionResult> => {
       logger,
       report: outputs => setOutputs(outputs)
     });
-    return { summary: [result.summary], failure: result.failure };
+    return { summary: [renderOperationSummary(result.report)], failure: result.failure };
   }
   // Outputs are set as each becomes known (report), so they are there when a later call throws too.
   const outcome = await deploy(

@@ -7,6 +7,11 @@ import { OrderedOutput, ParallelDeflate } from './parallel-deflate.js';
 export const NEWEST_COMPRESSIBLE_PG_DUMP = 17;
 /** Compression jobs kept in flight (memory: about 2 MiB each); libuv's pool has 4 threads. */
 const IN_FLIGHT = 3;
+/**
+ * What pg_dump may write ahead while the compressor waits for a job: without it pg_dump (and the server
+ * behind it) would stop at every wait, with only the pipe's 64 KiB between them.
+ */
+const INPUT_AHEAD_BYTES = 4 << 20;
 
 /**
  * Turns the archive `pg_dump --compress=0` writes into the one `pg_dump --compress=6` would have written, with
@@ -50,6 +55,10 @@ export class ArchiveCompressor extends Transform {
       );
     }
   });
+
+  constructor() {
+    super({ writableHighWaterMark: INPUT_AHEAD_BYTES });
+  }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     try {

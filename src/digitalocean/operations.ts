@@ -1,7 +1,5 @@
-import { formatDuration } from '../kit/duration.js';
 import { InputError, RemoteError } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
-import { table } from '../kit/markdown.js';
 import type { DigitalOceanClient } from './client.js';
 import { describeRelease } from './rollback-target.js';
 import type { AppSpec } from './types.js';
@@ -32,11 +30,27 @@ export interface OperationRequest {
   report: (outputs: Record<string, string | undefined>) => void;
 }
 
+/** What an operation did: the data its summary shows (digitalocean/summary.ts renders it). */
+export type OperationReport =
+  | { kind: 'nothing-to-do'; message: string }
+  | { kind: 'rollback-committed'; app: string; deploymentId: string }
+  | {
+      kind: 'rollback-reverted';
+      app: string;
+      deploymentId: string;
+      phase: string;
+      succeeded: boolean;
+      elapsedMs: number;
+    }
+  | { kind: 'deployments'; app: string; rows: string[][] }
+  | { kind: 'logs'; app: string; deploymentId: string; found: boolean }
+  | { kind: 'spec-valid'; lines: string[] }
+  | { kind: 'spec-rejected'; message: string };
+
 export interface OperationOutcome {
   success: boolean;
   failure?: string;
-  /** Markdown for the job summary. */
-  summary: string;
+  report: OperationReport;
 }
 
 export async function runOperation(
@@ -61,10 +75,7 @@ export async function runOperation(
       log.info(
         `Committed the rollback of app ${name}: deployment ${pinned} stays; new deployments are allowed again`
       );
-      return {
-        success: true,
-        summary: `## ✅ Rollback committed: ${name}\n\nDeployment \`${pinned}\` stays live; the app is no longer pinned.`
-      };
+      return { success: true, report: { kind: 'rollback-committed', app: name, deploymentId: pinned } };
     }
     case 'rollback-revert': {
       const pinned = app.pinned_deployment?.id;
@@ -86,7 +97,14 @@ export async function runOperation(
       return {
         success,
         failure,
-        summary: `## ${success ? '✅' : '❌'} Rollback reverted: ${name}\n\nDeployment \`${dep.id}\`: ${wait.phase} after ${formatDuration(wait.elapsedMs)}.`
+        report: {
+          kind: 'rollback-reverted',
+          app: name,
+          deploymentId: dep.id,
+          phase: wait.phase,
+          succeeded: success,
+          elapsedMs: wait.elapsedMs
+        }
       };
     }
     case 'list-deployments': {
@@ -100,10 +118,7 @@ export async function runOperation(
         describeRelease(d)
       ]);
       for (const r of rows) log.info(r.join('  '));
-      return {
-        success: true,
-        summary: `## Deployments of ${name} (newest ${rows.length})\n\n${table(['id', 'cause', 'phase', 'progress', 'created', 'release'], rows)}`
-      };
+      return { success: true, report: { kind: 'deployments', app: name, rows } };
     }
     case 'logs': {
       const id =
@@ -125,16 +140,13 @@ export async function runOperation(
         });
       }
       req.report({ 'deployment-id': id });
-      return {
-        success: true,
-        summary: `## Logs of deployment \`${id}\` (${name})\n\n${found ? 'Printed in the step log.' : 'No logs.'}`
-      };
+      return { success: true, report: { kind: 'logs', app: name, deploymentId: id, found } };
     }
   }
 
   function noop(message: string): OperationOutcome {
     log.info(message);
-    return { success: true, summary: `## ${message}` };
+    return { success: true, report: { kind: 'nothing-to-do', message } };
   }
 
   async function validate(): Promise<OperationOutcome> {
@@ -149,7 +161,7 @@ export async function runOperation(
           : undefined
       ].filter((l): l is string => !!l);
       for (const l of lines) log.info(l);
-      return { success: true, summary: `## ✅ App spec valid\n\n${lines.map(l => `- ${l}`).join('\n')}` };
+      return { success: true, report: { kind: 'spec-valid', lines } };
     } catch (error) {
       if (
         error instanceof RemoteError &&
@@ -160,7 +172,7 @@ export async function runOperation(
         return {
           success: false,
           failure: `The app spec was rejected by App Platform: ${error.serverMessage ?? error.message}${error.requestId ? ` (request id ${error.requestId})` : ''}`,
-          summary: `## ❌ App spec rejected\n\n> ${error.serverMessage ?? error.message}`
+          report: { kind: 'spec-rejected', message: error.serverMessage ?? error.message }
         };
       throw error;
     }

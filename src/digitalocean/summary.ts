@@ -2,6 +2,7 @@ import { formatDuration } from '../kit/duration.js';
 import { facts, mermaidTimeline, table } from '../kit/markdown.js';
 import { describeImage } from './app-platform-image.js';
 import type { DeployOutcome } from './deploy-run.js';
+import type { OperationReport } from './operations.js';
 
 /** The job summary of a deploy or rollback: facts, phase durations and a Mermaid timeline. */
 export function renderDeploySummary(o: DeployOutcome): string {
@@ -66,4 +67,26 @@ export function renderNotStartedSummary(reason: string): string {
 /** The summary of `delete`: one line per app deleted, kept or not found. */
 export function renderDeleteSummary(lines: readonly string[]): string {
   return `## App Platform: delete\n\n${lines.map(l => `- ${l}`).join('\n')}`;
+}
+
+/** The job summary of an operation (rollback-commit, rollback-revert, list-deployments, logs, validate). */
+export function renderOperationSummary(r: OperationReport): string {
+  switch (r.kind) {
+    case 'nothing-to-do':
+      return `## ${r.message}`;
+    case 'rollback-committed':
+      return `## ✅ Rollback committed: ${r.app}\n\nDeployment \`${r.deploymentId}\` stays live; the app is no longer pinned.`;
+    case 'rollback-reverted': {
+      const icon = r.succeeded ? '✅' : '❌';
+      return `## ${icon} Rollback reverted: ${r.app}\n\nDeployment \`${r.deploymentId}\`: ${r.phase} after ${formatDuration(r.elapsedMs)}.`;
+    }
+    case 'deployments':
+      return `## Deployments of ${r.app} (newest ${r.rows.length})\n\n${table(['id', 'cause', 'phase', 'progress', 'created', 'release'], r.rows)}`;
+    case 'logs':
+      return `## Logs of deployment \`${r.deploymentId}\` (${r.app})\n\n${r.found ? 'Printed in the step log.' : 'No logs.'}`;
+    case 'spec-valid':
+      return `## ✅ App spec valid\n\n${r.lines.map(l => `- ${l}`).join('\n')}`;
+    case 'spec-rejected':
+      return `## ❌ App spec rejected\n\n> ${r.message}`;
+  }
 }
