@@ -1116,14 +1116,11 @@ function requireClientForServer(tool, client, serverMajor) {
 
 // EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
 var esm = __webpack_require__(3849);
-// EXTERNAL MODULE: ./src/kit/secrets.ts + 1 modules
-var secrets = __webpack_require__(5889);
 // EXTERNAL MODULE: ./src/kit/retry.ts
 var retry = __webpack_require__(1834);
 // EXTERNAL MODULE: ./src/postgres/url.ts
 var postgres_url = __webpack_require__(8638);
 ;// CONCATENATED MODULE: ./src/postgres/advisory-lock.ts
-
 
 
 
@@ -1159,7 +1156,7 @@ async function connectOrExplain(client, url) {
         const hint = /does not support SSL/i.test(e.message) && (0,postgres_url/* nodePgConnectionString */.VE)(url) !== url
             ? ' - put sslmode=disable in the URL to connect without TLS (a non-local host gets sslmode=require unless the URL names one)'
             : '';
-        throw new PostgresConnectionError(`Cannot connect to PostgreSQL ${describeTarget(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}${hint}`, e.code);
+        throw new PostgresConnectionError(`Cannot connect to PostgreSQL at ${(0,postgres_url/* describeConnection */.If)(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}${hint}`, e.code);
     }
 }
 /** Opens one connection; a failure is one line naming the server, database and user, never the password. */
@@ -1173,17 +1170,6 @@ async function openDirectConnection(url, opts = {}) {
     // A dropped connection is reported by the next query; without a listener it would crash the process.
     client.on('error', () => undefined);
     return connectOrExplain(client, url);
-}
-/** `at host:port, database d, user u` for messages. */
-function describeTarget(url) {
-    try {
-        const u = new URL(url);
-        const db = decodeURIComponent(u.pathname.replace(/^\//, '')) || '(default)';
-        return `at ${u.hostname}:${u.port || '5432'}, database ${db}, user ${decodeURIComponent(u.username) || '(default)'}`;
-    }
-    catch {
-        return `at ${(0,secrets/* redactUrl */.BO)(url)}`;
-    }
 }
 /** Sessions holding the advisory lock `key` in the current database (from pg_locks + pg_stat_activity). */
 async function advisoryLockHolders(client, key) {
@@ -1281,7 +1267,7 @@ async function connectClient(url, opts = {}) {
         connectionTimeoutMillis: opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
         keepAlive: true
     });
-    client.on('error', error => opts.onError?.(new Error(`PostgreSQL connection ${describeTarget(url)} lost: ${error.message}`)));
+    client.on('error', error => opts.onError?.(new Error(`PostgreSQL connection at ${(0,postgres_url/* describeConnection */.If)(url)} lost: ${error.message}`)));
     return connectOrExplain(client, url);
 }
 /**
@@ -1685,6 +1671,11 @@ const NEWEST_COMPRESSIBLE_PG_DUMP = 17;
 /** Compression jobs kept in flight (memory: about 2 MiB each); libuv's pool has 4 threads. */
 const IN_FLIGHT = 3;
 /**
+ * What pg_dump may write ahead while the compressor waits for a job: without it pg_dump (and the server
+ * behind it) would stop at every wait, with only the pipe's 64 KiB between them.
+ */
+const INPUT_AHEAD_BYTES = 4 << 20;
+/**
  * Turns the archive `pg_dump --compress=0` writes into the one `pg_dump --compress=6` would have written, with
  * the compression spread over every core: each table's data and each large object becomes a zlib stream
  * (ParallelDeflate), cut into chunks, and the header says gzip. The result is an ordinary compressed pg_dump
@@ -1726,6 +1717,9 @@ class ArchiveCompressor extends external_node_stream_.Transform {
                 : "pg_dump's output is not a custom-format archive this action reads (format 1.12 to 1.16)");
         }
     });
+    constructor() {
+        super({ writableHighWaterMark: INPUT_AHEAD_BYTES });
+    }
     _transform(chunk, _enc, cb) {
         try {
             this.walker.write(chunk);
@@ -1907,6 +1901,8 @@ function lineCollector(onLine) {
     };
 }
 
+// EXTERNAL MODULE: ./src/kit/secrets.ts + 1 modules
+var secrets = __webpack_require__(5889);
 ;// CONCATENATED MODULE: ./src/backup/process.ts
 
 

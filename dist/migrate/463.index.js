@@ -10,7 +10,7 @@ export const modules = {
 __webpack_require__.d(__webpack_exports__, {
   baseInterpreter: () => (/* reexport */ baseInterpreter),
   commandInVirtualenv: () => (/* reexport */ commandInVirtualenv),
-  describeTarget: () => (/* reexport */ describeTarget),
+  describeConnection: () => (/* reexport */ postgres_url/* describeConnection */.If),
   migrate: () => (/* reexport */ migrate),
   migrationSummary: () => (/* reexport */ migrationSummary),
   openDirectConnection: () => (/* reexport */ openDirectConnection),
@@ -28,14 +28,11 @@ var duration = __webpack_require__(438);
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
 var esm = __webpack_require__(3849);
-// EXTERNAL MODULE: ./src/kit/secrets.ts + 1 modules
-var secrets = __webpack_require__(5889);
 // EXTERNAL MODULE: ./src/kit/retry.ts
 var retry = __webpack_require__(1834);
 // EXTERNAL MODULE: ./src/postgres/url.ts
 var postgres_url = __webpack_require__(8638);
 ;// CONCATENATED MODULE: ./src/postgres/advisory-lock.ts
-
 
 
 
@@ -71,7 +68,7 @@ async function connectOrExplain(client, url) {
         const hint = /does not support SSL/i.test(e.message) && (0,postgres_url/* nodePgConnectionString */.VE)(url) !== url
             ? ' - put sslmode=disable in the URL to connect without TLS (a non-local host gets sslmode=require unless the URL names one)'
             : '';
-        throw new PostgresConnectionError(`Cannot connect to PostgreSQL ${describeTarget(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}${hint}`, e.code);
+        throw new PostgresConnectionError(`Cannot connect to PostgreSQL at ${(0,postgres_url/* describeConnection */.If)(url)}: ${e.message}${e.code ? ` (${e.code})` : ''}${hint}`, e.code);
     }
 }
 /** Opens one connection; a failure is one line naming the server, database and user, never the password. */
@@ -85,17 +82,6 @@ async function openDirectConnection(url, opts = {}) {
     // A dropped connection is reported by the next query; without a listener it would crash the process.
     client.on('error', () => undefined);
     return connectOrExplain(client, url);
-}
-/** `at host:port, database d, user u` for messages. */
-function describeTarget(url) {
-    try {
-        const u = new URL(url);
-        const db = decodeURIComponent(u.pathname.replace(/^\//, '')) || '(default)';
-        return `at ${u.hostname}:${u.port || '5432'}, database ${db}, user ${decodeURIComponent(u.username) || '(default)'}`;
-    }
-    catch {
-        return `at ${(0,secrets/* redactUrl */.BO)(url)}`;
-    }
 }
 /** Sessions holding the advisory lock `key` in the current database (from pg_locks + pg_stat_activity). */
 async function advisoryLockHolders(client, key) {
@@ -974,6 +960,7 @@ function virtualenvEnv(venv, path = process.env.PATH ?? '') {
 ;// CONCATENATED MODULE: ./actions/migrate/deferred.ts
 // Loaded by main.ts once the inputs are valid, as ONE chunk: separate dynamic imports would each carry (and load)
 // their own copy of the modules they share.
+
 
 
 
