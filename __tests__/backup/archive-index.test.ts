@@ -200,6 +200,24 @@ describe('ArchiveCompressor (the backup: pg_dump --compress=0, compressed on eve
     expect(outputs[0]!.length / byPgDump.length).toBeLessThan(1.05);
   }, 180_000);
 
+  test('a small archive whose TOC ends in its last piece (a fresh schema, as a first backup has)', async () => {
+    // The head is re-parsed only once the buffer has doubled; the end of the input must parse it once more.
+    const url = await pg.createDatabase(`ix_small_${process.pid}`);
+    await sql(
+      url,
+      'CREATE TABLE volunteers (id serial PRIMARY KEY, name text); CREATE TABLE events (id int)'
+    );
+    const plain = dumpThroughPipe(url, ['--compress=0']);
+    const first = Math.floor(plain.length * 0.6);
+    const original = join(dir, `small-plain-${++n}.dump`);
+    writeFileSync(original, plain);
+    const file = join(dir, `small-compressed-${++n}.dump`);
+    writeFileSync(file, await compress(plain, [first, plain.length]));
+    expect(script(file)).toBe(script(original));
+    const indexed = await index(plain, [first, plain.length]);
+    expect(expectOffsetsPointAtTheirBlocks(indexed)).toBe(2);
+  });
+
   test('refuses in one line what it cannot compress: not an archive, an archive pg_dump compressed', async () => {
     await expect(compress(randomBytes(10_000), [4096])).rejects.toThrow(
       /^pg_dump's output is not a custom-format archive this action reads/

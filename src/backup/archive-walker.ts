@@ -64,14 +64,21 @@ export class ArchiveWalker {
     else this.walk(piece, 0);
   }
 
-  /** The input has ended: a head too short to parse is passed on as it is. */
+  /**
+   * The input has ended: a head still waiting for more bytes is parsed once more (it may have arrived whole
+   * since the last attempt), else passed on as it is.
+   */
   end(): void {
-    if (this.at === At.Head && this.pendingHeadBytes > 0) this.v.opaque(Buffer.concat(this.pendingHead));
+    if (this.at === At.Head && this.pendingHeadBytes > 0) {
+      this.nextHeadAttempt = 0;
+      this.takeHead(Buffer.alloc(0));
+      if (this.at === At.Head) this.v.opaque(Buffer.concat(this.pendingHead));
+    }
     this.pendingHead = [];
   }
 
   private takeHead(piece: Buffer): void {
-    this.pendingHead.push(piece);
+    if (piece.length > 0) this.pendingHead.push(piece);
     this.pendingHeadBytes += piece.length;
     if (this.pendingHeadBytes < this.nextHeadAttempt) return;
     const buf = Buffer.concat(this.pendingHead);
