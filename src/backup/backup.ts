@@ -218,7 +218,10 @@ export async function runBackup(o: BackupOptions): Promise<BackupResult> {
  * worker inflates its own tables), or, for an encryptor set to compress (the format of backups made before
  * 2026-12-02), inside the OpenPGP message. A pg_dump newer than the formats the compressor knows compresses itself.
  */
-export function compressionFor(encryptor: Encryptor, pgDumpMajor: number): NonNullable<Manifest['compression']> {
+export function compressionFor(
+  encryptor: Encryptor,
+  pgDumpMajor: number
+): NonNullable<Manifest['compression']> {
   if (encryptor.compressionLevel !== undefined) return 'openpgp-zip';
   return pgDumpMajor <= NEWEST_COMPRESSIBLE_PG_DUMP ? 'archive-zlib' : 'pg_dump';
 }
