@@ -201,6 +201,8 @@ const WINDOW_BYTES = 32 * 1024;
 const ZLIB_HEADER = Buffer.of(0x78, 0x9c);
 const ADLER_BASE = 65521;
 const NOTHING = Object.freeze([]);
+/** Compression jobs a writer keeps in flight (memory: about 2 MiB each); libuv's pool has 4 threads. */
+const DEFLATE_JOBS_IN_FLIGHT = 3;
 /**
  * One deflate stream compressed on several threads, the way pigz does it: the input is cut into chunks, each
  * compressed on libuv's thread pool with the previous chunk's last 32 KiB as its dictionary (so the ratio
@@ -383,8 +385,6 @@ const PREFIX_BYTES = BLOCK_BYTES + 2;
 const SHA1_BYTES = 20;
 const MDC_HEADER = Buffer.of(0xc0 | TAG.mdc, SHA1_BYTES);
 const MDC_PACKET_BYTES = MDC_HEADER.length + SHA1_BYTES;
-/** Compression jobs kept in flight (memory: about 2 MiB each). */
-const DEFLATE_IN_FLIGHT = 3;
 /** Literal data format octet 'b': binary. */
 const LITERAL_BINARY = 0x62;
 class SeipdV1EncryptStream extends external_node_stream_.Transform {
@@ -461,7 +461,7 @@ class SeipdV1EncryptStream extends external_node_stream_.Transform {
             this.deflated.add(this.deflate.write(piece));
         if (last)
             this.deflated.add(this.deflate.end());
-        for (const c of await this.deflated.take(last ? 0 : DEFLATE_IN_FLIGHT))
+        for (const c of await this.deflated.take(last ? 0 : DEFLATE_JOBS_IN_FLIGHT))
             this.compressedBody.write(c, framed);
         if (last)
             this.compressedBody.end(framed);
@@ -1676,8 +1676,6 @@ class ArchiveWalker {
 
 /** The newest pg_dump whose archive format (1.16, PostgreSQL 17) the walker is known to read. */
 const NEWEST_COMPRESSIBLE_PG_DUMP = 17;
-/** Compression jobs kept in flight (memory: about 2 MiB each); libuv's pool has 4 threads. */
-const IN_FLIGHT = 3;
 /**
  * What pg_dump may write ahead while the compressor waits for a job: without it pg_dump (and the server
  * behind it) would stop at every wait, with only the pipe's 64 KiB between them.
@@ -1736,7 +1734,7 @@ class ArchiveCompressor extends external_node_stream_.Transform {
             cb(error);
             return;
         }
-        this.pushReady(IN_FLIGHT, cb);
+        this.pushReady(DEFLATE_JOBS_IN_FLIGHT, cb);
     }
     _flush(cb) {
         try {

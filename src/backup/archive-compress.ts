@@ -1,12 +1,10 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { BLK_DATA, encodeArchiveInt, markZlibCompressed, type ArchiveHead } from './archive-format.js';
 import { ArchiveWalker } from './archive-walker.js';
-import { OrderedOutput, ParallelDeflate } from './parallel-deflate.js';
+import { DEFLATE_JOBS_IN_FLIGHT, OrderedOutput, ParallelDeflate } from './parallel-deflate.js';
 
 /** The newest pg_dump whose archive format (1.16, PostgreSQL 17) the walker is known to read. */
 export const NEWEST_COMPRESSIBLE_PG_DUMP = 17;
-/** Compression jobs kept in flight (memory: about 2 MiB each); libuv's pool has 4 threads. */
-const IN_FLIGHT = 3;
 /**
  * What pg_dump may write ahead while the compressor waits for a job: without it pg_dump (and the server
  * behind it) would stop at every wait, with only the pipe's 64 KiB between them.
@@ -67,7 +65,7 @@ export class ArchiveCompressor extends Transform {
       cb(error as Error);
       return;
     }
-    this.pushReady(IN_FLIGHT, cb);
+    this.pushReady(DEFLATE_JOBS_IN_FLIGHT, cb);
   }
 
   override _flush(cb: TransformCallback): void {

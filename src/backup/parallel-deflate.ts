@@ -11,6 +11,8 @@ const WINDOW_BYTES = 32 * 1024;
 const ZLIB_HEADER = Buffer.of(0x78, 0x9c);
 const ADLER_BASE = 65521;
 const NOTHING: readonly never[] = Object.freeze([]);
+/** Compression jobs a writer keeps in flight (memory: about 2 MiB each); libuv's pool has 4 threads. */
+export const DEFLATE_JOBS_IN_FLIGHT = 3;
 
 export interface ParallelDeflateOptions {
   level?: number;

@@ -1,7 +1,7 @@
 import { createCipheriv, createHash, randomBytes, type Cipher, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { PartialBodyWriter, packetHeader, TAG } from './packet-framing.js';
-import { OrderedOutput, ParallelDeflate } from './parallel-deflate.js';
+import { DEFLATE_JOBS_IN_FLIGHT, OrderedOutput, ParallelDeflate } from './parallel-deflate.js';
 
 /**
  * The bulk of an OpenPGP message as RFC 9580 §5.13.1 defines a version 1 Symmetrically Encrypted Integrity
@@ -31,8 +31,6 @@ export const PREFIX_BYTES = BLOCK_BYTES + 2;
 const SHA1_BYTES = 20;
 export const MDC_HEADER = Buffer.of(0xc0 | TAG.mdc, SHA1_BYTES);
 export const MDC_PACKET_BYTES = MDC_HEADER.length + SHA1_BYTES;
-/** Compression jobs kept in flight (memory: about 2 MiB each). */
-const DEFLATE_IN_FLIGHT = 3;
 /** Literal data format octet 'b': binary. */
 export const LITERAL_BINARY = 0x62;
 
@@ -123,7 +121,7 @@ export class SeipdV1EncryptStream extends Transform {
     const framed: Buffer[] = [];
     for (const piece of literal) this.deflated.add(this.deflate.write(piece));
     if (last) this.deflated.add(this.deflate.end());
-    for (const c of await this.deflated.take(last ? 0 : DEFLATE_IN_FLIGHT))
+    for (const c of await this.deflated.take(last ? 0 : DEFLATE_JOBS_IN_FLIGHT))
       this.compressedBody.write(c, framed);
     if (last) this.compressedBody.end(framed);
     this.encrypt(framed, out);
