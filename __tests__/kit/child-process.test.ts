@@ -1,8 +1,15 @@
 // The one spawn wrapper: what a child sees of the action's environment, what it is given on stdin, how its lines
 // arrive, and the one line when the program is missing. The backup tools (pg_dump, pg_restore) go through it too.
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { cancellation } from '../../src/kit/cancellation.js';
 import { childEnvironment } from '../../src/kit/child-environment.js';
-import { ProgramNotFoundError, runChild, stderrTail } from '../../src/kit/child-process.js';
+import {
+  exitFailureLine,
+  ProgramNotFoundError,
+  ProgramTimeoutError,
+  runChild,
+  stderrTail
+} from '../../src/kit/child-process.js';
 import { startProcess } from '../../src/backup/process.js';
 
 const SECRETS = {
@@ -57,6 +64,34 @@ describe('runChild', () => {
     const r = await runChild(['sh', '-c', 'kill -TERM $$']);
     expect(r).toMatchObject({ code: null, signal: 'SIGTERM' });
   });
+
+  it('kills a program that overruns timeoutMs and rejects naming it', async () => {
+    let pid: number | undefined;
+    const failed = runChild(['sh', '-c', 'echo $$; exec sleep 5'], {
+      label: 'sleeper --version',
+      timeoutMs: 200,
+      onLine: line => (pid = Number(line))
+    });
+    await expect(failed).rejects.toBeInstanceOf(ProgramTimeoutError);
+    await expect(failed).rejects.toThrow('sleeper --version did not finish within 0.2 s: killed');
+    // Gone, not left sleeping: signal 0 finds no such process.
+    expect(pid).toBeGreaterThan(0);
+    expect(() => process.kill(pid!, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+  });
+
+  it('a program that ends within timeoutMs resolves as without one', async () => {
+    const r = await runChild(['sh', '-c', 'echo done; exit 3'], { timeoutMs: 60_000 });
+    expect(r).toMatchObject({ code: 3, signal: null, stdout: 'done\n' });
+  });
+
+  it("an undo step's child is killed when the step's budget runs out, and rejects naming it", async () => {
+    const spent = new AbortController();
+    const failed = runChild(['sleep', '5'], { label: 'buildah rm', undoSignal: spent.signal });
+    spent.abort();
+    await expect(failed).rejects.toThrow('buildah rm stopped: its undo step ran out of time');
+    const done = await runChild(['sh', '-c', 'echo ok'], { undoSignal: new AbortController().signal });
+    expect(done).toMatchObject({ code: 0, stdout: 'ok\n' });
+  });
 });
 
 describe('startProcess (pg_dump, pg_restore)', () => {
@@ -78,4 +113,24 @@ describe('startProcess (pg_dump, pg_restore)', () => {
 
 it('stderrTail keeps the last non-empty lines', () => {
   expect(stderrTail('a\n\n b \nc\nd\ne\nf\n', 3)).toBe('d | e | f');
+});
+
+it('exitFailureLine says how a program ended, with the end of its stderr', () => {
+  const ended = { stdout: '', stderr: 'Error: no cluster\n' };
+  expect(exitFailureLine('pg_dump --version', { ...ended, code: 2, signal: null })).toBe(
+    'pg_dump --version exited with code 2: Error: no cluster'
+  );
+  expect(exitFailureLine('buildah rm', { code: null, signal: 'SIGKILL', stdout: '', stderr: '' })).toBe(
+    'buildah rm was killed by SIGKILL'
+  );
+});
+
+// Last in this file: it cancels the process-wide cancellation.
+describe('runChild after the run is cancelled', () => {
+  it("stops a new child at once, but not an undo step's own (it removes what the run left)", async () => {
+    await cancellation.cancel('SIGINT');
+    expect(await runChild(['sleep', '5'])).toMatchObject({ code: null, signal: 'SIGTERM' });
+    const undo = await runChild(['sh', '-c', 'echo removed'], { undoSignal: new AbortController().signal });
+    expect(undo).toMatchObject({ code: 0, signal: null, stdout: 'removed\n' });
+  });
 });

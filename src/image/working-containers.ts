@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { childEnvironment } from '../kit/child-environment.js';
+import { exitFailureLine, runChild, type RunResult } from '../kit/child-process.js';
 
 /**
  * buildah's working containers of one build. `buildah build` stopped before its signal handler is up (a cancel
@@ -9,7 +9,17 @@ import { promisify } from 'node:util';
  * another buildah ran meanwhile, which is checked at removal time: while another buildah process on the same
  * storage is running, nothing is removed (its containers would look new too) and the ids are reported instead.
  */
-const run = promisify(execFile);
+
+/**
+ * `buildah <args>` on the storage `env` selects, through the one spawn path. `signal` is the budget of the undo step
+ * it runs in, if any (then the cancellation, which started that step, does not stop it). Rejects unless it exits 0.
+ */
+async function buildah(args: string[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<RunResult> {
+  const label = `buildah ${args[0]}`;
+  const r = await runChild(['buildah', ...args], { env: childEnvironment(env), label, undoSignal: signal });
+  if (r.code !== 0) throw new Error(exitFailureLine(label, r));
+  return r;
+}
 
 interface ContainerEntry {
   id: string;
@@ -34,8 +44,7 @@ export async function listWorkingContainers(
   signal?: AbortSignal
 ): Promise<string[] | undefined> {
   try {
-    const { stdout } = await run('buildah', ['containers', '--json'], { env, signal, encoding: 'utf8' });
-    return parseWorkingContainers(stdout);
+    return parseWorkingContainers((await buildah(['containers', '--json'], env, signal)).stdout);
   } catch {
     return undefined;
   }
@@ -94,6 +103,6 @@ export async function removeNewWorkingContainers(
     throw new Error(
       `another buildah is running (pid ${others.join(', ')}), so these may be its: ${added.map(id => id.slice(0, 12)).join(' ')} (remove with buildah rm if they are this build's)`
     );
-  await run('buildah', ['rm', ...added], { env, signal });
+  await buildah(['rm', ...added], env, signal);
   return added;
 }

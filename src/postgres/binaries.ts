@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
-import { childEnvironment } from '../kit/child-environment.js';
 import { access, readdir, realpath } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
-import { promisify } from 'node:util';
+import { exitFailureLine, runChild } from '../kit/child-process.js';
 
-const execFileAsync = promisify(execFile);
+/** A client that does not print its version within this is not a usable candidate (a hung wrapper). */
+const VERSION_TIMEOUT_MS = 10_000;
 
 export type PgTool = 'pg_dump' | 'pg_restore' | 'psql' | 'pg_dumpall';
 
@@ -23,6 +22,8 @@ export interface FindOptions {
   pathEnv?: string;
   /** Where Debian/Ubuntu install each major side by side. */
   versionedRoot?: string;
+  /** How long each candidate's `--version` may take (default VERSION_TIMEOUT_MS). */
+  versionTimeoutMs?: number;
 }
 
 /** Parses `pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)` or `pg_dump (PostgreSQL) 9.6.24`. */
@@ -35,10 +36,13 @@ export function parsePgVersion(text: string): { version: string; major: number }
   return { version: [m[1], m[2], m[3]].filter(x => x !== undefined).join('.'), major };
 }
 
-export async function binaryVersion(path: string): Promise<PgBinary> {
-  const { stdout } = await execFileAsync(path, ['--version'], { timeout: 10_000, env: childEnvironment() });
-  const parsed = parsePgVersion(stdout);
-  if (!parsed) throw new Error(`${path} --version printed something unexpected: ${stdout.trim()}`);
+/** `path --version`, parsed; rejects when it cannot run, fails, hangs or prints no PostgreSQL version. */
+export async function binaryVersion(path: string, timeoutMs = VERSION_TIMEOUT_MS): Promise<PgBinary> {
+  const label = `${path} --version`;
+  const r = await runChild([path, '--version'], { label, timeoutMs });
+  if (r.code !== 0) throw new Error(exitFailureLine(label, r));
+  const parsed = parsePgVersion(r.stdout);
+  if (!parsed) throw new Error(`${label} printed something unexpected: ${r.stdout.trim()}`);
   return { path, ...parsed };
 }
 
@@ -82,7 +86,10 @@ export async function findPgBinary(tool: PgTool, opts: FindOptions = {}): Promis
   const probes = await Promise.all(
     (await candidatePaths(tool, opts)).map(async p => {
       try {
-        return { ...(await binaryVersion(p)), wrapper: isPgWrapper(await realpath(p)) };
+        return {
+          ...(await binaryVersion(p, opts.versionTimeoutMs)),
+          wrapper: isPgWrapper(await realpath(p))
+        };
       } catch {
         return undefined; // a broken wrapper (Debian's pg_wrapper without a cluster) is not a candidate
       }
