@@ -60,7 +60,8 @@ await runAction(async () => {
     { run: spawnCommand, log: createLogger() }
   );
 
-  // A failed build or push step sets no outputs: a later step must not take a digest or tags that were not pushed.
+  // A failed run (the build or push step, or the registry after the login) sets no outputs: a later step must not
+  // take a digest or tags that were not pushed, or not read back.
   const outputs = result.failure
     ? undefined
     : {

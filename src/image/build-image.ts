@@ -1,6 +1,6 @@
 import { registerCredentials } from '../kit/secrets.js';
 import { cancellation } from '../kit/cancellation.js';
-import { errorMessage } from '../kit/errors.js';
+import { RemoteError, errorMessage } from '../kit/errors.js';
 import type { Logger } from '../kit/log.js';
 import { formatDuration } from '../kit/duration.js';
 import { BuildahBuilder } from './buildah.js';
@@ -61,7 +61,7 @@ export interface BuildImageDeps {
 
 export interface BuildImageResult {
   image: string;
-  /** The pushed single-platform image manifest digest; undefined when not pushed. */
+  /** The pushed single-platform image manifest digest; undefined when not pushed, or failed. */
   digest?: string;
   ref?: string;
   tags: string[];
@@ -75,22 +75,65 @@ export interface BuildImageResult {
   buildMs: number;
   cachedSteps: number;
   steps: number;
-  /** Set when the build or push step failed (no digest, no tags added): why, and the end of its output. */
+  /** Set when the run failed (no digest output, no outputs at all): why, and what it had done by then. */
   failure?: BuildFailure;
 }
 
 export interface BuildFailure {
-  /** One line: the step and its error. */
+  /**
+   * `build`: the builder's build or push step failed; `registry`: the registry refused a call (or could not be
+   * reached), or served something else than was pushed, after the login: the skip-existing check, the digest
+   * read-back, the tagging.
+   */
+  step: 'build' | 'registry';
+  /** One line: the step and its error (a refused call with the server's message and request id). */
   message: string;
-  /** The last lines of the builder's output. */
+  /** The last lines of the builder's output (none for a registry failure). */
   output: string[];
+  /** The tags this run had put in the registry (the builder's push, each tag added after it), or reused. */
+  pushedTags: string[];
+  /** The single-platform image manifest digest, when it was read back before the failure. */
+  digest?: string;
+}
+
+/** The registry serves something else than this run pushed: failed like a refused call. */
+class RegistryMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RegistryMismatchError';
+  }
+}
+
+/** What the run has done so far: a registry failure part-way returns it, for the summary. */
+interface Progress {
+  /** The build's facts (nothing built yet: builder 'none'). */
+  build: Pick<BuildImageResult, 'builder' | 'skipped' | 'buildMs' | 'cachedSteps' | 'steps'>;
+  /** The tags in the registry by this run: the builder's push (or the reused sha tag), then each tag added. */
+  pushedTags: string[];
+  /** The single-platform image manifest digest, once read back. */
+  digest?: string;
+}
+
+/** One run of buildImage: its options, the tags and labels it computed, and its progress. */
+interface Run {
+  opts: BuildImageOptions;
+  deps: BuildImageDeps;
+  now: () => number;
+  shaTag: string;
+  /** What every result carries. */
+  base: Pick<BuildImageResult, 'image' | 'tags' | 'labels' | 'platform'>;
+  progress: Progress;
 }
 
 /**
  * Builds and pushes the image, or reuses the pushed `sha-<commit>` image (skip-existing), and returns the
- * digest read back from the registry. A failed build or push step is returned as `failure`; a registry that refuses
- * or cannot be reached, and a registry serving something else than was pushed, throw. Every tag ends up pointing at the same manifest bytes: the builder
- * pushes the sha tag, the other tags are PUT through the registry API from the manifest it serves.
+ * digest read back from the registry. Every tag ends up pointing at the same manifest bytes: the builder pushes the
+ * sha tag, the other tags are PUT through the registry API from the manifest it serves.
+ *
+ * A failed build or push step is returned as `failure`, and so is a registry that refuses a call, cannot be
+ * reached, or serves something else than was pushed once this run is past the login; the failure says what was
+ * pushed by then. A registry that is unreachable or refuses the credentials at the login, before anything of this
+ * run exists, throws (RemoteError), as input errors do.
  */
 export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps): Promise<BuildImageResult> {
   const { log } = deps;
@@ -111,133 +154,158 @@ export async function buildImage(opts: BuildImageOptions, deps: BuildImageDeps):
         tlsVerify: opts.tlsVerify
       })
     : undefined;
+  const progress: Progress = {
+    build: { builder: 'none', skipped: false, buildMs: 0, cachedSteps: 0, steps: 0 },
+    pushedTags: []
+  };
+  const run: Run = { opts, deps, now, shaTag, base, progress };
   try {
-    if (registry) {
-      // Fails fast, before a long build, when the registry is unreachable or refuses the credentials.
-      await registry.login(image.repository);
-      if (opts.skipExisting) {
-        const existing = await registry.getManifest(image.repository, shaTag);
-        const reusable = existing && (await reusableImage(registry, image, existing, opts, log));
-        if (existing && reusable) {
-          log.info(
-            `${taggedName(image, shaTag)} is already in the registry (${existing.digest}): reusing it, nothing to build`
-          );
-          await tagManifest(
-            registry,
-            image,
-            existing,
-            tags.filter(t => t !== shaTag),
-            log
-          );
-          return {
-            ...base,
-            labels: reusable.labels,
-            digest: reusable.single.digest,
-            ref: `${image.name}@${reusable.single.digest}`,
-            builder: 'none',
-            skipped: true,
-            sizeBytes: RegistryClient.imageSize(reusable.single.manifest),
-            buildMs: 0,
-            cachedSteps: 0,
-            steps: 0
-          };
-        }
-      }
-    }
-
-    const builder = await selectBuilder(opts.builder, deps);
-    log.info(`builder: ${builder.name}`);
-    // What a SIGKILLed earlier run left (its auth.json above all) goes before this run writes its own.
-    const builderEnv = deps.env ?? process.env;
-    await removeStaleWorkDirs(
-      log,
-      builder.name === 'buildah' ? before => removeNewWorkingContainers(before, builderEnv) : undefined
-    );
-    const work = createWorkDir();
-    const workDir = work.path;
-    const req: BuildRequest = {
-      image,
-      tags,
-      context: opts.context,
-      file: opts.file,
-      platform: opts.platform,
-      target: opts.target,
-      buildArgs: opts.buildArgs,
-      labels,
-      push: opts.push,
-      tlsVerify: opts.tlsVerify,
-      credentials: opts.push ? opts.credentials : undefined,
-      workDir
-    };
-    const started = now();
-    let outcome: BuildOutcome | BuildFailedError;
+    // Fails fast, before a long build, when the registry is unreachable or refuses the credentials.
+    await registry?.login(image.repository);
     try {
-      await builder.login(req);
-      try {
-        outcome = await builder.build(req);
-      } catch (error) {
-        if (!(error instanceof BuildFailedError)) throw error;
-        // The live output scrolled by inside a group; repeat its end, folded, next to the error.
-        await log.group(`${builder.name} output (last ${FAILED_OUTPUT_LINES} lines)`, async () => {
-          for (const line of error.output.slice(-FAILED_OUTPUT_LINES)) log.info(line);
-        });
-        outcome = error;
-      } finally {
-        // Cancelled, nothing new may start: removing the work dir removes the credentials all the same.
-        if (!cancellation.cancelled) await builder.logout(req);
-      }
-    } finally {
-      await work.remove();
-    }
-    const buildMs = now() - started;
-    // A failed build or push step is this action's own failure: returned with what the summary shows.
-    if (outcome instanceof BuildFailedError)
+      return (
+        (registry && opts.skipExisting && (await reuseExisting(run, registry))) ||
+        (await buildAndPush(run, registry))
+      );
+    } catch (error) {
+      if (!(error instanceof RemoteError || error instanceof RegistryMismatchError)) throw error;
+      const { build, pushedTags, digest } = progress;
       return {
         ...base,
-        builder: builder.name,
-        skipped: false,
-        buildMs,
-        cachedSteps: 0,
-        steps: 0,
-        failure: { message: outcome.message, output: outcome.output.slice(-FAILED_OUTPUT_LINES) }
+        ...build,
+        failure: { step: 'registry', message: errorMessage(error), output: [], pushedTags, digest }
       };
-    log.info(
-      `built in ${formatDuration(buildMs)}; ${outcome.cachedSteps} of ${outcome.steps} steps from the layer cache`
-    );
-    const result = {
-      ...base,
-      builder: builder.name,
-      skipped: false,
-      buildMs,
-      cachedSteps: outcome.cachedSteps,
-      steps: outcome.steps
-    };
-    if (!registry) return result;
-
-    const pushed = await registry.getManifest(image.repository, shaTag);
-    if (!pushed) throw new Error(`${taggedName(image, shaTag)} is not in the registry after the push`);
-    if (outcome.digest && outcome.digest !== pushed.digest)
-      throw new Error(
-        `${builder.name} reports pushing ${outcome.digest} but the registry serves ${pushed.digest} for ${taggedName(image, shaTag)}`
-      );
-    const single = await singlePlatform(registry, image, pushed, opts.platform);
-    await tagManifest(
-      registry,
-      image,
-      pushed,
-      tags.filter(t => !outcome.pushedTags.includes(t)),
-      log
-    );
-    return {
-      ...result,
-      labels: await imageLabels(registry, image, single),
-      digest: single.digest,
-      ref: `${image.name}@${single.digest}`,
-      sizeBytes: RegistryClient.imageSize(single.manifest)
-    };
+    }
   } finally {
     await registry?.close();
   }
+}
+
+/** skip-existing: the sha tag's image, when it is this build's (platform, stage), tagged with the other tags. */
+async function reuseExisting(run: Run, registry: RegistryClient): Promise<BuildImageResult | undefined> {
+  const { opts, deps, shaTag, base, progress } = run;
+  const { image } = opts;
+  const existing = await registry.getManifest(image.repository, shaTag);
+  const reusable = existing && (await reusableImage(registry, image, existing, opts, deps.log));
+  if (!existing || !reusable) return undefined;
+  deps.log.info(
+    `${taggedName(image, shaTag)} is already in the registry (${existing.digest}): reusing it, nothing to build`
+  );
+  progress.build = { builder: 'none', skipped: true, buildMs: 0, cachedSteps: 0, steps: 0 };
+  progress.pushedTags = [shaTag];
+  progress.digest = reusable.single.digest;
+  await tagManifest(
+    registry,
+    image,
+    existing,
+    base.tags.filter(t => t !== shaTag),
+    run
+  );
+  return {
+    ...base,
+    ...progress.build,
+    labels: reusable.labels,
+    digest: reusable.single.digest,
+    ref: `${image.name}@${reusable.single.digest}`,
+    sizeBytes: RegistryClient.imageSize(reusable.single.manifest)
+  };
+}
+
+/** Builds (and pushes), then reads the pushed image back and adds the tags the builder did not push. */
+async function buildAndPush(run: Run, registry: RegistryClient | undefined): Promise<BuildImageResult> {
+  const { opts, deps, now, shaTag, base, progress } = run;
+  const { log } = deps;
+  const { image } = opts;
+  const builder = await selectBuilder(opts.builder, deps);
+  log.info(`builder: ${builder.name}`);
+  progress.build.builder = builder.name;
+  // What a SIGKILLed earlier run left (its auth.json above all) goes before this run writes its own.
+  const builderEnv = deps.env ?? process.env;
+  await removeStaleWorkDirs(
+    log,
+    builder.name === 'buildah' ? before => removeNewWorkingContainers(before, builderEnv) : undefined
+  );
+  const work = createWorkDir();
+  const workDir = work.path;
+  const req: BuildRequest = {
+    image,
+    tags: base.tags,
+    context: opts.context,
+    file: opts.file,
+    platform: opts.platform,
+    target: opts.target,
+    buildArgs: opts.buildArgs,
+    labels: base.labels,
+    push: opts.push,
+    tlsVerify: opts.tlsVerify,
+    credentials: opts.push ? opts.credentials : undefined,
+    workDir
+  };
+  const started = now();
+  let outcome: BuildOutcome | BuildFailedError;
+  try {
+    await builder.login(req);
+    try {
+      outcome = await builder.build(req);
+    } catch (error) {
+      if (!(error instanceof BuildFailedError)) throw error;
+      // The live output scrolled by inside a group; repeat its end, folded, next to the error.
+      await log.group(`${builder.name} output (last ${FAILED_OUTPUT_LINES} lines)`, async () => {
+        for (const line of error.output.slice(-FAILED_OUTPUT_LINES)) log.info(line);
+      });
+      outcome = error;
+    } finally {
+      // Cancelled, nothing new may start: removing the work dir removes the credentials all the same.
+      if (!cancellation.cancelled) await builder.logout(req);
+    }
+  } finally {
+    await work.remove();
+  }
+  progress.build.buildMs = now() - started;
+  // A failed build or push step is this action's own failure: returned with what the summary shows.
+  if (outcome instanceof BuildFailedError)
+    return {
+      ...base,
+      ...progress.build,
+      failure: {
+        step: 'build',
+        message: outcome.message,
+        output: outcome.output.slice(-FAILED_OUTPUT_LINES),
+        pushedTags: []
+      }
+    };
+  log.info(
+    `built in ${formatDuration(progress.build.buildMs)}; ${outcome.cachedSteps} of ${outcome.steps} steps from the layer cache`
+  );
+  progress.build.cachedSteps = outcome.cachedSteps;
+  progress.build.steps = outcome.steps;
+  progress.pushedTags = [...outcome.pushedTags];
+  const result = { ...base, ...progress.build };
+  if (!registry) return result;
+
+  const pushed = await registry.getManifest(image.repository, shaTag);
+  if (!pushed)
+    throw new RegistryMismatchError(`${taggedName(image, shaTag)} is not in the registry after the push`);
+  if (outcome.digest && outcome.digest !== pushed.digest)
+    throw new RegistryMismatchError(
+      `${builder.name} reports pushing ${outcome.digest} but the registry serves ${pushed.digest} for ${taggedName(image, shaTag)}`
+    );
+  const single = await singlePlatform(registry, image, pushed, opts.platform);
+  progress.digest = single.digest;
+  await tagManifest(
+    registry,
+    image,
+    pushed,
+    base.tags.filter(t => !outcome.pushedTags.includes(t)),
+    run
+  );
+  return {
+    ...result,
+    labels: await imageLabels(registry, image, single),
+    digest: single.digest,
+    ref: `${image.name}@${single.digest}`,
+    sizeBytes: RegistryClient.imageSize(single.manifest)
+  };
 }
 
 export async function selectBuilder(kind: BuilderKind, deps: BuildImageDeps): Promise<Builder> {
@@ -257,24 +325,30 @@ async function singlePlatform(
   platform: string
 ): Promise<ManifestInfo> {
   const single = await registry.getImageManifest(image.repository, top.digest, platform);
-  if (!single) throw new Error(`${image.name}@${top.digest} vanished from the registry`);
+  if (!single) throw new RegistryMismatchError(`${image.name}@${top.digest} vanished from the registry`);
   if (!single.manifest.config)
-    throw new Error(`${image.name}@${single.digest} is not an image manifest (${single.mediaType})`);
+    throw new RegistryMismatchError(
+      `${image.name}@${single.digest} is not an image manifest (${single.mediaType})`
+    );
   return single;
 }
 
+/** PUTs the manifest bytes under each tag, one after the other; each one done is in the run's pushed tags. */
 async function tagManifest(
   registry: RegistryClient,
   image: ImageName,
   manifest: ManifestInfo,
   tags: string[],
-  log: Logger
+  { deps, progress }: Run
 ): Promise<void> {
   for (const tag of tags) {
     const digest = await registry.putManifest(image.repository, tag, manifest.body, manifest.mediaType);
     if (digest !== manifest.digest)
-      throw new Error(`tagging ${taggedName(image, tag)} produced ${digest}, expected ${manifest.digest}`);
-    log.info(`tagged ${taggedName(image, tag)}`);
+      throw new RegistryMismatchError(
+        `tagging ${taggedName(image, tag)} produced ${digest}, expected ${manifest.digest}`
+      );
+    progress.pushedTags.push(tag);
+    deps.log.info(`tagged ${taggedName(image, tag)}`);
   }
 }
 

@@ -105,9 +105,7 @@ export class RegistryClient {
         serverMessage: 'the registry requires a login: set registry-username and registry-password'
       });
     const authorization = basic(this.opts.credentials);
-    const res = await this.withRetry(() =>
-      this.raw('GET', `${this.base!.url}/v2/`, { headers: { authorization } })
-    );
+    const res = await this.exchange('GET', `${this.base!.url}/v2/`, { headers: { authorization } });
     if (res.status !== 200)
       throw this.error(
         call,
@@ -184,7 +182,7 @@ export class RegistryClient {
       const location = header(res, 'location');
       if (!location) break;
       // Storage URLs are pre-signed: our Authorization header must not go along.
-      res = await this.raw('GET', new URL(location, this.base!.url).toString(), {});
+      res = await this.exchange('GET', new URL(location, this.base!.url).toString(), {}, { retry: false });
     }
     if (res.status !== 200) throw this.error(`GET ${path}`, res);
     if (sha256Digest(res.body) !== digest)
@@ -240,10 +238,7 @@ export class RegistryClient {
       };
       return this.base;
     }
-    throw new RemoteError({
-      call: `GET ${candidates.map(c => `${c}/v2/`).join(' and ')}`,
-      serverMessage: `registry ${this.opts.registry} is unreachable: ${describeNetworkError(lastError)}`
-    });
+    throw this.unreachable(`GET ${candidates.map(c => `${c}/v2/`).join(' and ')}`, lastError);
   }
 
   private async token(repository: string, actions: string): Promise<string> {
@@ -257,7 +252,7 @@ export class RegistryClient {
     url.searchParams.set('scope', scope);
     const headers: Record<string, string> = {};
     if (this.opts.credentials) headers.authorization = basic(this.opts.credentials);
-    const res = await this.withRetry(() => this.raw('GET', url.toString(), { headers }));
+    const res = await this.exchange('GET', url.toString(), { headers });
     if (res.status !== 200)
       throw this.error(
         `GET ${url.origin}${url.pathname} (token for ${scope} as ${this.userLabel()})`,
@@ -296,10 +291,34 @@ export class RegistryClient {
     } else if (challenge.scheme === 'bearer') {
       headers.authorization = `Bearer ${await this.token(o.repository, o.actions)}`;
     }
-    const res = await this.withRetry(() => this.raw(method, `${url}${path}`, { headers, body: o.body }));
+    const res = await this.exchange(method, `${url}${path}`, { headers, body: o.body });
     if (res.status === 401 || res.status === 403)
       throw this.error(`${method} ${url}${path} (as ${this.userLabel()})`, res, 'authentication refused');
     return res;
+  }
+
+  /**
+   * One HTTP exchange, retried (see withRetry); a registry that cannot be reached (refused connection, reset, timeout)
+   * is a RemoteError naming the call, like a refusal.
+   */
+  private async exchange(
+    method: string,
+    url: string,
+    o: { headers?: Record<string, string>; body?: Buffer },
+    { retry = true } = {}
+  ): Promise<Response> {
+    try {
+      return await (retry ? this.withRetry(() => this.raw(method, url, o)) : this.raw(method, url, o));
+    } catch (error) {
+      throw this.unreachable(`${method} ${url.split('?')[0]}`, error);
+    }
+  }
+
+  private unreachable(call: string, error: unknown): RemoteError {
+    return new RemoteError({
+      call,
+      serverMessage: `registry ${this.opts.registry} is unreachable: ${describeNetworkError(error)}`
+    });
   }
 
   private async raw(

@@ -5,7 +5,8 @@ import type { BuildFailure, BuildImageResult } from './build-image.js';
 
 /**
  * The step summary: what was pushed, where, how big, how long, and whether the layer cache helped; for a failed
- * build or push step, why, with the end of the builder's output.
+ * build or push step, why, with the end of the builder's output; for a registry that refused or failed after the
+ * login, why (the call, the server's message and request id) and what was pushed by then.
  */
 export function buildImageSummary(r: BuildImageResult): string[] {
   if (r.failure) return buildFailedSummary(r, r.failure);
@@ -32,18 +33,35 @@ export function buildImageSummary(r: BuildImageResult): string[] {
 }
 
 function buildFailedSummary(r: BuildImageResult, failure: BuildFailure): string[] {
-  return [
+  const registry = failure.step === 'registry';
+  const sections = [
     '## Image: FAILED',
     `**${failure.message}**`,
     facts([
       ['image', r.image],
       ['tags', tagList(r.tags)],
+      // What the registry already holds of this run; nothing is output, so no later step takes it.
+      [
+        'pushed',
+        registry ? (failure.pushedTags.length ? tagList(failure.pushedTags) : 'nothing') : undefined
+      ],
+      ['digest', failure.digest ? `\`${failure.digest}\` (not output: the step failed)` : undefined],
       ['platform', r.platform],
-      ['builder', r.builder],
-      ['time until the failure', formatDuration(r.buildMs)]
-    ]),
-    details(`${r.builder} output (last ${failure.output.length} lines)`, codeBlock(failure.output.join('\n')))
+      ['builder', r.builder === 'none' ? (r.skipped ? 'none (reused)' : 'none (nothing built)') : r.builder],
+      registry
+        ? ['build time', r.builder === 'none' ? undefined : formatDuration(r.buildMs)]
+        : ['time until the failure', formatDuration(r.buildMs)]
+    ])
   ];
+  // A registry failure comes after the builder's push: its output says nothing about it.
+  if (!registry)
+    sections.push(
+      details(
+        `${r.builder} output (last ${failure.output.length} lines)`,
+        codeBlock(failure.output.join('\n'))
+      )
+    );
+  return sections;
 }
 
 const tagList = (tags: string[]) => tags.map(t => `\`${t}\``).join(' ');
