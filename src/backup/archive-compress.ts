@@ -2,6 +2,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { BLK_DATA, encodeArchiveInt, markZlibCompressed, type ArchiveHead } from './archive-format.js';
 import { ArchiveWalker } from './archive-walker.js';
 import { DEFLATE_JOBS_IN_FLIGHT, OrderedOutput, ParallelDeflate } from './parallel-deflate.js';
+import { pushJoined } from './streams.js';
 
 /** The newest pg_dump whose archive format (1.16, PostgreSQL 17) the walker is known to read. */
 export const NEWEST_COMPRESSIBLE_PG_DUMP = 17;
@@ -80,7 +81,7 @@ export class ArchiveCompressor extends Transform {
 
   private pushReady(inFlight: number, cb: TransformCallback): void {
     this.output.take(inFlight).then(out => {
-      if (out.length > 0) this.push(out.length === 1 ? out[0] : Buffer.concat(out));
+      pushJoined(out, b => this.push(b));
       cb();
     }, cb);
   }
@@ -92,7 +93,9 @@ export class ArchiveCompressor extends Transform {
   /** Compressed pieces as the archive's chunks: a length, then the bytes (an empty piece would end the data). */
   private chunks(pieces: readonly (Buffer | Promise<Buffer>)[]): void {
     if (pieces.length === 0) return;
-    const frame = (b: Buffer) => (b.length === 0 ? b : Buffer.concat([this.int(b.length), b]));
-    this.output.add(pieces.map(p => (Buffer.isBuffer(p) ? frame(p) : p.then(frame))));
+    const frame = (b: Buffer): Buffer[] => (b.length === 0 ? [] : [this.int(b.length), b]);
+    this.output.add(
+      pieces.flatMap((p): (Buffer | Promise<Buffer[]>)[] => (Buffer.isBuffer(p) ? frame(p) : [p.then(frame)]))
+    );
   }
 }

@@ -8,13 +8,14 @@ import {
   type ArchiveHead
 } from './archive-format.js';
 import { ArchiveWalker, type ArchiveVisitor } from './archive-walker.js';
+import { pushJoined } from './streams.js';
 
 /**
  * pg_dump writes a custom-format archive to a pipe (our backups always do) without data offsets in its table of
  * contents: it can only rewrite the TOC when the output is seekable. `pg_restore --jobs` then makes every worker
  * scan the file block by block to find its table, and an archive dumped with `--compress=0` has one chunk per
- * row. `ArchiveIndexer` walks the archive on its way to the temporary file, joins each table's chunks into
- * large ones and records where each entry's data starts; `fillOffsets` then writes those offsets into the
+ * row. `ArchiveIndexer` walks the archive on its way to the temporary file, joins each table's small chunks
+ * into large ones and records where each entry's data starts; `fillOffsets` then writes those offsets into the
  * file's TOC, as pg_dump does for a file. The result is the archive pg_dump would have written to a file: same
  * TOC, same data, so pg_restore seeks straight to each table. Anything the walker does not understand is passed
  * through untouched from that point, with no offsets recorded past it: pg_restore then scans, as before.
@@ -22,8 +23,11 @@ import { ArchiveWalker, type ArchiveVisitor } from './archive-walker.js';
 
 /** Joined chunk size: large enough that pg_restore's per-chunk cost vanishes, small enough to hold in memory. */
 const MERGED_CHUNK_BYTES = 256 << 10;
-/** Output pieces at least this large are passed on without being joined to their neighbours. */
-const PASS_AS_IS_BYTES = 64 << 10;
+/**
+ * Archive chunks at least this large (compressed data) are kept as they are: passed on without a copy when they
+ * arrive in one piece, put together when split across pieces (so the output never depends on the pieces).
+ */
+const OWN_CHUNK_BYTES = 64 << 10;
 
 /** Where the data of each dump id starts in the output, to be written into the TOC by `fillOffsets`. */
 export interface ArchiveOffsets {
@@ -37,7 +41,10 @@ export class ArchiveIndexer extends Transform {
     head: (bytes, head) => this.onHead(bytes, head),
     block: (type, dumpId) => this.onBlock(type, dumpId),
     blob: oid => this.put(this.int(oid)),
-    data: (buf, start, end) => this.onData(buf, start, end),
+    data: (buf, start, end, chunkBytes) =>
+      chunkBytes >= OWN_CHUNK_BYTES
+        ? this.onLargeChunk(buf, start, end, chunkBytes)
+        : this.onData(buf, start, end),
     dataEnd: () => {
       this.putMerged();
       this.put(this.int(0));
@@ -54,6 +61,8 @@ export class ArchiveIndexer extends Transform {
   /** The chunk being joined: its length field first (written when it is put out), then data. */
   private merged = Buffer.allocUnsafe(0);
   private mergedBytes = 0;
+  /** A large chunk split across pieces, put together. */
+  private large?: { bytes: Buffer; filled: number };
   private readonly found = new Map<number, [number, number]>();
 
   /** The offsets found so far (all of them once the stream has ended). */
@@ -84,6 +93,24 @@ export class ArchiveIndexer extends Transform {
     if (flagAt !== undefined) this.found.set(dumpId, [flagAt, this.outBytes]);
     this.put(Buffer.of(type));
     this.put(this.int(dumpId));
+  }
+
+  private onLargeChunk(buf: Buffer, start: number, end: number, chunkBytes: number): void {
+    if (!this.large) {
+      this.putMerged();
+      this.put(this.int(chunkBytes));
+      if (end - start === chunkBytes) {
+        this.put(buf.subarray(start, end));
+        return;
+      }
+      this.large = { bytes: Buffer.allocUnsafe(chunkBytes), filled: 0 };
+    }
+    buf.copy(this.large.bytes, this.large.filled, start, end);
+    this.large.filled += end - start;
+    if (this.large.filled === chunkBytes) {
+      this.put(this.large.bytes);
+      this.large = undefined;
+    }
   }
 
   private onData(buf: Buffer, start: number, end: number): void {
@@ -118,27 +145,10 @@ export class ArchiveIndexer extends Transform {
     this.mergedBytes = 0;
   }
 
-  /** Large pieces go on as they are (no copy); runs of small ones are joined so the file is not written in slivers. */
   private flushOut(cb: TransformCallback): void {
     const out = this.out;
     this.out = [];
-    let run: Buffer[] = [];
-    let runBytes = 0;
-    const pushRun = () => {
-      if (run.length > 0) this.push(run.length === 1 ? run[0] : Buffer.concat(run, runBytes));
-      run = [];
-      runBytes = 0;
-    };
-    for (const b of out) {
-      if (b.length >= PASS_AS_IS_BYTES) {
-        pushRun();
-        this.push(b);
-      } else {
-        run.push(b);
-        runBytes += b.length;
-      }
-    }
-    pushRun();
+    pushJoined(out, b => this.push(b));
     cb();
   }
 }

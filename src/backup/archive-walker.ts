@@ -15,8 +15,11 @@ export interface ArchiveVisitor {
   block(type: number, dumpId: number): void;
   /** In a BLOBS block: a large object's data starts, or (oid 0) the block ends. */
   blob(oid: number): void;
-  /** Bytes of the current table's or large object's data, its chunk framing removed: `buf[start, end)`. */
-  data(buf: Buffer, start: number, end: number): void;
+  /**
+   * Bytes of the current table's or large object's data, its chunk framing removed: `buf[start, end)`, part or
+   * all of an archive chunk of `chunkBytes`.
+   */
+  data(buf: Buffer, start: number, end: number, chunkBytes: number): void;
   /** The zero length that ends the current table's or large object's data. */
   dataEnd(): void;
   /** Bytes this walker does not understand (an unknown format or block): they and all after them, as they are. */
@@ -48,6 +51,7 @@ export class ArchiveWalker {
   private blockType = 0;
   private inBlob = false;
   private chunkLeft = 0;
+  private chunkBytes = 0;
   /** Bytes of a number split across pieces. */
   private partial: number[] = [];
   private intValue = 0;
@@ -137,7 +141,7 @@ export class ArchiveWalker {
       let len = 0;
       for (let k = need - 1; k >= 1; k--) len = len * 256 + buf[i + k]!;
       if (len === 0 || i + need + len > buf.length) break;
-      this.v.data(buf, i + need, i + need + len);
+      this.v.data(buf, i + need, i + need + len, len);
       i += need + len;
     }
     return i;
@@ -200,12 +204,13 @@ export class ArchiveWalker {
             break;
           }
           this.chunkLeft = len;
+          this.chunkBytes = len;
           this.at = At.Chunk;
           break;
         }
         case At.Chunk: {
           const take = Math.min(this.chunkLeft, buf.length - i);
-          this.v.data(buf, i, i + take);
+          this.v.data(buf, i, i + take, this.chunkBytes);
           i += take;
           this.chunkLeft -= take;
           if (this.chunkLeft === 0) this.at = At.ChunkLen;

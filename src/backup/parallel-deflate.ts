@@ -143,10 +143,10 @@ export function adler32Combine(a: number, b: number, bBytes: number): number {
  * while more than `inFlight` jobs are pending, which bounds the memory and keeps every core busy.
  */
 export class OrderedOutput {
-  private items: (Buffer | Promise<Buffer>)[] = [];
+  private items: (Buffer | Promise<Buffer | readonly Buffer[]>)[] = [];
   private jobs = 0;
 
-  add(items: readonly (Buffer | Promise<Buffer>)[]): void {
+  add(items: readonly (Buffer | Promise<Buffer | readonly Buffer[]>)[]): void {
     for (const item of items) {
       if (!Buffer.isBuffer(item)) {
         item.catch(() => undefined); // awaited in order by take; a stream torn down early must not leave it unhandled
@@ -166,7 +166,9 @@ export class OrderedOutput {
         continue;
       }
       if (this.jobs <= inFlight) break;
-      out.push(await item);
+      const done = await item;
+      if (Buffer.isBuffer(done)) out.push(done);
+      else out.push(...done);
       this.jobs--;
     }
     this.items = this.items.slice(i);

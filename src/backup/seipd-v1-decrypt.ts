@@ -1,6 +1,7 @@
-import { createDecipheriv, createHash, timingSafeEqual, type Decipher, type Hash } from 'node:crypto';
+import { createHash, timingSafeEqual, type Hash } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createInflate, createInflateRaw, type Inflate, type InflateRaw } from 'node:zlib';
+import { CfbDecipher } from './cfb-decipher.js';
 import { PartialBodyReader, readPacketHeader, TAG } from './packet-framing.js';
 import {
   BLOCK_BYTES,
@@ -152,7 +153,7 @@ export class SeipdV1DecryptStream extends Transform {
   private headerBytes: Buffer = Buffer.alloc(0);
   private packetBody?: PartialBodyReader;
   private versionChecked = false;
-  private readonly decipher: Decipher;
+  private readonly decipher: CfbDecipher;
   private readonly mdc: Hash = createHash('sha1');
   private prefix: Buffer = Buffer.alloc(0);
   private held: Buffer = Buffer.alloc(0);
@@ -166,7 +167,7 @@ export class SeipdV1DecryptStream extends Transform {
     const suite = SEIPD_V1_CIPHERS[o.algorithm];
     if (!suite) throw new Error(`unsupported cipher ${o.algorithm}`);
     this.skip = o.skip;
-    this.decipher = createDecipheriv(suite.node, o.sessionKey, Buffer.alloc(BLOCK_BYTES));
+    this.decipher = new CfbDecipher(suite.ecb, o.sessionKey, Buffer.alloc(BLOCK_BYTES));
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
@@ -222,7 +223,7 @@ export class SeipdV1DecryptStream extends Transform {
         this.versionChecked = true;
         p = p.subarray(1);
       }
-      if (p.length > 0) this.plaintext(this.decipher.update(p), compressed);
+      if (p.length > 0) for (const plain of this.decipher.update(p)) this.plaintext(plain, compressed);
     }
     return compressed;
   }

@@ -12,10 +12,10 @@ import { DEFLATE_JOBS_IN_FLIGHT, OrderedOutput, ParallelDeflate } from './parall
  * runner that CPU is taken from pg_dump. This writer uses node's cipher and hash directly and frames pieces as
  * views of the input. The session key and its key packets (SKESK/PKESK) still come from openpgp.js.
  */
-export const SEIPD_V1_CIPHERS: Record<string, { node: string; keyBytes: number }> = {
-  aes128: { node: 'aes-128-cfb', keyBytes: 16 },
-  aes192: { node: 'aes-192-cfb', keyBytes: 24 },
-  aes256: { node: 'aes-256-cfb', keyBytes: 32 }
+export const SEIPD_V1_CIPHERS: Record<string, { node: string; ecb: string; keyBytes: number }> = {
+  aes128: { node: 'aes-128-cfb', ecb: 'aes-128-ecb', keyBytes: 16 },
+  aes192: { node: 'aes-192-cfb', ecb: 'aes-192-ecb', keyBytes: 24 },
+  aes256: { node: 'aes-256-cfb', ecb: 'aes-256-ecb', keyBytes: 32 }
 };
 
 /** The SEIPD packet's version octet this writer (and the reader, seipd-v1-decrypt.ts) speaks. */

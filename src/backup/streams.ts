@@ -105,7 +105,8 @@ export function coalesce(bytes: number): Transform {
       held.push(chunk);
       heldBytes += chunk.length;
       if (heldBytes >= bytes) {
-        const out = Buffer.concat(held, heldBytes);
+        // A chunk that is large enough on its own (a file read of 1 MiB) goes on without a copy.
+        const out = held.length === 1 ? chunk : Buffer.concat(held, heldBytes);
         held = [];
         heldBytes = 0;
         cb(null, out);
@@ -117,4 +118,31 @@ export function coalesce(bytes: number): Transform {
       cb(null, heldBytes ? Buffer.concat(held, heldBytes) : undefined);
     }
   });
+}
+
+/** Pieces at least this large are passed on as they are; runs of smaller ones are joined. */
+const PASS_AS_IS_BYTES = 64 << 10;
+
+/**
+ * Pushes `pieces` in order without copying the large ones (table data, compressed chunks), joining runs of
+ * small ones (lengths, block headers, rows) so the next stage is not handed slivers.
+ */
+export function pushJoined(pieces: readonly Buffer[], push: (chunk: Buffer) => void): void {
+  let run: Buffer[] = [];
+  let runBytes = 0;
+  const pushRun = () => {
+    if (run.length > 0) push(run.length === 1 ? run[0]! : Buffer.concat(run, runBytes));
+    run = [];
+    runBytes = 0;
+  };
+  for (const b of pieces) {
+    if (b.length >= PASS_AS_IS_BYTES) {
+      pushRun();
+      push(b);
+    } else if (b.length > 0) {
+      run.push(b);
+      runBytes += b.length;
+    }
+  }
+  pushRun();
 }
