@@ -11,9 +11,12 @@ import { spawnCommand, type RunCommand } from '../../src/image/command.js';
 import type { GitHubContext } from '../../src/image/github-context.js';
 import { resolveBuildPaths } from '../../src/image/paths.js';
 import { parseImageName } from '../../src/image/reference.js';
+import { RegistryClient } from '../../src/image/registry.js';
+import { buildImageSummary } from '../../src/image/summary.js';
 import { sharedRegistry, type RegistryServer } from '../../test-support/shared.js';
 import { buildahStorage, type BuildahStorage } from './buildah-storage.js';
 import { headDigest, imageConfig } from './registry-http.js';
+import { refusingProxy, type RefusingProxy } from './refusing-proxy.js';
 
 // Real builds (buildah, FROM scratch) pushed to the local docker-registry with htpasswd auth.
 let reg: RegistryServer;
@@ -235,5 +238,55 @@ describe('buildah build + push to a real registry', () => {
     expect(log.lines.some(l => /not reusing .*: it is linux\/amd64, not linux\/arm64/.test(l))).toBe(true);
     expect(result.digest).not.toBe(firstDigest);
     expect((await imageConfig(reg, repository, 'sha-a1a1a1a')).architecture).toBe('arm64');
+  });
+});
+
+describe('the real registry, reached through a proxy that refuses one tag, after a real buildah push', () => {
+  let proxy: RefusingProxy;
+
+  beforeAll(async () => {
+    proxy = await refusingProxy(reg, req =>
+      req.method === 'PUT' && req.url === `/v2/${repository}/manifests/protected`
+        ? { status: 403, code: 'DENIED', message: 'tag protected is immutable', requestId: 'req-tag-3' }
+        : undefined
+    );
+  });
+  afterAll(() => proxy?.close());
+
+  it('tagging refused after the push: a returned failure naming the call; the summary says what was pushed', async () => {
+    const { run } = recordingRun(storage.env);
+    const result = await buildImage(
+      options({ extraTags: ['protected'], github: github({ sha: sha('f6') }) }),
+      {
+        run,
+        log: createMemoryLogger(),
+        env: storage.env,
+        // The builder pushes to the registry itself; the action's own registry calls go through the proxy.
+        registry: o => new RegistryClient({ ...o, registry: proxy.host, retry: { attempts: 1 } })
+      }
+    );
+    const digest = await headDigest(reg, repository, 'sha-f6f6f6f');
+    expect(digest).toMatch(/^sha256:/);
+    const message = `PUT http://${proxy.host}/v2/${repository}/manifests/protected (as '${reg.username}') failed: HTTP 403 DENIED - authentication refused: tag protected is immutable (request id req-tag-3)`;
+    expect(result.failure).toEqual({
+      step: 'registry',
+      message,
+      output: [],
+      pushedTags: ['sha-f6f6f6f', 'main', 'latest'],
+      digest
+    });
+    expect(result.builder).toBe('buildah');
+    expect([result.digest, result.ref]).toEqual([undefined, undefined]);
+    expect(await headDigest(reg, repository, 'protected')).toBeUndefined();
+    expect(await headDigest(reg, repository, 'main')).toBe(digest);
+
+    const summary = buildImageSummary(result).join('\n\n');
+    expect(summary).toContain('## Image: FAILED');
+    expect(summary).toContain(`**${message}**`);
+    expect(summary).toContain(`| **image** | ${reg.host}/${repository} |`);
+    expect(summary).toContain('| **pushed** | `sha-f6f6f6f` `main` `latest` |');
+    expect(summary).toContain(`| **digest** | \`${digest}\` (not output: the step failed) |`);
+    expect(summary).toContain('| **builder** | buildah |');
+    expect(summary).not.toContain(reg.password);
   });
 });

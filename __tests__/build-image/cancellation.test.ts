@@ -114,6 +114,9 @@ describe('build-image cancelled mid-build', () => {
       expect(r.code).toBe(1);
       expect(r.summary).toContain('Cancelled');
       expect(r.stdout).toContain(`::error::Cancelled by ${signal}`);
+      // The undo step's own buildah commands ran to the end: the cancellation stopped the build, not them.
+      expect(r.summary).toMatch(/Undone:[\s\S]*- remove this build's buildah working containers/);
+      expect(r.summary).not.toMatch(/working containers: not done/);
       expect(leftIn(temp)).toEqual([]);
       expect(workingContainers()).toEqual([]);
       expect(await headDigest(reg, repository, 'sha-c1c1c1c')).toBeUndefined();

@@ -8,6 +8,7 @@ import { parseOutputFile } from '../../bin/cli.js';
 import { sharedRegistry, type RegistryServer } from '../../test-support/shared.js';
 import { buildahStorage, type BuildahStorage } from './buildah-storage.js';
 import { headDigest, imageConfig } from './registry-http.js';
+import { refusingProxy } from './refusing-proxy.js';
 
 // The committed bundle, run as GitHub runs it: `node dist/build-image/index.js` with INPUT_* variables.
 const bundle = resolve(import.meta.dirname, '../../dist/build-image/index.js');
@@ -201,6 +202,36 @@ describe('dist/build-image as a process', () => {
     expect(r.outputs).toEqual({});
     expect(await headDigest(reg, repository, 'sha-b0b0b0b')).toBeUndefined();
     for (const line of visible(r)) expect(line).not.toContain(reg.password);
+  });
+
+  it('a registry refusing the tagging after the push fails the step with a summary of the image, and sets no outputs', async () => {
+    // The image names the proxy: buildah pushes through it, the action tags through it, and it refuses `main`.
+    const proxy = await refusingProxy(reg, req =>
+      req.method === 'PUT' && req.url === `/v2/${repository}/manifests/main`
+        ? { status: 500, code: 'UNKNOWN', message: 'storage backend unavailable', requestId: 'req-dist-5' }
+        : undefined
+    );
+    try {
+      const r = await runBundle(
+        { ...base(), image: `${proxy.host}/${repository}` },
+        { GITHUB_SHA: 'ba5eba1100000000000000000000000000000000' }
+      );
+      expect(r.code).toBe(1);
+      const message = `PUT /v2/${repository}/manifests/main failed: HTTP 500 UNKNOWN - storage backend unavailable (request id req-dist-5)`;
+      expect(r.lines.filter(l => l.startsWith('::error::'))).toEqual([`::error::${message}`]);
+      const digest = await headDigest(reg, repository, 'sha-ba5eba1');
+      expect(digest).toMatch(/^sha256:/);
+      expect(r.summary).toContain('## Image: FAILED');
+      expect(r.summary).toContain(`**${message}**`);
+      expect(r.summary).toContain(`| **image** | ${proxy.host}/${repository} |`);
+      expect(r.summary).toContain('| **pushed** | `sha-ba5eba1` |');
+      expect(r.summary).toContain(`| **digest** | \`${digest}\` (not output: the step failed) |`);
+      expect(r.summary).toContain('| **builder** | buildah |');
+      expect(r.outputs).toEqual({});
+      for (const line of visible(r)) expect(line).not.toContain(reg.password);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('an input error writes a step summary naming the input', async () => {
