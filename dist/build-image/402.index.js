@@ -153,6 +153,17 @@ class ProgramNotFoundError extends Error {
         this.name = 'ProgramNotFoundError';
     }
 }
+/** The program ran longer than its `timeoutMs` and was killed. */
+class ProgramTimeoutError extends Error {
+    label;
+    timeoutMs;
+    constructor(label, timeoutMs) {
+        super(`${label} did not finish within ${timeoutMs / 1000} s: killed`);
+        this.label = label;
+        this.timeoutMs = timeoutMs;
+        this.name = 'ProgramTimeoutError';
+    }
+}
 /** Starts `argv` with the given stdio; the caller reads its streams. Start errors arrive as `'error'` events. */
 function spawnChild(argv, opts) {
     const [program, ...args] = argv;
@@ -163,13 +174,35 @@ function spawnChild(argv, opts) {
         ? dieWithParent([program, ...args], { cwd: opts.cwd, path: env.PATH, signal: opts.dieWithParent })
         : [program, ...args];
     const child = (0,external_node_child_process_.spawn)(exe, rest, { cwd: opts.cwd, env, stdio: opts.stdio });
-    cancellation/* cancellation */.WN.trackChild(child, { label: opts.label ?? program, signal: opts.cancelSignal });
+    const undoSignal = opts.undoSignal;
+    if (!undoSignal) {
+        cancellation/* cancellation */.WN.trackChild(child, { label: opts.label ?? program, signal: opts.cancelSignal });
+        return child;
+    }
+    const kill = () => stop(child, 'SIGKILL');
+    if (undoSignal.aborted)
+        kill();
+    else {
+        undoSignal.addEventListener('abort', kill, { once: true });
+        child.once('close', () => undoSignal.removeEventListener('abort', kill));
+    }
     return child;
 }
-/** Runs `argv` to completion, collecting its output. Rejects only when it cannot start (ProgramNotFoundError). */
+/**
+ * Runs `argv` to completion, collecting its output. Rejects only when it cannot start (ProgramNotFoundError), ran
+ * past `timeoutMs` (ProgramTimeoutError), or its undo step's budget ran out (`undoSignal`'s reason).
+ */
 function runChild(argv, opts = {}) {
     return new Promise((resolve, reject) => {
         const child = spawnChild(argv, { ...opts, stdio: ['pipe', 'pipe', 'pipe'] });
+        const label = opts.label ?? argv[0];
+        let timedOut = false;
+        const timer = opts.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                stop(child, 'SIGKILL');
+            }, opts.timeoutMs);
         const lines = [];
         const emit = (line) => {
             lines.push(line);
@@ -180,16 +213,40 @@ function runChild(argv, opts = {}) {
         // Decoded as streams, so a multi-byte character split across chunks stays whole.
         child.stdout.setEncoding('utf8').on('data', out.push);
         child.stderr.setEncoding('utf8').on('data', err.push);
-        child.on('error', (e) => reject(new ProgramNotFoundError(argv[0], e.code, e.message)));
+        child.on('error', (e) => {
+            clearTimeout(timer);
+            reject(new ProgramNotFoundError(argv[0], e.code, e.message));
+        });
         child.on('close', (code, signal) => {
+            clearTimeout(timer);
             const stdout = out.end();
             const stderr = err.end();
+            if (timedOut)
+                return reject(new ProgramTimeoutError(label, opts.timeoutMs));
+            if (signal && opts.undoSignal?.aborted)
+                return reject(new Error(`${label} stopped: its undo step ran out of time`));
             resolve({ code, signal, stdout, stderr, lines });
         });
         // A program that exits before reading stdin must not crash us with EPIPE.
         child.stdin.on('error', () => undefined);
         child.stdin.end(opts.input ?? '');
     });
+}
+function stop(child, signal) {
+    if (child.exitCode !== null || child.signalCode !== null)
+        return;
+    try {
+        child.kill(signal);
+    }
+    catch {
+        // already gone
+    }
+}
+/** The one line for a program that did not exit 0: `<label> exited with code 2: <the end of its stderr>`. */
+function exitFailureLine(label, r) {
+    const why = r.signal ? `was killed by ${r.signal}` : `exited with code ${r.code}`;
+    const tail = stderrTail(r.stderr);
+    return `${label} ${why}${tail ? `: ${tail}` : ''}`;
 }
 /** The last `count` non-empty lines of a program's stderr, joined for a one-line message. */
 function stderrTail(stderr, count = 5) {
@@ -270,8 +327,6 @@ async function builderLogout(builder, args, req, deps) {
         deps.log.warning(`${builder} logout ${req.image.registry}: ${lastErrorLine(res.lines) ?? `exit code ${res.exitCode}`}`);
 }
 
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __webpack_require__(7975);
 ;// CONCATENATED MODULE: ./src/image/working-containers.ts
 
 
@@ -283,7 +338,17 @@ var external_node_util_ = __webpack_require__(7975);
  * another buildah ran meanwhile, which is checked at removal time: while another buildah process on the same
  * storage is running, nothing is removed (its containers would look new too) and the ids are reported instead.
  */
-const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+/**
+ * `buildah <args>` on the storage `env` selects, through the one spawn path. `signal` is the budget of the undo step
+ * it runs in, if any (then the cancellation, which started that step, does not stop it). Rejects unless it exits 0.
+ */
+async function buildah(args, env, signal) {
+    const label = `buildah ${args[0]}`;
+    const r = await runChild(['buildah', ...args], { env: childEnvironment(env), label, undoSignal: signal });
+    if (r.code !== 0)
+        throw new Error(exitFailureLine(label, r));
+    return r;
+}
 /** `working-container`, `<image>-working-container`, `...-working-container-2`: the names buildah build gives. */
 const WORKING = /(^|-)working-container(-\d+)?$/;
 function parseWorkingContainers(json) {
@@ -297,8 +362,7 @@ function parseWorkingContainers(json) {
 }
 async function listWorkingContainers(env, signal) {
     try {
-        const { stdout } = await run('buildah', ['containers', '--json'], { env, signal, encoding: 'utf8' });
-        return parseWorkingContainers(stdout);
+        return parseWorkingContainers((await buildah(['containers', '--json'], env, signal)).stdout);
     }
     catch {
         return undefined;
@@ -357,7 +421,7 @@ async function removeNewWorkingContainers(before, env, signal) {
     const others = otherBuildahProcesses(env);
     if (others.length)
         throw new Error(`another buildah is running (pid ${others.join(', ')}), so these may be its: ${added.map(id => id.slice(0, 12)).join(' ')} (remove with buildah rm if they are this build's)`);
-    await run('buildah', ['rm', ...added], { env, signal });
+    await buildah(['rm', ...added], env, signal);
     return added;
 }
 
@@ -732,7 +796,7 @@ class RegistryClient {
                 serverMessage: 'the registry requires a login: set registry-username and registry-password'
             });
         const authorization = basic(this.opts.credentials);
-        const res = await this.withRetry(() => this.raw('GET', `${this.base.url}/v2/`, { headers: { authorization } }));
+        const res = await this.exchange('GET', `${this.base.url}/v2/`, { headers: { authorization } });
         if (res.status !== 200)
             throw this.error(call, res, res.status === 401 || res.status === 403 ? 'authentication refused' : undefined);
     }
@@ -799,7 +863,7 @@ class RegistryClient {
             if (!location)
                 break;
             // Storage URLs are pre-signed: our Authorization header must not go along.
-            res = await this.raw('GET', new URL(location, this.base.url).toString(), {});
+            res = await this.exchange('GET', new URL(location, this.base.url).toString(), {}, { retry: false });
         }
         if (res.status !== 200)
             throw this.error(`GET ${path}`, res);
@@ -850,10 +914,7 @@ class RegistryClient {
             };
             return this.base;
         }
-        throw new errors/* RemoteError */.Hi({
-            call: `GET ${candidates.map(c => `${c}/v2/`).join(' and ')}`,
-            serverMessage: `registry ${this.opts.registry} is unreachable: ${describeNetworkError(lastError)}`
-        });
+        throw this.unreachable(`GET ${candidates.map(c => `${c}/v2/`).join(' and ')}`, lastError);
     }
     async token(repository, actions) {
         const { challenge } = await this.discover();
@@ -870,7 +931,7 @@ class RegistryClient {
         const headers = {};
         if (this.opts.credentials)
             headers.authorization = basic(this.opts.credentials);
-        const res = await this.withRetry(() => this.raw('GET', url.toString(), { headers }));
+        const res = await this.exchange('GET', url.toString(), { headers });
         if (res.status !== 200)
             throw this.error(`GET ${url.origin}${url.pathname} (token for ${scope} as ${this.userLabel()})`, res, 'authentication refused');
         const body = JSON.parse(res.body.toString('utf8'));
@@ -903,10 +964,28 @@ class RegistryClient {
         else if (challenge.scheme === 'bearer') {
             headers.authorization = `Bearer ${await this.token(o.repository, o.actions)}`;
         }
-        const res = await this.withRetry(() => this.raw(method, `${url}${path}`, { headers, body: o.body }));
+        const res = await this.exchange(method, `${url}${path}`, { headers, body: o.body });
         if (res.status === 401 || res.status === 403)
             throw this.error(`${method} ${url}${path} (as ${this.userLabel()})`, res, 'authentication refused');
         return res;
+    }
+    /**
+     * One HTTP exchange, retried (see withRetry); a registry that cannot be reached (refused connection, reset, timeout)
+     * is a RemoteError naming the call, like a refusal.
+     */
+    async exchange(method, url, o, { retry = true } = {}) {
+        try {
+            return await (retry ? this.withRetry(() => this.raw(method, url, o)) : this.raw(method, url, o));
+        }
+        catch (error) {
+            throw this.unreachable(`${method} ${url.split('?')[0]}`, error);
+        }
+    }
+    unreachable(call, error) {
+        return new errors/* RemoteError */.Hi({
+            call,
+            serverMessage: `registry ${this.opts.registry} is unreachable: ${describeNetworkError(error)}`
+        });
     }
     async raw(method, url, o) {
         const res = await (0,undici/* request */.Em)(url, {
@@ -1182,11 +1261,22 @@ function ownerId(pid) {
 
 
 const FAILED_OUTPUT_LINES = 40;
+/** The registry serves something else than this run pushed: failed like a refused call. */
+class RegistryMismatchError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RegistryMismatchError';
+    }
+}
 /**
  * Builds and pushes the image, or reuses the pushed `sha-<commit>` image (skip-existing), and returns the
- * digest read back from the registry. A failed build or push step is returned as `failure`; a registry that refuses
- * or cannot be reached, and a registry serving something else than was pushed, throw. Every tag ends up pointing at the same manifest bytes: the builder
- * pushes the sha tag, the other tags are PUT through the registry API from the manifest it serves.
+ * digest read back from the registry. Every tag ends up pointing at the same manifest bytes: the builder pushes the
+ * sha tag, the other tags are PUT through the registry API from the manifest it serves.
+ *
+ * A failed build or push step is returned as `failure`, and so is a registry that refuses a call, cannot be
+ * reached, or serves something else than was pushed once this run is past the login; the failure says what was
+ * pushed by then. A registry that is unreachable or refuses the credentials at the login, before anything of this
+ * run exists, throws (RemoteError), as input errors do.
  */
 async function buildImage(opts, deps) {
     const { log } = deps;
@@ -1208,119 +1298,143 @@ async function buildImage(opts, deps) {
             tlsVerify: opts.tlsVerify
         })
         : undefined;
+    const progress = {
+        build: { builder: 'none', skipped: false, buildMs: 0, cachedSteps: 0, steps: 0 },
+        pushedTags: []
+    };
+    const run = { opts, deps, now, shaTag, base, progress };
     try {
-        if (registry) {
-            // Fails fast, before a long build, when the registry is unreachable or refuses the credentials.
-            await registry.login(image.repository);
-            if (opts.skipExisting) {
-                const existing = await registry.getManifest(image.repository, shaTag);
-                const reusable = existing && (await reusableImage(registry, image, existing, opts, log));
-                if (existing && reusable) {
-                    log.info(`${taggedName(image, shaTag)} is already in the registry (${existing.digest}): reusing it, nothing to build`);
-                    await tagManifest(registry, image, existing, tags.filter(t => t !== shaTag), log);
-                    return {
-                        ...base,
-                        labels: reusable.labels,
-                        digest: reusable.single.digest,
-                        ref: `${image.name}@${reusable.single.digest}`,
-                        builder: 'none',
-                        skipped: true,
-                        sizeBytes: RegistryClient.imageSize(reusable.single.manifest),
-                        buildMs: 0,
-                        cachedSteps: 0,
-                        steps: 0
-                    };
-                }
-            }
-        }
-        const builder = await selectBuilder(opts.builder, deps);
-        log.info(`builder: ${builder.name}`);
-        // What a SIGKILLed earlier run left (its auth.json above all) goes before this run writes its own.
-        const builderEnv = deps.env ?? process.env;
-        await removeStaleWorkDirs(log, builder.name === 'buildah' ? before => removeNewWorkingContainers(before, builderEnv) : undefined);
-        const work = createWorkDir();
-        const workDir = work.path;
-        const req = {
-            image,
-            tags,
-            context: opts.context,
-            file: opts.file,
-            platform: opts.platform,
-            target: opts.target,
-            buildArgs: opts.buildArgs,
-            labels,
-            push: opts.push,
-            tlsVerify: opts.tlsVerify,
-            credentials: opts.push ? opts.credentials : undefined,
-            workDir
-        };
-        const started = now();
-        let outcome;
+        // Fails fast, before a long build, when the registry is unreachable or refuses the credentials.
+        await registry?.login(image.repository);
         try {
-            await builder.login(req);
-            try {
-                outcome = await builder.build(req);
-            }
-            catch (error) {
-                if (!(error instanceof BuildFailedError))
-                    throw error;
-                // The live output scrolled by inside a group; repeat its end, folded, next to the error.
-                await log.group(`${builder.name} output (last ${FAILED_OUTPUT_LINES} lines)`, async () => {
-                    for (const line of error.output.slice(-FAILED_OUTPUT_LINES))
-                        log.info(line);
-                });
-                outcome = error;
-            }
-            finally {
-                // Cancelled, nothing new may start: removing the work dir removes the credentials all the same.
-                if (!cancellation/* cancellation */.WN.cancelled)
-                    await builder.logout(req);
-            }
+            return ((registry && opts.skipExisting && (await reuseExisting(run, registry))) ||
+                (await buildAndPush(run, registry)));
         }
-        finally {
-            await work.remove();
-        }
-        const buildMs = now() - started;
-        // A failed build or push step is this action's own failure: returned with what the summary shows.
-        if (outcome instanceof BuildFailedError)
+        catch (error) {
+            if (!(error instanceof errors/* RemoteError */.Hi || error instanceof RegistryMismatchError))
+                throw error;
+            const { build, pushedTags, digest } = progress;
             return {
                 ...base,
-                builder: builder.name,
-                skipped: false,
-                buildMs,
-                cachedSteps: 0,
-                steps: 0,
-                failure: { message: outcome.message, output: outcome.output.slice(-FAILED_OUTPUT_LINES) }
+                ...build,
+                failure: { step: 'registry', message: (0,errors/* errorMessage */.gJ)(error), output: [], pushedTags, digest }
             };
-        log.info(`built in ${(0,duration/* formatDuration */.a3)(buildMs)}; ${outcome.cachedSteps} of ${outcome.steps} steps from the layer cache`);
-        const result = {
-            ...base,
-            builder: builder.name,
-            skipped: false,
-            buildMs,
-            cachedSteps: outcome.cachedSteps,
-            steps: outcome.steps
-        };
-        if (!registry)
-            return result;
-        const pushed = await registry.getManifest(image.repository, shaTag);
-        if (!pushed)
-            throw new Error(`${taggedName(image, shaTag)} is not in the registry after the push`);
-        if (outcome.digest && outcome.digest !== pushed.digest)
-            throw new Error(`${builder.name} reports pushing ${outcome.digest} but the registry serves ${pushed.digest} for ${taggedName(image, shaTag)}`);
-        const single = await singlePlatform(registry, image, pushed, opts.platform);
-        await tagManifest(registry, image, pushed, tags.filter(t => !outcome.pushedTags.includes(t)), log);
-        return {
-            ...result,
-            labels: await imageLabels(registry, image, single),
-            digest: single.digest,
-            ref: `${image.name}@${single.digest}`,
-            sizeBytes: RegistryClient.imageSize(single.manifest)
-        };
+        }
     }
     finally {
         await registry?.close();
     }
+}
+/** skip-existing: the sha tag's image, when it is this build's (platform, stage), tagged with the other tags. */
+async function reuseExisting(run, registry) {
+    const { opts, deps, shaTag, base, progress } = run;
+    const { image } = opts;
+    const existing = await registry.getManifest(image.repository, shaTag);
+    const reusable = existing && (await reusableImage(registry, image, existing, opts, deps.log));
+    if (!existing || !reusable)
+        return undefined;
+    deps.log.info(`${taggedName(image, shaTag)} is already in the registry (${existing.digest}): reusing it, nothing to build`);
+    progress.build = { builder: 'none', skipped: true, buildMs: 0, cachedSteps: 0, steps: 0 };
+    progress.pushedTags = [shaTag];
+    progress.digest = reusable.single.digest;
+    await tagManifest(registry, image, existing, base.tags.filter(t => t !== shaTag), run);
+    return {
+        ...base,
+        ...progress.build,
+        labels: reusable.labels,
+        digest: reusable.single.digest,
+        ref: `${image.name}@${reusable.single.digest}`,
+        sizeBytes: RegistryClient.imageSize(reusable.single.manifest)
+    };
+}
+/** Builds (and pushes), then reads the pushed image back and adds the tags the builder did not push. */
+async function buildAndPush(run, registry) {
+    const { opts, deps, now, shaTag, base, progress } = run;
+    const { log } = deps;
+    const { image } = opts;
+    const builder = await selectBuilder(opts.builder, deps);
+    log.info(`builder: ${builder.name}`);
+    progress.build.builder = builder.name;
+    // What a SIGKILLed earlier run left (its auth.json above all) goes before this run writes its own.
+    const builderEnv = deps.env ?? process.env;
+    await removeStaleWorkDirs(log, builder.name === 'buildah' ? before => removeNewWorkingContainers(before, builderEnv) : undefined);
+    const work = createWorkDir();
+    const workDir = work.path;
+    const req = {
+        image,
+        tags: base.tags,
+        context: opts.context,
+        file: opts.file,
+        platform: opts.platform,
+        target: opts.target,
+        buildArgs: opts.buildArgs,
+        labels: base.labels,
+        push: opts.push,
+        tlsVerify: opts.tlsVerify,
+        credentials: opts.push ? opts.credentials : undefined,
+        workDir
+    };
+    const started = now();
+    let outcome;
+    try {
+        await builder.login(req);
+        try {
+            outcome = await builder.build(req);
+        }
+        catch (error) {
+            if (!(error instanceof BuildFailedError))
+                throw error;
+            // The live output scrolled by inside a group; repeat its end, folded, next to the error.
+            await log.group(`${builder.name} output (last ${FAILED_OUTPUT_LINES} lines)`, async () => {
+                for (const line of error.output.slice(-FAILED_OUTPUT_LINES))
+                    log.info(line);
+            });
+            outcome = error;
+        }
+        finally {
+            // Cancelled, nothing new may start: removing the work dir removes the credentials all the same.
+            if (!cancellation/* cancellation */.WN.cancelled)
+                await builder.logout(req);
+        }
+    }
+    finally {
+        await work.remove();
+    }
+    progress.build.buildMs = now() - started;
+    // A failed build or push step is this action's own failure: returned with what the summary shows.
+    if (outcome instanceof BuildFailedError)
+        return {
+            ...base,
+            ...progress.build,
+            failure: {
+                step: 'build',
+                message: outcome.message,
+                output: outcome.output.slice(-FAILED_OUTPUT_LINES),
+                pushedTags: []
+            }
+        };
+    log.info(`built in ${(0,duration/* formatDuration */.a3)(progress.build.buildMs)}; ${outcome.cachedSteps} of ${outcome.steps} steps from the layer cache`);
+    progress.build.cachedSteps = outcome.cachedSteps;
+    progress.build.steps = outcome.steps;
+    progress.pushedTags = [...outcome.pushedTags];
+    const result = { ...base, ...progress.build };
+    if (!registry)
+        return result;
+    const pushed = await registry.getManifest(image.repository, shaTag);
+    if (!pushed)
+        throw new RegistryMismatchError(`${taggedName(image, shaTag)} is not in the registry after the push`);
+    if (outcome.digest && outcome.digest !== pushed.digest)
+        throw new RegistryMismatchError(`${builder.name} reports pushing ${outcome.digest} but the registry serves ${pushed.digest} for ${taggedName(image, shaTag)}`);
+    const single = await singlePlatform(registry, image, pushed, opts.platform);
+    progress.digest = single.digest;
+    await tagManifest(registry, image, pushed, base.tags.filter(t => !outcome.pushedTags.includes(t)), run);
+    return {
+        ...result,
+        labels: await imageLabels(registry, image, single),
+        digest: single.digest,
+        ref: `${image.name}@${single.digest}`,
+        sizeBytes: RegistryClient.imageSize(single.manifest)
+    };
 }
 async function selectBuilder(kind, deps) {
     const builderDeps = { run: deps.run, log: deps.log, env: deps.env };
@@ -1336,17 +1450,19 @@ async function selectBuilder(kind, deps) {
 async function singlePlatform(registry, image, top, platform) {
     const single = await registry.getImageManifest(image.repository, top.digest, platform);
     if (!single)
-        throw new Error(`${image.name}@${top.digest} vanished from the registry`);
+        throw new RegistryMismatchError(`${image.name}@${top.digest} vanished from the registry`);
     if (!single.manifest.config)
-        throw new Error(`${image.name}@${single.digest} is not an image manifest (${single.mediaType})`);
+        throw new RegistryMismatchError(`${image.name}@${single.digest} is not an image manifest (${single.mediaType})`);
     return single;
 }
-async function tagManifest(registry, image, manifest, tags, log) {
+/** PUTs the manifest bytes under each tag, one after the other; each one done is in the run's pushed tags. */
+async function tagManifest(registry, image, manifest, tags, { deps, progress }) {
     for (const tag of tags) {
         const digest = await registry.putManifest(image.repository, tag, manifest.body, manifest.mediaType);
         if (digest !== manifest.digest)
-            throw new Error(`tagging ${taggedName(image, tag)} produced ${digest}, expected ${manifest.digest}`);
-        log.info(`tagged ${taggedName(image, tag)}`);
+            throw new RegistryMismatchError(`tagging ${taggedName(image, tag)} produced ${digest}, expected ${manifest.digest}`);
+        progress.pushedTags.push(tag);
+        deps.log.info(`tagged ${taggedName(image, tag)}`);
     }
 }
 /** The labels the image in the registry really carries (a reused image has the labels of its own build). */
@@ -1445,7 +1561,8 @@ function mermaidTimeline(title, spans) {
 
 /**
  * The step summary: what was pushed, where, how big, how long, and whether the layer cache helped; for a failed
- * build or push step, why, with the end of the builder's output.
+ * build or push step, why, with the end of the builder's output; for a registry that refused or failed after the
+ * login, why (the call, the server's message and request id) and what was pushed by then.
  */
 function buildImageSummary(r) {
     if (r.failure)
@@ -1472,18 +1589,30 @@ function buildImageSummary(r) {
     ];
 }
 function buildFailedSummary(r, failure) {
-    return [
+    const registry = failure.step === 'registry';
+    const sections = [
         '## Image: FAILED',
         `**${failure.message}**`,
         facts([
             ['image', r.image],
             ['tags', tagList(r.tags)],
+            // What the registry already holds of this run; nothing is output, so no later step takes it.
+            [
+                'pushed',
+                registry ? (failure.pushedTags.length ? tagList(failure.pushedTags) : 'nothing') : undefined
+            ],
+            ['digest', failure.digest ? `\`${failure.digest}\` (not output: the step failed)` : undefined],
             ['platform', r.platform],
-            ['builder', r.builder],
-            ['time until the failure', (0,duration/* formatDuration */.a3)(r.buildMs)]
-        ]),
-        details(`${r.builder} output (last ${failure.output.length} lines)`, codeBlock(failure.output.join('\n')))
+            ['builder', r.builder === 'none' ? (r.skipped ? 'none (reused)' : 'none (nothing built)') : r.builder],
+            registry
+                ? ['build time', r.builder === 'none' ? undefined : (0,duration/* formatDuration */.a3)(r.buildMs)]
+                : ['time until the failure', (0,duration/* formatDuration */.a3)(r.buildMs)]
+        ])
     ];
+    // A registry failure comes after the builder's push: its output says nothing about it.
+    if (!registry)
+        sections.push(details(`${r.builder} output (last ${failure.output.length} lines)`, codeBlock(failure.output.join('\n'))));
+    return sections;
 }
 const tagList = (tags) => tags.map(t => `\`${t}\``).join(' ');
 const labelBlock = (labels) => codeBlock(Object.entries(labels)

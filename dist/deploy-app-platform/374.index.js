@@ -561,7 +561,7 @@ async function findApp(client, target, fileSpec) {
 // EXTERNAL MODULE: ./src/digitalocean/app-platform-image.ts
 var app_platform_image = __webpack_require__(1329);
 // EXTERNAL MODULE: ./src/digitalocean/components.ts
-var components = __webpack_require__(9435);
+var components = __webpack_require__(1816);
 ;// CONCATENATED MODULE: ./src/digitalocean/image-edit.ts
 
 

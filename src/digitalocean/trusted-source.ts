@@ -2,7 +2,7 @@
 // opens the database firewall for this runner, the `post:` step (post-if: always()) closes it again. What the post
 // step must undo travels in the action's state, saved BEFORE the rule is written, so a main step cancelled half-way
 // through the add is still cleaned up.
-import { getState, saveState } from '../kit/action-state.js';
+import { getState, saveState } from '../kit/workflow-commands.js';
 import { formatDuration } from '../kit/duration.js';
 import { errorMessage } from '../kit/errors.js';
 import type { Inputs } from '../kit/inputs.js';

@@ -1,11 +1,11 @@
-import * as core from '@actions/core';
 import { cancellation } from './cancellation.js';
 import { InputError, RemoteError, errorMessage } from './errors.js';
 import { containsSecret, redact, setMaskHook } from './secrets.js';
 import { Summary } from './summary.js';
+import { addMask, setFailed, setOutput, warning } from './workflow-commands.js';
 
 /**
- * The only bridge from src/ to @actions/core, used by the glue in actions/<name>/main.ts:
+ * How the glue in actions/<name>/main.ts talks to the runner (workflow-commands.ts):
  * one try/catch ending in setFailed, masking wired to the runner, outputs set even when failing,
  * and the one cancellation path (src/kit/cancellation.ts) installed for every action.
  */
@@ -21,8 +21,8 @@ export function setOutputs(outputs: Outputs): void {
   for (const [name, value] of Object.entries(outputs)) {
     if (value === undefined) continue;
     const text = String(value);
-    if (containsSecret(text)) core.warning(`Output '${name}' not set: its value contains a secret`);
-    else core.setOutput(name, text);
+    if (containsSecret(text)) warning(`Output '${name}' not set: its value contains a secret`);
+    else setOutput(name, text);
   }
 }
 
@@ -47,7 +47,7 @@ export interface ActionResult {
  * to unwind, then a "cancelled" summary and failure line, exit 1.
  */
 export async function runAction(main: () => Promise<ActionResult | void>): Promise<void> {
-  setMaskHook(core.setSecret);
+  setMaskHook(addMask);
   const unlisten = cancellation.listen();
   const settled = main().then(
     result => ({ result: result ?? undefined, error: undefined as unknown, failed: false }),
@@ -59,7 +59,7 @@ export async function runAction(main: () => Promise<ActionResult | void>): Promi
     // main's own finally blocks (closing connections, releasing a lock after its child exited) may still run.
     await Promise.race([settled, new Promise(resolve => setTimeout(resolve, cancellation.remainingMs()))]);
     writeCancelledSummary();
-    core.setFailed(redact(cancelledLine()));
+    setFailed(redact(cancelledLine()));
     unlisten();
     process.exit(1);
   }
@@ -68,7 +68,7 @@ export async function runAction(main: () => Promise<ActionResult | void>): Promi
   if (first.failed) {
     const message = errorMessage(first.error);
     new Summary().add(thrownSummary(first.error, message)).write();
-    core.setFailed(redact(message));
+    setFailed(redact(message));
     return;
   }
   const result = first.result;
@@ -77,7 +77,7 @@ export async function runAction(main: () => Promise<ActionResult | void>): Promi
   const summary = new Summary();
   for (const section of result.summary ?? []) summary.add(section);
   summary.write();
-  if (result.failure) core.setFailed(redact(result.failure));
+  if (result.failure) setFailed(redact(result.failure));
 }
 
 /**

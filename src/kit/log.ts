@@ -1,7 +1,8 @@
 import { redact } from './secrets.js';
+import { commandLine } from './workflow-commands.js';
 
 /**
- * Logging for code under src/: GitHub workflow commands written to stdout (what @actions/core writes too),
+ * Logging for code under src/: GitHub workflow commands written to stdout (workflow-commands.ts),
  * every line passed through `redact` first so a secret cannot reach the log even outside the runner.
  */
 export interface Logger {
@@ -15,16 +16,14 @@ export interface Logger {
 
 type Sink = (line: string) => void;
 
-const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-
 export function createLogger(sink: Sink = line => process.stdout.write(`${line}\n`)): Logger {
   const emit = (line: string) => sink(redact(line));
   return {
     info: m => emit(m),
-    warning: m => emit(`::warning::${escapeData(m)}`),
-    error: m => emit(`::error::${escapeData(m)}`),
-    notice: m => emit(`::notice::${escapeData(m)}`),
-    debug: m => emit(`::debug::${escapeData(m)}`),
+    warning: m => emit(commandLine('warning', m)),
+    error: m => emit(commandLine('error', m)),
+    notice: m => emit(commandLine('notice', m)),
+    debug: m => emit(commandLine('debug', m)),
     async group(title, fn) {
       emit(`::group::${title}`);
       try {
