@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import { ArchiveCompressor } from '../../src/backup/archive-compress.js';
+import { ArchiveInflater } from '../../src/backup/archive-inflate.js';
 import { ArchiveWalker } from '../../src/backup/archive-walker.js';
 import { archiveDataOffsets, ArchiveIndexer, fillOffsets } from '../../src/backup/archive-index.js';
 import { pickBackup, readCatalog } from '../../src/backup/catalog.js';
@@ -250,6 +251,68 @@ describe('ArchiveCompressor (the backup: pg_dump --compress=0, compressed on eve
     );
     await expect(compress(dumpThroughPipe(sourceUrl, ['--compress=6']), [65536])).rejects.toThrow(
       /^pg_dump wrote a compressed archive/
+    );
+  });
+});
+
+describe('ArchiveInflater (a streamed restore: node inflates, pg_restore gets rows)', () => {
+  /** Feeds `input` to the inflater in pieces of `sizes` (cycled); what it wrote. */
+  async function inflate(input: Buffer, sizes: number[]): Promise<Buffer> {
+    const out: Buffer[] = [];
+    const inflater = new ArchiveInflater();
+    inflater.on('data', (b: Buffer) => out.push(b));
+    await pipeline(Readable.from(slices(input, sizes)), inflater);
+    return Buffer.concat(out);
+  }
+  const save = (bytes: Buffer, name: string) => {
+    const file = join(dir, `${name}-${++n}.dump`);
+    writeFileSync(file, bytes);
+    return file;
+  };
+
+  test("gives back an uncompressed archive with the same SQL, whatever the pieces, from our and from pg_dump's compression", async () => {
+    const plain = dumpThroughPipe(sourceUrl, ['--compress=0']);
+    const reference = script(save(plain, 'plain'));
+    for (const compressed of [await compress(plain, [65536]), dumpThroughPipe(sourceUrl, ['--compress=6'])]) {
+      // Whole, in pipe-sized reads, and in odd pieces that split every number and header (the chunking of the
+      // output follows the pool's timing; the SQL may not).
+      for (const sizes of [[compressed.length], [65536], [1, 7, 13, 4096]]) {
+        const file = save(await inflate(compressed, sizes), 'inflated');
+        expect(execFileSync('pg_restore', ['--list', file]).toString()).toMatch(
+          /^; +Compression: (0|none)$/m
+        );
+        expect(script(file)).toBe(reference);
+      }
+      // Read from a pipe, as the streamed restore feeds it.
+      const file = save(await inflate(compressed, [65536]), 'inflated');
+      const fromPipe = execFileSync(
+        'bash',
+        ['-o', 'pipefail', '-c', 'cat "$1" | pg_restore -f -', '_', file],
+        {
+          maxBuffer: 1 << 30
+        }
+      );
+      expect(fromPipe.toString().replace(/^\\(un)?restrict .*$/gm, '')).toBe(reference);
+    }
+  }, 180_000);
+
+  test('passes an uncompressed archive on with the same SQL, and anything else unchanged', async () => {
+    const plain = dumpThroughPipe(sourceUrl, ['--compress=0']);
+    expect(script(save(await inflate(plain, [65536]), 'passed'))).toBe(script(save(plain, 'plain')));
+    const noise = randomBytes(10_000);
+    expect((await inflate(noise, [4096])).equals(noise)).toBe(true);
+  });
+
+  test('fails, in one line, on a damaged compressed byte (zlib checks each stream) and on a truncated archive', async () => {
+    const compressed = await compress(dumpThroughPipe(sourceUrl, ['--compress=0']), [65536]);
+    // A byte in the middle of the largest table's data: past the header and TOC, inside a zlib stream.
+    const damaged = Buffer.from(compressed);
+    const at = Math.floor(damaged.length * 0.7);
+    damaged[at]! ^= 0xff;
+    await expect(inflate(damaged, [65536])).rejects.toThrow(/^the archive's compressed data is damaged: /);
+    const truncated = compressed.subarray(0, Math.floor(compressed.length * 0.7));
+    await expect(inflate(truncated, [65536])).rejects.toThrow(
+      "the archive ends inside a table's compressed data"
     );
   });
 });

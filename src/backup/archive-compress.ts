@@ -1,5 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { BLK_DATA, encodeArchiveInt, markZlibCompressed, type ArchiveHead } from './archive-format.js';
+import { BLK_DATA, encodeArchiveInt, markCompression, type ArchiveHead } from './archive-format.js';
 import { ArchiveWalker } from './archive-walker.js';
 import { DEFLATE_JOBS_IN_FLIGHT, OrderedOutput, ParallelDeflate } from './parallel-deflate.js';
 import { pushJoined } from './streams.js';
@@ -30,7 +30,7 @@ export class ArchiveCompressor extends Transform {
       if (head.compressed)
         throw new Error('pg_dump wrote a compressed archive; the backup runs it with --compress=0');
       this.archive = head;
-      this.output.add([markZlibCompressed(bytes, head)]);
+      this.output.add([markCompression(bytes, head, 'zlib')]);
     },
     block: (type, dumpId) => {
       this.output.add([Buffer.of(type), this.int(dumpId)]);

@@ -134,12 +134,14 @@ export function encodeArchiveInt(value: number, intSize: number): Buffer {
 }
 
 /**
- * A copy of the header and TOC `bytes` that says its data is compressed with zlib (what `pg_dump -Z 6` writes):
- * the level 6 before format 1.15, the gzip algorithm since. The field keeps its width, so nothing moves.
+ * A copy of the header and TOC `bytes` that says its data is compressed with zlib (what `pg_dump -Z 6` writes:
+ * the level 6 before format 1.15, the gzip algorithm since), or not at all (0, both). The field keeps its width,
+ * so nothing moves.
  */
-export function markZlibCompressed(bytes: Buffer, head: ArchiveHead): Buffer {
+export function markCompression(bytes: Buffer, head: ArchiveHead, compression: 'zlib' | 'none'): Buffer {
   const copy = Buffer.from(bytes);
-  if (head.version >= V_ALGORITHM_BYTE) copy[head.compressionAt] = ALGORITHM_GZIP;
-  else encodeArchiveInt(6, head.intSize).copy(copy, head.compressionAt);
+  const zlib = compression === 'zlib';
+  if (head.version >= V_ALGORITHM_BYTE) copy[head.compressionAt] = zlib ? ALGORITHM_GZIP : 0;
+  else encodeArchiveInt(zlib ? 6 : 0, head.intSize).copy(copy, head.compressionAt);
   return copy;
 }

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { childEnvironment } from '../kit/child-environment.js';
-import { spawnChild, stderrTail } from '../kit/child-process.js';
+import { exitFailureLine, spawnChild } from '../kit/child-process.js';
 import { redact } from '../kit/secrets.js';
 
 export interface RunningProcess {
@@ -39,9 +39,7 @@ export function startProcess(
     child.on('close', (code, signal) => {
       running.exited = true;
       if (code === 0) return resolve();
-      const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      const tail = redact(stderrTail(stderr));
-      reject(new Error(`${opts.label} ${why}${tail ? `: ${tail}` : ''}`));
+      reject(new Error(redact(exitFailureLine(opts.label, { code, signal, stdout: '', stderr }))));
     });
   });
   // Avoid an unhandled rejection when the caller only awaits it after another failure.

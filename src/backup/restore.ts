@@ -11,6 +11,7 @@ import { ProgressLogger } from '../kit/progress.js';
 import { findPgBinary, parsePgVersion, type PgBinary } from '../postgres/binaries.js';
 import { serverVersion, userTables } from '../postgres/server.js';
 import { describeDatabase, libpqConnection } from '../postgres/url.js';
+import { ArchiveInflater } from './archive-inflate.js';
 import type { CompleteBackup } from './catalog.js';
 import type { Decryptor } from './crypto.js';
 import { archiveName } from './id.js';
@@ -190,7 +191,10 @@ async function streamRestore(
   hashing.catch(() => undefined);
   try {
     const plain = await o.decryptor.decrypt(hasher);
-    await pipeline(plain, holdTail(HELD_TAIL_BYTES), restore.child.stdin!);
+    // Archives compressed in pg_dump's format reach pg_restore inflated: node inflates on the thread pool while
+    // pg_restore sends rows (a lone pg_restore would inflate on its own thread between them).
+    const inflated = m.compression === 'openpgp-zip' ? [] : [new ArchiveInflater()];
+    await pipeline([plain, ...inflated, holdTail(HELD_TAIL_BYTES), restore.child.stdin!]);
   } catch (error) {
     // pg_restore never got the whole archive: killing it rolls its transaction back.
     restore.child.kill('SIGKILL');
