@@ -203,6 +203,19 @@ describe('restore and verify with jobs 2', () => {
     expect(readdirSync(temp)).toEqual([]);
   });
 
+  test('a target that already has tables is refused (checked while the download runs); the temporary file is gone', async () => {
+    const temp = freshTemp();
+    const before = await digests(sourceUrl);
+    const r = await runAction(restoreInputs(sourceUrl), temp);
+    expect(r.code).toBe(1);
+    expect(oneErrorLine(r.stdout)).toMatch(
+      /already has \d+ table\(s\) .*restore only into an empty database/
+    );
+    expect(r.stdout).not.toContain('pg_restore --jobs=2 done');
+    expect(await digests(sourceUrl)).toEqual(before);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
   test('a wrong passphrase fails before the target is touched; the temporary file is gone', async () => {
     const temp = freshTemp();
     const target = await freshDb();

@@ -33,8 +33,12 @@ export interface FileRestoreOptions {
   decryptor: Decryptor;
   logger: Logger;
   progressIntervalMs?: number;
+  /** Stops the download early (besides a cancelled run): the restore's target was refused meanwhile. */
+  signal?: AbortSignal;
 }
 
+/** Decrypted bytes the temporary file's writer may hold while earlier ones are being written. */
+const WRITE_AHEAD_BYTES = 4 << 20;
 /** Room kept free beside the file (pg_restore's own temporary files, the system): 64 MiB. */
 const SPARE_BYTES = 64 << 20;
 
@@ -99,7 +103,7 @@ export async function decryptToFile(o: FileRestoreOptions, file: string): Promis
   const hasher = new Sha256Stream({ sha256: m.sha256, size: m.sizeBytes, what: where }, n =>
     progress.set('downloaded', n)
   );
-  const signal = cancellation.signal;
+  const signal = o.signal ? AbortSignal.any([cancellation.signal, o.signal]) : cancellation.signal;
   // Large chunks into the decryption (HTTP bodies arrive in ~16 KiB reads; its cost is per chunk).
   const hashing = pipeline(source, coalesce(1 << 20), hasher, { signal });
   hashing.catch(() => undefined);
@@ -117,7 +121,9 @@ export async function decryptToFile(o: FileRestoreOptions, file: string): Promis
         progress.set('decrypted', n);
       }),
       indexer,
-      createWriteStream(file, { flags: 'wx', mode: 0o600 }),
+      // Room for a few chunks: the decryption goes on while the previous ones are written (one in flight left it
+      // idle for every write).
+      createWriteStream(file, { flags: 'wx', mode: 0o600, highWaterMark: WRITE_AHEAD_BYTES }),
       { signal }
     ).catch((error: Error) => {
       if (cancellation.cancelled || /^decrypting /.test(error.message)) throw error;
