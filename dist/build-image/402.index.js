@@ -1334,7 +1334,7 @@ async function reuseExisting(run, registry) {
     if (!existing || !reusable)
         return undefined;
     deps.log.info(`${taggedName(image, shaTag)} is already in the registry (${existing.digest}): reusing it, nothing to build`);
-    progress.build = { builder: 'none', skipped: true, buildMs: 0, cachedSteps: 0, steps: 0 };
+    progress.build.skipped = true; // nothing built: the rest of the initial facts stand
     progress.pushedTags = [shaTag];
     progress.digest = reusable.single.digest;
     await tagManifest(registry, image, existing, base.tags.filter(t => t !== shaTag), run);

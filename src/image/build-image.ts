@@ -191,7 +191,7 @@ async function reuseExisting(run: Run, registry: RegistryClient): Promise<BuildI
   deps.log.info(
     `${taggedName(image, shaTag)} is already in the registry (${existing.digest}): reusing it, nothing to build`
   );
-  progress.build = { builder: 'none', skipped: true, buildMs: 0, cachedSteps: 0, steps: 0 };
+  progress.build.skipped = true; // nothing built: the rest of the initial facts stand
   progress.pushedTags = [shaTag];
   progress.digest = reusable.single.digest;
   await tagManifest(
